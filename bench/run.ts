@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: every benchmark in one run, printed as a table (`--json` for tracking).
+ * Figures are measurements, never pass/fail thresholds: speed targets do not belong in unit tests.
+ */
+import { benchKeyGeneration } from './key-generation';
+import type { BenchRow } from './stats';
+
+const BENCHMARKS: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]> = [
+  ['key generation', benchKeyGeneration],
+];
+
+function formatValue(row: BenchRow): string {
+  return row.unit === 'ratio' ? `${row.value.toFixed(2)}×` : `${row.value.toFixed(1)} ${row.unit}`;
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const rows: BenchRow[] = [];
+  for (const [name, run] of BENCHMARKS) {
+    if (!json) process.stderr.write(`running ${name}...\n`);
+    rows.push(...(await run()));
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
+    return;
+  }
+  const width = Math.max(...rows.map((row) => row.metric.length));
+  console.log(`Node ${process.version}, ${new Date().toISOString()}`);
+  console.log(`${'metric'.padEnd(width)}  value`);
+  console.log(`${'-'.repeat(width)}  ${'-'.repeat(12)}`);
+  for (const row of rows)
+    console.log(`${row.metric.padEnd(width)}  ${formatValue(row)}${row.note ? `  (${row.note})` : ''}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

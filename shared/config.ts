@@ -1,0 +1,274 @@
+/**
+ * The one configuration schema: global settings and one entry per domain, with their defaults.
+ *
+ * Every timing the product uses (alert lead time, certificate validity, reminders, retention,
+ * retry schedules, health-check thresholds) is defined here and nowhere else. The CDK app
+ * validates the config at synth time, so a bad value fails the build with a message that names the
+ * field, the value and what is allowed.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { isValidTimeZone } from './dkim/calendar';
+import { DEFAULT_CERTIFICATE_VALIDITY_DAYS } from './dkim/certificate';
+import { normaliseDomain } from './dkim/domain';
+import { DEFAULT_KEY_LENGTH, SUPPORTED_KEY_LENGTHS } from './dkim/keys';
+import { assertValidSelectorPrefix, MAX_SELECTOR_PREFIX_LENGTH } from './dkim/selector';
+import { InvalidInputError } from './errors';
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const wholeNumber = (min: number, max: number, unit: string) =>
+  z
+    .number({ error: `must be a whole number of ${unit} from ${min} to ${max}` })
+    .int({ error: `must be a whole number of ${unit} from ${min} to ${max}` })
+    .min(min, { error: `must be a whole number of ${unit} from ${min} to ${max}` })
+    .max(max, { error: `must be a whole number of ${unit} from ${min} to ${max}` });
+
+const emailList = z
+  .array(z.email({ error: 'must be an e-mail address' }), { error: 'must be a list of e-mail addresses' })
+  .min(1, { error: 'must list at least one e-mail address' });
+
+const domainName = z
+  .string({ error: 'must be a domain name such as example.jp' })
+  .transform((value, context) => {
+    try {
+      return normaliseDomain(value);
+    } catch (error) {
+      context.issues.push({ code: 'custom', message: (error as Error).message, input: value });
+      return z.NEVER;
+    }
+  });
+
+const selectorPrefix = z.string({ error: 'must be a string' }).refine(
+  (value) => {
+    try {
+      assertValidSelectorPrefix(value);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: `must be 1-${MAX_SELECTOR_PREFIX_LENGTH} letters, digits and inner hyphens (no dots)` },
+);
+
+const sesRegion = z
+  .string({ error: 'must be an AWS region name' })
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'must be an AWS region name such as ap-northeast-1' });
+
+const timeZone = z
+  .string({ error: 'must be an IANA time zone name' })
+  .refine(isValidTimeZone, { error: 'must be an IANA time zone name such as Asia/Tokyo' });
+
+/** Retry schedule of a polling step: exponential backoff with full jitter, capped. */
+const backoffSchema = z.strictObject({
+  /** Seconds before the first retry. */
+  initialIntervalSeconds: wholeNumber(1, 3600, 'seconds').default(60),
+  /** Multiplier between retries. */
+  backoffRate: z
+    .number({ error: 'must be a number from 1 to 10' })
+    .min(1, { error: 'must be a number from 1 to 10' })
+    .max(10, { error: 'must be a number from 1 to 10' })
+    .default(2),
+  /** Longest pause between two retries (Step Functions MaxDelaySeconds). */
+  maxDelaySeconds: wholeNumber(1, 86_400, 'seconds').default(3600),
+  /** How long to keep trying before the step fails. */
+  maxWaitHours: wholeNumber(1, 720, 'hours').default(72),
+});
+
+/** Settings of one domain whose DKIM key is rotated. */
+export const DomainConfigSchema = z
+  .strictObject({
+    /** The SES identity (mail domain). Normalised to lower-case A-labels. */
+    domain: domainName,
+    /** SES regions where the identity exists; apply, confirm and roll back in each. */
+    regions: z
+      .array(sesRegion, { error: 'must be a list of AWS region names' })
+      .min(1, { error: 'must list at least one region' })
+      .refine((regions) => new Set(regions).size === regions.length, { error: 'must not repeat a region' })
+      .default(['ap-northeast-1']),
+    /** Selectors are `<selectorPrefix>-<yyyymmdd>-<n>`. */
+    selectorPrefix,
+    /** RSA key length; SES accepts 1024 or 2048. */
+    keyLength: z
+      .union(
+        SUPPORTED_KEY_LENGTHS.map((length) => z.literal(length)),
+        { error: `must be ${SUPPORTED_KEY_LENGTHS.join(' or ')}` },
+      )
+      .default(DEFAULT_KEY_LENGTH),
+    /** Validity of each new key's certificate. */
+    certificateValidityDays: wholeNumber(2, 3650, 'days').default(DEFAULT_CERTIFICATE_VALIDITY_DAYS),
+    /** A rotation starts when the certificate has this many days left (two weeks of DNS lead time plus margin). */
+    renewalAlertDays: wholeNumber(1, 3649, 'days').default(16),
+    /** MANUAL: wait for the DNS team's approval. AUTO: publish through Route 53, still verify. */
+    rotationMode: z.enum(['MANUAL', 'AUTO'], { error: 'must be MANUAL or AUTO' }).default('MANUAL'),
+    /** Route 53 hosted zone of the domain; required for AUTO. */
+    hostedZoneId: z
+      .string({ error: 'must be a Route 53 hosted zone id' })
+      .regex(/^Z[A-Z0-9]{1,31}$/, { error: 'must be a Route 53 hosted zone id such as Z0123456789ABC' })
+      .optional(),
+    /** Who publishes DNS records and approves. */
+    dnsTeamEmails: emailList,
+    /** Who is paged on failures and alerts. */
+    opsEmails: emailList,
+    /** Days to keep the old key published after the switch before retiring it. */
+    retentionDays: wholeNumber(1, 90, 'days').default(7),
+    /** Hours to wait for the DNS team before a reminder. */
+    reminderAfterHours: wholeNumber(1, 720, 'hours').default(72),
+    /** Reminders before the rotation fails as ApprovalExpired. */
+    maxReminders: wholeNumber(0, 10, 'reminders').default(3),
+    /** Language of notifications and the approval page. */
+    language: z.enum(['ja', 'en', 'both'], { error: 'must be ja, en or both' }).default('both'),
+  })
+  .superRefine((domain, context) => {
+    if (domain.renewalAlertDays >= domain.certificateValidityDays) {
+      context.addIssue({
+        code: 'custom',
+        path: ['renewalAlertDays'],
+        input: domain.renewalAlertDays,
+        message: `must be less than certificateValidityDays (${domain.certificateValidityDays}), or every day is an alert`,
+      });
+    }
+    if (domain.rotationMode === 'AUTO' && domain.hostedZoneId === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['hostedZoneId'],
+        input: domain.hostedZoneId,
+        message: 'is required when rotationMode is AUTO (records are published through Route 53)',
+      });
+    }
+  });
+
+/** The whole configuration. */
+export const RotationConfigSchema = z
+  .strictObject({
+    /** When the monitor runs: an EventBridge Scheduler cron expression in a time zone. */
+    schedule: z
+      .strictObject({
+        expression: z
+          .string({ error: 'must be an EventBridge Scheduler cron(...) expression' })
+          .regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, {
+            error: 'must be cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 9 * * ? *)',
+          })
+          .default('cron(0 9 * * ? *)'),
+        timeZone: timeZone.default('Asia/Tokyo'),
+      })
+      .prefault({}),
+    /** Time zone whose calendar names selectors and counts days to expiry. */
+    timeZone: timeZone.default('Asia/Tokyo'),
+    /** CloudWatch Logs retention of every log group. */
+    logRetentionDays: z
+      .union(
+        LOG_RETENTION_DAYS.map((days) => z.literal(days)),
+        { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(', ')}` },
+      )
+      .default(731),
+    /** CloudWatch metrics namespace. */
+    metricsNamespace: z
+      .string({ error: 'must be a string' })
+      .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, { error: 'must be 1-255 letters, digits or . _ / # : -' })
+      .default('ByodkimRotation'),
+    /** Polling of the authoritative name servers after approval (VerifyDnsRecord). */
+    dnsVerification: backoffSchema.prefault({}),
+    /** Polling of SES's DKIM status after the switch (ConfirmSesStatus). SES itself looks for 72 h. */
+    sesConfirmation: backoffSchema.prefault({}),
+    /** Thresholds of the monitor's health checks. */
+    healthChecks: z
+      .strictObject({
+        /** CRITICAL when the new record is still missing this long after the request. */
+        recordMissingAlertHours: wholeNumber(1, 720, 'hours').default(48),
+        /** WARNING when SES stays PENDING this long. */
+        sesPendingAlertHours: wholeNumber(1, 720, 'hours').default(72),
+        /** WARNING when the old record is still published this long after the switch. */
+        oldRecordAlertDays: wholeNumber(1, 365, 'days').default(7),
+      })
+      .prefault({}),
+    /** The domains to rotate. */
+    domains: z
+      .array(DomainConfigSchema, { error: 'must be a list of domain settings' })
+      .min(1, { error: 'must list at least one domain' }),
+  })
+  .superRefine((config, context) => {
+    const seen = new Set<string>();
+    config.domains.forEach((domain, index) => {
+      if (seen.has(domain.domain)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['domains', index, 'domain'],
+          input: domain.domain,
+          message: 'appears twice: list each domain once',
+        });
+      }
+      seen.add(domain.domain);
+    });
+  });
+
+/** One domain's settings, defaults applied. */
+export type DomainConfig = z.output<typeof DomainConfigSchema>;
+/** The whole configuration, defaults applied. */
+export type RotationConfig = z.output<typeof RotationConfigSchema>;
+/** The configuration as written in a file (defaults optional). */
+export type RotationConfigInput = z.input<typeof RotationConfigSchema>;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, part) =>
+      typeof part === 'number' ? `${text}[${part}]` : text === '' ? String(part) : `${text}.${String(part)}`,
+    '',
+  );
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/**
+ * Formats schema problems as one line each: `domains[0].keyLength = 4096: must be 1024 or 2048`.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root = 'config'): string[] {
+  return issues.map((issue) => {
+    const path = formatPath([root, ...issue.path]);
+    if (issue.code === 'unrecognized_keys') {
+      return `${path}: unknown setting(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}: check the spelling against docs/configuration.md`;
+    }
+    return `${path} = ${formatValue(issue.input)}: ${issue.message}`;
+  });
+}
+
+/**
+ * Validates raw configuration (parsed JSON) and applies defaults.
+ * @param source names the origin in the error (a file path), so the message says where to look.
+ * @throws InvalidInputError listing every problem, one per line.
+ */
+export function parseConfig(raw: unknown, source = 'config'): RotationConfig {
+  const result = RotationConfigSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    const lines = describeIssues(result.error.issues);
+    throw new InvalidInputError(`Invalid configuration in ${source}:\n  - ${lines.join('\n  - ')}`);
+  }
+  return result.data;
+}
+
+/** Reads and validates a JSON configuration file. */
+export function loadConfig(path: string): RotationConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new InvalidInputError(`Cannot read configuration ${path}: ${(cause as Error).message}`, { cause });
+  }
+  return parseConfig(raw, path);
+}
+
+/**
+ * The settings of one domain.
+ * Undefined when the domain is not configured (handlers turn that into DomainNotConfigured).
+ */
+export function findDomainConfig(config: RotationConfig, domain: string): DomainConfig | undefined {
+  const wanted = normaliseDomain(domain);
+  return config.domains.find((candidate) => candidate.domain === wanted);
+}

@@ -1,0 +1,143 @@
+/**
+ * Typed errors of the rotation workflow.
+ *
+ * Each class's `name` is the exact `ErrorEquals` string the state machine's Retry and Catch use.
+ * Handlers throw these classes and the workflow imports {@link ERROR_NAMES}, so a rename breaks the
+ * build instead of silently breaking a Catch.
+ */
+
+/** The `ErrorEquals` names of every error the rotation raises, as constants. */
+export const ERROR_NAMES = {
+  InvalidInput: 'InvalidInput',
+  DomainNotConfigured: 'DomainNotConfigured',
+  KeyNotFound: 'KeyNotFound',
+  DnsRecordNotFound: 'DnsRecordNotFound',
+  DnsRecordMismatch: 'DnsRecordMismatch',
+  DnsLookupFailed: 'DnsLookupFailed',
+  DnsChangeRejected: 'DnsChangeRejected',
+  ApprovalExpired: 'ApprovalExpired',
+  SesApplyFailed: 'SesApplyFailed',
+  SesDkimPending: 'SesDkimPending',
+  SesDkimFailed: 'SesDkimFailed',
+  RotationInProgress: 'RotationInProgress',
+  RollbackFailed: 'RollbackFailed',
+} as const;
+
+/** One of the rotation's error names. */
+export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
+
+/**
+ * The error codes of the phase-based system our users run today, mapped to ours.
+ * docs/errors.md explains each one; the CLI accepts either spelling.
+ */
+export const LEGACY_ERROR_CODES: Readonly<Record<string, ErrorName>> = {
+  DNS_TXT_NOT_READY: ERROR_NAMES.DnsRecordNotFound,
+  CERTIFICATE_NOT_FOUND: ERROR_NAMES.KeyNotFound,
+  SES_UPDATE_FAILED: ERROR_NAMES.SesApplyFailed,
+};
+
+/** Options every rotation error accepts. */
+export interface RotationErrorOptions {
+  /** The lower-level error that caused this one (kept for logs, never shown raw to the DNS team). */
+  readonly cause?: unknown;
+}
+
+/** Base class of every error the rotation raises on purpose. */
+export abstract class RotationError extends Error {
+  abstract override readonly name: ErrorName;
+
+  constructor(message: string, options: RotationErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+
+/** Input (an event, a config value, a CLI argument, a scenario) is malformed. Not retried. */
+export class InvalidInputError extends RotationError {
+  override readonly name = ERROR_NAMES.InvalidInput;
+}
+
+/** The domain is not in the deployed configuration. */
+export class DomainNotConfiguredError extends RotationError {
+  override readonly name = ERROR_NAMES.DomainNotConfigured;
+}
+
+/** A key that should be in S3 is not there (our users know this as CERTIFICATE_NOT_FOUND). */
+export class KeyNotFoundError extends RotationError {
+  override readonly name = ERROR_NAMES.KeyNotFound;
+}
+
+/** The DKIM TXT record is not served yet (our users know this as DNS_TXT_NOT_READY). Retried. */
+export class DnsRecordNotFoundError extends RotationError {
+  override readonly name = ERROR_NAMES.DnsRecordNotFound;
+}
+
+/** A DKIM record is served but with another key, a testing flag, a revocation, or twice. Retried. */
+export class DnsRecordMismatchError extends RotationError {
+  override readonly name = ERROR_NAMES.DnsRecordMismatch;
+}
+
+/** Name servers could not be found or asked (timeouts, SERVFAIL, REFUSED, lame). Retried. */
+export class DnsLookupFailedError extends RotationError {
+  override readonly name = ERROR_NAMES.DnsLookupFailed;
+}
+
+/** The DNS team rejected the change. SES is untouched and the new key is abandoned. */
+export class DnsChangeRejectedError extends RotationError {
+  override readonly name = ERROR_NAMES.DnsChangeRejected;
+}
+
+/** Nobody approved within the reminders allowed. SES is untouched and the new key is abandoned. */
+export class ApprovalExpiredError extends RotationError {
+  override readonly name = ERROR_NAMES.ApprovalExpired;
+}
+
+/** SES refused the new signing attributes (our users know this as SES_UPDATE_FAILED). */
+export class SesApplyFailedError extends RotationError {
+  override readonly name = ERROR_NAMES.SesApplyFailed;
+}
+
+/** SES has not finished verifying the new key yet. Retried with backoff. */
+export class SesDkimPendingError extends RotationError {
+  override readonly name = ERROR_NAMES.SesDkimPending;
+}
+
+/** SES reports FAILED or TEMPORARY_FAILURE for the new key: the workflow rolls back. */
+export class SesDkimFailedError extends RotationError {
+  override readonly name = ERROR_NAMES.SesDkimFailed;
+}
+
+/** A rotation for this domain is already running: a second one is refused, never started. */
+export class RotationInProgressError extends RotationError {
+  override readonly name = ERROR_NAMES.RotationInProgress;
+}
+
+/** The previous signing configuration could not be restored: operators are paged. */
+export class RollbackFailedError extends RotationError {
+  override readonly name = ERROR_NAMES.RollbackFailed;
+}
+
+/** True when `value` is one of the rotation's own errors (not an SDK or programming error). */
+export function isRotationError(value: unknown): value is RotationError {
+  return value instanceof RotationError;
+}
+
+// Volatile parts of SDK messages (request ids, timestamps, account numbers, ARNs) make every stored
+// reason unique and can leak account detail into notifications; cert-manager strips them the same way.
+const VOLATILE_DETAIL: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>'],
+  [/arn:aws[a-z-]*:[^\s"']+/g, '<arn>'],
+  [/\b\d{12}\b/g, '<account>'],
+  [/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\b/g, '<time>'],
+];
+
+/**
+ * A stable, shareable one-line reason for `error`: its name and message with request ids, ARNs,
+ * account numbers and timestamps replaced, so the same failure always reads the same.
+ */
+export function stableReason(error: unknown): string {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  let reason = `${name}: ${message}`.replace(/\s+/g, ' ').trim();
+  for (const [pattern, replacement] of VOLATILE_DETAIL) reason = reason.replace(pattern, replacement);
+  return reason.length > 500 ? `${reason.slice(0, 497)}...` : reason;
+}

@@ -1,0 +1,49 @@
+import * as errors from '../../shared/errors';
+import { ERROR_NAMES, LEGACY_ERROR_CODES, RotationError, stableReason } from '../../shared/errors';
+
+const errorClasses = Object.values(errors).filter(
+  (value): value is new (message: string, options?: errors.RotationErrorOptions) => RotationError =>
+    typeof value === 'function' && value.prototype instanceof RotationError,
+);
+
+describe('rotation errors', () => {
+  it('has one class per ErrorEquals name, and each class carries exactly its name', () => {
+    const names = errorClasses.map((ErrorClass) => new ErrorClass('x').name).sort();
+    expect(names).toEqual(Object.values(ERROR_NAMES).sort());
+  });
+
+  it.each(errorClasses.map((ErrorClass) => [ErrorClass.name, ErrorClass] as const))(
+    '%s is a RotationError and an Error whose name survives serialisation',
+    (_className, ErrorClass) => {
+      const cause = new Error('socket hang up');
+      const error = new ErrorClass('Do this next.', { cause });
+      expect(error).toBeInstanceOf(RotationError);
+      expect(error).toBeInstanceOf(Error);
+      expect(errors.isRotationError(error)).toBe(true);
+      expect(error.cause).toBe(cause);
+      expect(_className).toBe(`${error.name}Error`);
+      // Lambda reports errorType from `name`: Step Functions matches ErrorEquals on it.
+      expect(String(error)).toBe(`${error.name}: Do this next.`);
+    },
+  );
+
+  it('maps the codes our users know to ours', () => {
+    expect(LEGACY_ERROR_CODES).toEqual({
+      DNS_TXT_NOT_READY: 'DnsRecordNotFound',
+      CERTIFICATE_NOT_FOUND: 'KeyNotFound',
+      SES_UPDATE_FAILED: 'SesApplyFailed',
+    });
+  });
+
+  it('makes stable reasons: request ids, ARNs, accounts and timestamps are replaced', () => {
+    const sdk = new Error(
+      'User arn:aws:sts::123456789012:assumed-role/x is not authorized (Request ID: 0f8fad5b-d9cb-469f-a165-70867728950e) at 2026-11-23T01:02:03.456Z',
+    );
+    sdk.name = 'AccessDeniedException';
+    expect(stableReason(sdk)).toBe(
+      'AccessDeniedException: User <arn> is not authorized (Request ID: <id>) at <time>',
+    );
+    expect(stableReason('plain')).toBe('Error: plain');
+    expect(stableReason(new Error('x'.repeat(600))).length).toBe(500);
+  });
+});
