@@ -2,27 +2,27 @@
 import type { Config } from 'jest';
 
 /**
- * One jest configuration, several projects so a developer can run a slice:
- * `npm run test:unit` runs the pure domain tests only.
+ * One jest configuration, one project per kind of test so a developer can run a slice
+ * (`npx jest --selectProjects dns`). `npm run test:unit` runs the pure domain tests only.
  */
-const tsJest: Config['transform'] = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-};
+const project = (name: string, extra: Partial<Config> = {}): Config => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  testMatch: [`<rootDir>/tests/${name}/**/*.test.ts`],
+  ...extra,
+});
 
 const config: Config = {
   projects: [
-    {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      transform: tsJest,
-      testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
-    },
-    {
-      displayName: 'dns',
-      testEnvironment: 'node',
-      transform: tsJest,
-      testMatch: ['<rootDir>/tests/dns/**/*.test.ts'],
-    },
+    project('unit'),
+    project('dns'),
+    project('tasks', { setupFilesAfterEnv: ['aws-sdk-client-mock-jest'] }),
+    project('workflow'),
+    project('infra'),
+    project('local'),
+    project('e2e'),
+    project('browser'),
   ],
 };
 
