@@ -1,0 +1,316 @@
+/**
+ * The S3 key store (ARCHITECTURE "S3 layout").
+ *
+ * ```
+ * dkim/<domain>/<selector>/private-key.pem   written once (If-None-Match: *), never overwritten
+ * dkim/<domain>/<selector>/certificate.pem   written once
+ * dkim/<domain>/<selector>/metadata.json     state, updated only with If-Match on its ETag
+ * dns-requests/<domain>/<selector>.json      written once
+ * approvals/<approval-id>.json               written once, then updated with If-Match
+ * ```
+ * Objects are created with `IfNoneMatch: '*'`, so a retry or a redrive can never replace a key
+ * already sent to DNS; state changes use `IfMatch` so two writers cannot both win.
+ */
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { normaliseDomain } from '../dkim/domain';
+import { assertValidSelector } from '../dkim/selector';
+import { InvalidInputError, KeyNotFoundError } from '../errors';
+import { callAws, httpStatusOf } from './aws-errors';
+
+/** Life cycle of a key (modelled on Secrets Manager's PENDING / CURRENT / PREVIOUS labels). */
+export const KEY_STATES = ['PENDING', 'ACTIVE', 'PREVIOUS', 'RETIRED', 'ABANDONED'] as const;
+export type KeyState = (typeof KEY_STATES)[number];
+
+/** Allowed moves. Staying in the same state is always allowed (idempotent re-run). */
+export const KEY_TRANSITIONS: Readonly<Record<KeyState, readonly KeyState[]>> = {
+  PENDING: ['ACTIVE', 'ABANDONED'],
+  // ACTIVE → ABANDONED: a rollback after SES confirmed the new key.
+  ACTIVE: ['PREVIOUS', 'ABANDONED'],
+  // PREVIOUS → ACTIVE: a rollback restores the previous key.
+  PREVIOUS: ['RETIRED', 'ACTIVE'],
+  RETIRED: [],
+  ABANDONED: [],
+};
+
+/** metadata.json of one key. */
+export interface KeyMetadata {
+  readonly schemaVersion: 1;
+  readonly domain: string;
+  readonly selector: string;
+  readonly state: KeyState;
+  readonly keyLength?: number;
+  readonly fingerprint?: string;
+  readonly createdAt: string;
+  readonly certificateExpiresAt?: string;
+  /** The approval whose link is live now; older links are superseded. */
+  readonly openApprovalId?: string;
+  /** When the DNS team was asked to revoke or remove this key's record. */
+  readonly retirementRequestedAt?: string;
+  readonly history: readonly { readonly state: KeyState; readonly at: string; readonly reason: string }[];
+}
+
+/** S3 keys of one selector's objects. */
+export interface KeyPaths {
+  readonly privateKey: string;
+  readonly certificate: string;
+  readonly metadata: string;
+}
+
+/** The S3 keys of a selector's key, certificate and metadata. */
+export function keyPaths(domain: string, selector: string): KeyPaths {
+  const base = `dkim/${normaliseDomain(domain)}/${assertValidSelector(selector)}`;
+  return {
+    privateKey: `${base}/private-key.pem`,
+    certificate: `${base}/certificate.pem`,
+    metadata: `${base}/metadata.json`,
+  };
+}
+
+/** The S3 key of a selector's DNS request. */
+export function dnsRequestPath(domain: string, selector: string): string {
+  return `dns-requests/${normaliseDomain(domain)}/${assertValidSelector(selector)}.json`;
+}
+
+const APPROVAL_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** The S3 key of an approval record. */
+export function approvalPath(approvalId: string): string {
+  if (!APPROVAL_ID.test(approvalId)) throw new InvalidInputError('Malformed approval id.');
+  return `approvals/${approvalId}.json`;
+}
+
+/** A stored object's text and ETag. */
+export interface StoredObject {
+  readonly body: string;
+  readonly etag: string;
+}
+
+/** The bucket and client the store works with. */
+export interface KeyStoreDeps {
+  readonly s3: S3Client;
+  readonly bucket: string;
+}
+
+/** Reads an object; undefined when it does not exist. */
+export async function getObject(deps: KeyStoreDeps, key: string): Promise<StoredObject | undefined> {
+  try {
+    const output = await callAws(`S3 GetObject ${key}`, () =>
+      deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key })),
+    );
+    const body = (await output.Body?.transformToString('utf8')) ?? '';
+    return { body, etag: output.ETag ?? '' };
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'NoSuchKey' || name === 'NotFound' || httpStatusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Reads an object that must exist. @throws KeyNotFoundError naming it. */
+export async function getRequiredObject(
+  deps: KeyStoreDeps,
+  key: string,
+  what: string,
+): Promise<StoredObject> {
+  const object = await getObject(deps, key);
+  if (object === undefined) {
+    throw new KeyNotFoundError(
+      `${what} is missing from s3://${deps.bucket}/${key} (CERTIFICATE_NOT_FOUND): restore it or start a new rotation.`,
+    );
+  }
+  return object;
+}
+
+function isPreconditionFailed(error: unknown): boolean {
+  return (error as Error).name === 'PreconditionFailed' || httpStatusOf(error) === 412;
+}
+
+/**
+ * Creates an object only if it does not exist yet (`If-None-Match: *`).
+ * @returns `created`, or `exists` when an earlier writer got there first (nothing is replaced).
+ */
+export async function putIfAbsent(
+  deps: KeyStoreDeps,
+  key: string,
+  body: string,
+  contentType: string,
+): Promise<'created' | 'exists'> {
+  try {
+    await callAws(`S3 PutObject ${key}`, () =>
+      deps.s3.send(
+        new PutObjectCommand({
+          Bucket: deps.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          IfNoneMatch: '*',
+        }),
+      ),
+    );
+    return 'created';
+  } catch (error) {
+    if (isPreconditionFailed(error)) return 'exists';
+    throw error;
+  }
+}
+
+/** Replaces an object only if it still has `etag` (`If-Match`). @returns false when it changed. */
+export async function putIfMatch(
+  deps: KeyStoreDeps,
+  key: string,
+  body: string,
+  etag: string,
+  contentType = 'application/json',
+): Promise<boolean> {
+  try {
+    await callAws(`S3 PutObject ${key}`, () =>
+      deps.s3.send(
+        new PutObjectCommand({
+          Bucket: deps.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          IfMatch: etag,
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isPreconditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+const MAX_CONDITIONAL_ATTEMPTS = 5;
+
+/**
+ * Read-modify-write of a JSON object under `If-Match`, re-reading when another writer won.
+ * `change` returns the new value, or undefined to leave the object as it is.
+ * @returns the value stored at the end.
+ */
+export async function updateJson<T>(
+  deps: KeyStoreDeps,
+  key: string,
+  change: (current: T | undefined) => T | undefined,
+): Promise<T | undefined> {
+  for (let attempt = 0; attempt < MAX_CONDITIONAL_ATTEMPTS; attempt++) {
+    const current = await getObject(deps, key);
+    const value = current === undefined ? undefined : (JSON.parse(current.body) as T);
+    const next = change(value);
+    if (next === undefined) return value;
+    const body = `${JSON.stringify(next, null, 2)}\n`;
+    const written =
+      current === undefined
+        ? (await putIfAbsent(deps, key, body, 'application/json')) === 'created'
+        : await putIfMatch(deps, key, body, current.etag);
+    if (written) return next;
+  }
+  throw new InvalidInputError(`s3://${deps.bucket}/${key} kept changing under us; run the step again.`);
+}
+
+/** Reads a key's metadata.json; undefined when absent. */
+export async function readMetadata(
+  deps: KeyStoreDeps,
+  domain: string,
+  selector: string,
+): Promise<KeyMetadata | undefined> {
+  const object = await getObject(deps, keyPaths(domain, selector).metadata);
+  return object === undefined ? undefined : (JSON.parse(object.body) as KeyMetadata);
+}
+
+/** Options of {@link transitionKey}. */
+export interface TransitionOptions {
+  readonly at: Date;
+  readonly reason: string;
+  /**
+   * Create the metadata in `to` when it does not exist (a key migrated from the phase-based system
+   * has none). @default false
+   */
+  readonly createIfMissing?: boolean;
+  /** Other fields to set in the same write. */
+  readonly patch?: Partial<Pick<KeyMetadata, 'openApprovalId' | 'retirementRequestedAt'>>;
+}
+
+/**
+ * Moves a key to `to` under `If-Match`. Already in `to`: a no-op (idempotent). A move that
+ * {@link KEY_TRANSITIONS} does not allow throws, so a re-run can never resurrect a retired key.
+ */
+export async function transitionKey(
+  deps: KeyStoreDeps,
+  domain: string,
+  selector: string,
+  to: KeyState,
+  options: TransitionOptions,
+): Promise<KeyMetadata> {
+  const key = keyPaths(domain, selector).metadata;
+  const result = await updateJson<KeyMetadata>(deps, key, (current) => {
+    if (current === undefined) {
+      if (!options.createIfMissing) {
+        throw new KeyNotFoundError(
+          `No metadata for selector ${selector} of ${domain} at s3://${deps.bucket}/${key} (CERTIFICATE_NOT_FOUND).`,
+        );
+      }
+      const at = options.at.toISOString();
+      return {
+        schemaVersion: 1,
+        domain: normaliseDomain(domain),
+        selector,
+        state: to,
+        createdAt: at,
+        ...options.patch,
+        history: [{ state: to, at, reason: options.reason }],
+      };
+    }
+    const patched = Object.entries(options.patch ?? {}).some(
+      ([field, value]) => (current as unknown as Record<string, unknown>)[field] !== value,
+    );
+    if (current.state === to && !patched) return undefined;
+    if (current.state !== to && !KEY_TRANSITIONS[current.state].includes(to)) {
+      throw new InvalidInputError(
+        `Key ${selector} of ${domain} is ${current.state} and cannot become ${to}: start a new rotation instead.`,
+      );
+    }
+    return {
+      ...current,
+      ...options.patch,
+      state: to,
+      history:
+        current.state === to
+          ? current.history
+          : [...current.history, { state: to, at: options.at.toISOString(), reason: options.reason }],
+    };
+  });
+  if (result === undefined) throw new KeyNotFoundError(`Metadata of ${selector} vanished while updating it.`);
+  return result;
+}
+
+/** Every selector that has objects under `dkim/<domain>/`. */
+export async function listSelectors(deps: KeyStoreDeps, domain: string): Promise<string[]> {
+  const prefix = `dkim/${normaliseDomain(domain)}/`;
+  const selectors: string[] = [];
+  let token: string | undefined;
+  do {
+    const page: ListObjectsV2CommandOutput = await callAws(`S3 ListObjectsV2 ${prefix}`, () =>
+      deps.s3.send(
+        new ListObjectsV2Command({
+          Bucket: deps.bucket,
+          Prefix: prefix,
+          Delimiter: '/',
+          ContinuationToken: token,
+        }),
+      ),
+    );
+    for (const common of page.CommonPrefixes ?? []) {
+      const selector = common.Prefix?.slice(prefix.length).replace(/\/$/, '');
+      if (selector) selectors.push(selector);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return selectors;
+}

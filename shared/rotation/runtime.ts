@@ -1,0 +1,67 @@
+/**
+ * What every task's logic receives: a clock and a logger, plus its own clients.
+ * Handlers build these once at module scope (AWS client factory, Powertools logger, env).
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { InvalidInputError } from '../errors';
+import type { SesClientFor } from './ses-signing';
+
+/** The part of Powertools' Logger the logic uses (the local runner passes its own). */
+export interface TaskLogger {
+  info(message: string, ...extra: object[]): void;
+  warn(message: string, ...extra: object[]): void;
+  error(message: string, ...extra: object[]): void;
+}
+
+/** Dependencies every task has. */
+export interface BaseDeps {
+  readonly clock: () => Date;
+  readonly logger: TaskLogger;
+}
+
+/** A logger that drops everything (tests). */
+export const silentLogger: TaskLogger = { info() {}, warn() {}, error() {} };
+
+/** Reads a required environment variable (handlers only; logic never reads env). */
+export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new InvalidInputError(
+      `Environment variable ${name} is not set: the stack sets it; check the deployment.`,
+    );
+  }
+  return value;
+}
+
+/** Optional endpoint override for every client (the local environment points them at 127.0.0.1). */
+function endpointOverride(env: NodeJS.ProcessEnv): { endpoint?: string; forcePathStyle?: boolean } {
+  const endpoint = env.AWS_ENDPOINT_URL;
+  return endpoint ? { endpoint, forcePathStyle: true } : {};
+}
+
+/** One S3 client for the task's lifetime. */
+export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  return new S3Client({ ...endpointOverride(env) });
+}
+
+/** One SNS client for the task's lifetime. */
+export function snsClient(env: NodeJS.ProcessEnv = process.env): SNSClient {
+  const { endpoint } = endpointOverride(env);
+  return new SNSClient(endpoint ? { endpoint } : {});
+}
+
+/** SES clients per region, created on first use and kept. */
+export function sesClients(env: NodeJS.ProcessEnv = process.env): SesClientFor {
+  const clients = new Map<string, SESv2Client>();
+  const { endpoint } = endpointOverride(env);
+  return (region) => {
+    let client = clients.get(region);
+    if (client === undefined) {
+      client = new SESv2Client({ region, ...(endpoint ? { endpoint } : {}) });
+      clients.set(region, client);
+    }
+    return client;
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Typed payloads of the rotation state machine.
+ *
+ * State carries references (S3 keys, selector, approval id, fingerprints), never key material
+ * and never a task token (ARCHITECTURE invariant 4). Each task writes its result under its own
+ * field (the `ResultPath` in workflows/rotation-workflow.ts), so a reader of the execution graph
+ * sees where the rotation stands.
+ */
+import type { KeyState } from './key-store';
+
+/** Execution input, as written by {@link startRotation}. */
+export interface StartRotationInput {
+  readonly domain: string;
+  readonly selector: string;
+  /** Who or what started the rotation (monitor, cli:<user>, local). */
+  readonly requestedBy?: string;
+}
+
+/** PrepareRotation's payload: the execution input plus the execution's name. */
+export interface PrepareRotationInput extends StartRotationInput {
+  readonly executionName: string;
+}
+
+/** The per-domain settings the rest of the workflow needs, read from the config once. */
+export interface RotationPlan {
+  readonly domain: string;
+  readonly selector: string;
+  readonly executionName: string;
+  readonly requestedBy: string;
+  readonly startedAt: string;
+  readonly regions: readonly string[];
+  readonly keyLength: 1024 | 2048;
+  readonly certificateValidityDays: number;
+  readonly language: 'ja' | 'en' | 'both';
+  readonly rotationMode: 'MANUAL' | 'AUTO';
+  /** NotifyDnsTeam's wait before a reminder (TimeoutSecondsPath). */
+  readonly reminderAfterSeconds: number;
+  readonly maxReminders: number;
+  /** WaitRetention's wait (SecondsPath). */
+  readonly retentionSeconds: number;
+}
+
+/** The signing configuration of one SES region before the rotation: what rollback restores. */
+export type PreviousSigning =
+  | { readonly region: string; readonly origin: 'EXTERNAL'; readonly selector: string }
+  | { readonly region: string; readonly origin: 'AWS_SES'; readonly originValue: string };
+
+/** PrepareRotation's result: replaces the execution input. */
+export interface PreparedRotation {
+  readonly plan: RotationPlan;
+  readonly previous: readonly PreviousSigning[];
+  readonly reminders: ReminderCount;
+}
+
+/** S3 keys of the new key's objects (never their content). */
+export interface KeyReference {
+  readonly privateKeyKey: string;
+  readonly certificateKey: string;
+  readonly metadataKey: string;
+  /** SHA-256 fingerprint of the public key. */
+  readonly fingerprint: string;
+  readonly certificateExpiresAt: string;
+  /** True when an earlier run had already stored the key (redrive, retry). */
+  readonly reused: boolean;
+}
+
+/** Where the DNS request is stored and what record it asks for. */
+export interface DnsRequestReference {
+  readonly dnsRequestKey: string;
+  readonly recordName: string;
+}
+
+/** SendReminder's count of reminders sent. */
+export interface ReminderCount {
+  readonly count: number;
+}
+
+/** The output the approval endpoint sends with SendTaskSuccess. */
+export interface ApprovalDecision {
+  readonly decision: 'APPROVED';
+  readonly approvalId: string;
+  readonly decidedAt: string;
+}
+
+/** VerifyDnsRecord's result. */
+export interface DnsVerified {
+  readonly recordName: string;
+  readonly verifiedAt: string;
+  readonly serversChecked: number;
+  readonly endToEnd: 'pass';
+}
+
+/** What ApplyToSes did in one region. */
+export interface RegionApplied {
+  readonly region: string;
+  readonly action: 'APPLIED' | 'ALREADY_APPLIED';
+}
+
+/** ApplyToSes's result. */
+export interface SesApplied {
+  readonly selector: string;
+  readonly appliedAt: string;
+  readonly regions: readonly RegionApplied[];
+}
+
+/** ConfirmSesStatus's result. */
+export interface SesConfirmed {
+  readonly confirmedAt: string;
+  readonly regions: readonly { readonly region: string; readonly status: 'SUCCESS' }[];
+}
+
+/** A notification task's result. */
+export interface NotificationSent {
+  readonly sentAt: string;
+  readonly messageIds: readonly string[];
+}
+
+/** RetireOldKey's result. */
+export interface RetirementResult {
+  readonly retiredSelectors: readonly string[];
+  readonly skipped: readonly { readonly selector?: string; readonly reason: string }[];
+  readonly retiredAt: string;
+}
+
+/** AbandonKey's result. */
+export interface AbandonResult {
+  readonly selector: string;
+  readonly state: Extract<KeyState, 'ABANDONED'>;
+  readonly reason: string;
+}
+
+/** RollbackSigning's result. */
+export interface RollbackResult {
+  readonly rolledBackAt: string;
+  readonly regions: readonly {
+    readonly region: string;
+    readonly restored: 'EXTERNAL' | 'AWS_SES';
+    readonly selector?: string;
+    readonly action: 'RESTORED' | 'ALREADY_RESTORED';
+  }[];
+}
+
+/** What a Catch stores (`ResultPath`): Step Functions' error name and cause. */
+export interface CaughtError {
+  readonly Error: string;
+  readonly Cause?: string | null;
+}
+
+/** The state as it flows through the workflow after PrepareRotation. */
+export interface RotationState extends PreparedRotation {
+  readonly key?: KeyReference;
+  readonly dnsRequest?: DnsRequestReference;
+  readonly approval?: ApprovalDecision;
+  readonly dns?: DnsVerified;
+  readonly ses?: SesApplied;
+  readonly confirmation?: SesConfirmed;
+  readonly success?: NotificationSent;
+  readonly retirement?: RetirementResult;
+  readonly abandon?: AbandonResult;
+  readonly rollback?: RollbackResult;
+  readonly failureNotice?: NotificationSent;
+  /** The error caught after ApplyToSes, a rejection, an expiry or a reminder timeout. */
+  readonly failure?: CaughtError;
+  /** The error that made RollbackSigning fail. */
+  readonly rollbackFailure?: CaughtError;
+  /** The error that made RetireOldKey fail (the new key stays; nothing is rolled back). */
+  readonly retirementFailure?: CaughtError;
+}
+
+/** NotifyDnsTeam's payload: the state and the task token (the token goes to S3, nowhere else). */
+export interface NotifyDnsTeamInput {
+  readonly state: RotationState;
+  readonly taskToken: string;
+}
