@@ -1,0 +1,4 @@
+/** The S3 stand-in of the local environment. */
+export * from './checksums';
+export * from './server';
+export * from './store';
