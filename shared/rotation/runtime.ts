@@ -10,9 +10,9 @@ import type { SesClientFor } from './ses-signing';
 
 /** The part of Powertools' Logger the logic uses (the local runner passes its own). */
 export interface TaskLogger {
-  info(message: string, ...extra: object[]): void;
-  warn(message: string, ...extra: object[]): void;
-  error(message: string, ...extra: object[]): void;
+  info(message: string, ...attributes: Array<{ [key: string]: unknown }>): void;
+  warn(message: string, ...attributes: Array<{ [key: string]: unknown }>): void;
+  error(message: string, ...attributes: Array<{ [key: string]: unknown }>): void;
 }
 
 /** Dependencies every task has. */
@@ -63,5 +63,17 @@ export function sesClients(env: NodeJS.ProcessEnv = process.env): SesClientFor {
       clients.set(region, client);
     }
     return client;
+  };
+}
+
+/** Dependencies given directly, or a factory called once on first use (so importing a handler never reads env). */
+export type DepsSource<D> = D | (() => D);
+
+/** Resolves a {@link DepsSource} once. */
+export function memoDeps<D extends object>(source: DepsSource<D>): () => D {
+  let resolved: D | undefined;
+  return () => {
+    if (resolved === undefined) resolved = typeof source === 'function' ? (source as () => D)() : source;
+    return resolved;
   };
 }

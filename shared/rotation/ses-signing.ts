@@ -122,7 +122,8 @@ export async function applyEasyDkim(
   await enableSigning(ses, region, domain);
 }
 
-async function enableSigning(ses: SesClientFor, region: string, domain: string): Promise<void> {
+/** Turns DKIM signing on (SES keeps the signing attributes). */
+export async function enableSigning(ses: SesClientFor, region: string, domain: string): Promise<void> {
   try {
     await callAws(`SES PutEmailIdentityDkimAttributes ${domain} in ${region}`, () =>
       ses(region).send(

@@ -1,0 +1,78 @@
+/**
+ * Wiring shared by the task handlers: the Powertools logger, the approval secret, DNS options
+ * from the environment. Only handler.ts files import this; logic never does.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { Secret } from '../dkim/secret';
+import type { DnsCheckOptions, DnsEndpoint } from '../dns/types';
+import { callAws } from './aws-errors';
+import { type DepsSource, memoDeps } from './runtime';
+
+/** One Powertools logger per function (service name from POWERTOOLS_SERVICE_NAME). */
+export function taskLogger(): Logger {
+  return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'byodkim-rotation' });
+}
+
+/**
+ * A Lambda handler around a task's logic: adds the Lambda context and the rotation's domain and
+ * selector to every log line (never the event itself: NotifyDnsTeam's event holds a task token).
+ */
+export function taskHandler<E, D extends object, R>(
+  logger: Logger,
+  source: DepsSource<D>,
+  run: (event: E, deps: D) => Promise<R>,
+  keysOf: (event: E) => Record<string, string | undefined> = () => ({}),
+): (event: E, context?: Context) => Promise<R> {
+  const deps = memoDeps(source);
+  return async (event, context) => {
+    if (context !== undefined) logger.addContext(context);
+    const keys = keysOf(event);
+    logger.appendKeys(keys);
+    try {
+      return await run(event, deps());
+    } catch (error) {
+      logger.error('Task failed', {
+        errorName: (error as Error).name,
+        errorMessage: (error as Error).message,
+      });
+      throw error;
+    } finally {
+      logger.removeKeys(Object.keys(keys));
+    }
+  };
+}
+
+/** Reads the approval HMAC secret from Secrets Manager once per container. */
+export function approvalSecretFrom(
+  secretArn: string,
+  client = new SecretsManagerClient({}),
+): () => Promise<Secret> {
+  let cached: Promise<Secret> | undefined;
+  return () => {
+    cached ??= callAws('Secrets Manager GetSecretValue', () =>
+      client.send(new GetSecretValueCommand({ SecretId: secretArn })),
+    ).then((output) => new Secret(output.SecretString ?? ''));
+    cached.catch(() => {
+      cached = undefined;
+    });
+    return cached;
+  };
+}
+
+function parseHostPort(text: string): DnsEndpoint {
+  const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(text.trim());
+  return {
+    host: match?.[1] ?? match?.[2] ?? text.trim(),
+    port: match?.[3] === undefined ? 53 : Number(match[3]),
+  };
+}
+
+/** DNS options from `DNS_RESOLVER` and `DNS_NAME_SERVERS` (comma-separated host:port), when set. */
+export function dnsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DnsCheckOptions {
+  const options: { resolver?: DnsEndpoint; nameServers?: DnsEndpoint[] } = {};
+  if (env.DNS_RESOLVER) options.resolver = parseHostPort(env.DNS_RESOLVER);
+  if (env.DNS_NAME_SERVERS) options.nameServers = env.DNS_NAME_SERVERS.split(',').map(parseHostPort);
+  return options;
+}

@@ -1,0 +1,30 @@
+/** ConfirmSesStatus: AWS wiring only; the logic is in ./logic.ts. */
+import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
+import type { RotationState, SesConfirmed } from '../../shared/rotation/state';
+import { type ConfirmSesStatusDeps, confirmSesStatus } from './logic';
+
+const logger = taskLogger();
+
+/** Real clients and settings from the environment the stack sets. */
+export function defaultDeps(): ConfirmSesStatusDeps {
+  return {
+    s3: s3Client(),
+    bucket: requiredEnv('BUCKET_NAME'),
+    ses: sesClients(),
+    clock: () => new Date(),
+    logger,
+  };
+}
+
+/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
+export function makeHandler(deps: ConfirmSesStatusDeps | (() => ConfirmSesStatusDeps)) {
+  return taskHandler<RotationState, ConfirmSesStatusDeps, SesConfirmed>(
+    logger,
+    deps,
+    confirmSesStatus,
+    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
+  );
+}
+
+export const handler = makeHandler(defaultDeps);

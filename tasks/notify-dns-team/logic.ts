@@ -1,0 +1,100 @@
+/**
+ * NotifyDnsTeam (`.waitForTaskToken`): stores the task token server-side in
+ * `approvals/<id>.json`, makes it the key's only live approval (an earlier link, e.g. from before a
+ * redrive, is superseded), and sends the DNS team the record with a signed link. The token never
+ * leaves this function except into S3.
+ */
+import type { Secret } from '../../shared/dkim/secret';
+import { InvalidInputError } from '../../shared/errors';
+import { approvalUrl, closeApproval, createApproval, newApprovalId } from '../../shared/rotation/approvals';
+import {
+  getRequiredObject,
+  type KeyStoreDeps,
+  readMetadata,
+  transitionKey,
+} from '../../shared/rotation/key-store';
+import { dnsRequestNotification, type NotifyDeps, publish } from '../../shared/rotation/notifications';
+import type { BaseDeps } from '../../shared/rotation/runtime';
+import type { NotifyDnsTeamInput } from '../../shared/rotation/state';
+import type { DnsRequest } from '../store-dns-request/logic';
+
+export interface NotifyDnsTeamDeps extends BaseDeps, KeyStoreDeps {
+  readonly dnsTeam: NotifyDeps;
+  readonly approvalSecret: () => Promise<Secret>;
+  readonly approvalBaseUrl: string;
+  /** @default newApprovalId */
+  readonly newId?: () => string;
+}
+
+/** What the task returns to Lambda (Step Functions ignores it and waits for the token). */
+export interface NotifyDnsTeamResult {
+  readonly approvalId: string;
+  readonly supersededApprovalId?: string;
+}
+
+export async function notifyDnsTeam(
+  input: NotifyDnsTeamInput,
+  deps: NotifyDnsTeamDeps,
+): Promise<NotifyDnsTeamResult> {
+  const { state, taskToken } = input;
+  if (typeof taskToken !== 'string' || taskToken.length === 0) {
+    throw new InvalidInputError('NotifyDnsTeam needs a task token (invoke it with .waitForTaskToken).');
+  }
+  if (state.key === undefined || state.dnsRequest === undefined) {
+    throw new InvalidInputError('NotifyDnsTeam runs after GenerateKey and StoreDnsRequest.');
+  }
+  const { domain, selector, executionName, reminderAfterSeconds, language } = state.plan;
+  const request = JSON.parse(
+    (await getRequiredObject(deps, state.dnsRequest.dnsRequestKey, 'The DNS request')).body,
+  ) as DnsRequest;
+  const now = deps.clock();
+  const expiresAt = new Date(now.getTime() + reminderAfterSeconds * 1000);
+  const approvalId = (deps.newId ?? newApprovalId)();
+
+  await createApproval(deps, {
+    schemaVersion: 1,
+    approvalId,
+    taskToken,
+    domain,
+    selector,
+    recordName: request.recordName,
+    fingerprint: request.fingerprint,
+    executionName,
+    reminderNumber: state.reminders.count,
+    createdAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    status: 'OPEN',
+  });
+  const before = await readMetadata(deps, domain, selector);
+  await transitionKey(deps, domain, selector, 'PENDING', {
+    at: now,
+    reason: 'approval link sent',
+    patch: { openApprovalId: approvalId },
+  });
+  const superseded = before?.openApprovalId;
+  if (superseded !== undefined && superseded !== approvalId) {
+    await closeApproval(deps, superseded, 'SUPERSEDED', now);
+  }
+
+  const secret = await deps.approvalSecret();
+  await publish(
+    deps.dnsTeam,
+    domain,
+    language,
+    dnsRequestNotification({
+      domain,
+      selector,
+      recordName: request.recordName,
+      zoneFileLine: request.zoneFileLine,
+      singleString: request.value,
+      fingerprint: request.fingerprint,
+      approvalUrl: approvalUrl(deps.approvalBaseUrl, secret, approvalId, expiresAt),
+      deadline: expiresAt.toISOString(),
+      reminderNumber: state.reminders.count,
+    }),
+  );
+  deps.logger.info('Approval link sent', { domain, selector, approvalId, supersededApprovalId: superseded });
+  return superseded === undefined || superseded === approvalId
+    ? { approvalId }
+    : { approvalId, supersededApprovalId: superseded };
+}

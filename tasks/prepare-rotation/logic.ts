@@ -1,0 +1,96 @@
+/**
+ * PrepareRotation: validates the request against the configuration and records, per SES region,
+ * the signing configuration rollback will restore (the previous external key, whose record is still
+ * published, or Easy DKIM). Refuses a rotation it could not roll back.
+ */
+import type { RotationConfig } from '../../shared/config';
+import { findDomainConfig } from '../../shared/config';
+import { normaliseDomain } from '../../shared/dkim/domain';
+import { assertValidSelector } from '../../shared/dkim/selector';
+import { DomainNotConfiguredError, InvalidInputError, KeyNotFoundError } from '../../shared/errors';
+import { getObject, type KeyStoreDeps, keyPaths } from '../../shared/rotation/key-store';
+import type { BaseDeps } from '../../shared/rotation/runtime';
+import { isEasyDkim, readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';
+import type { PreparedRotation, PrepareRotationInput, PreviousSigning } from '../../shared/rotation/state';
+
+export interface PrepareRotationDeps extends BaseDeps, KeyStoreDeps {
+  readonly config: RotationConfig;
+  readonly ses: SesClientFor;
+}
+
+const HOUR = 3600;
+const DAY = 86_400;
+
+export async function prepareRotation(
+  input: PrepareRotationInput,
+  deps: PrepareRotationDeps,
+): Promise<PreparedRotation> {
+  if (typeof input?.domain !== 'string' || typeof input.selector !== 'string') {
+    throw new InvalidInputError(
+      'PrepareRotation needs {"domain": "...", "selector": "..."} as execution input.',
+    );
+  }
+  const domain = normaliseDomain(input.domain);
+  const selector = assertValidSelector(input.selector);
+  const settings = findDomainConfig(deps.config, domain);
+  if (settings === undefined) {
+    throw new DomainNotConfiguredError(
+      `${domain} is not in the deployed configuration: add it to infra/config/<stage>.json and deploy.`,
+    );
+  }
+  if (!selector.startsWith(`${settings.selectorPrefix}-`)) {
+    throw new InvalidInputError(
+      `Selector ${selector} does not start with ${settings.selectorPrefix}- (the configured prefix of ${domain}).`,
+    );
+  }
+
+  const previous: PreviousSigning[] = [];
+  for (const region of settings.regions) {
+    const signing = await readSesSigning(deps.ses, region, domain);
+    if (signing.origin === 'EXTERNAL') {
+      if (signing.selector === undefined) {
+        throw new InvalidInputError(`SES in ${region} reports BYODKIM for ${domain} but no selector.`);
+      }
+      if (signing.selector === selector) {
+        throw new InvalidInputError(
+          `SES in ${region} already signs ${domain} with ${selector}: nothing to rotate; start a new rotation for a new selector.`,
+        );
+      }
+      const stored = await getObject(deps, keyPaths(domain, signing.selector).privateKey);
+      if (stored === undefined) {
+        throw new KeyNotFoundError(
+          `The key SES uses in ${region} (selector ${signing.selector}) is not in s3://${deps.bucket}/dkim/${domain}/ (CERTIFICATE_NOT_FOUND): without it a rollback could not restore signing; import it first.`,
+        );
+      }
+      previous.push({ region, origin: 'EXTERNAL', selector: signing.selector });
+    } else if (isEasyDkim(signing.origin)) {
+      previous.push({ region, origin: 'AWS_SES', originValue: signing.origin });
+    } else {
+      throw new InvalidInputError(
+        `SES in ${region} reports an unknown DKIM origin ${signing.origin} for ${domain}.`,
+      );
+    }
+  }
+
+  const now = deps.clock();
+  deps.logger.info('Rotation prepared', { domain, selector, previous });
+  return {
+    plan: {
+      domain,
+      selector,
+      executionName: input.executionName,
+      requestedBy: input.requestedBy ?? 'unknown',
+      startedAt: now.toISOString(),
+      regions: settings.regions,
+      keyLength: settings.keyLength,
+      certificateValidityDays: settings.certificateValidityDays,
+      language: settings.language,
+      rotationMode: settings.rotationMode,
+      reminderAfterSeconds: settings.reminderAfterHours * HOUR,
+      maxReminders: settings.maxReminders,
+      retentionSeconds: settings.retentionDays * DAY,
+    },
+    previous,
+    reminders: { count: 0 },
+  };
+}

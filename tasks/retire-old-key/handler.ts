@@ -1,0 +1,35 @@
+/** RetireOldKey: AWS wiring only; the logic is in ./logic.ts. */
+import { assertDnsVerified, verifyDkimRecord } from '../../shared/dns';
+import { dnsOptionsFromEnv, taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { requiredEnv, s3Client, sesClients, snsClient } from '../../shared/rotation/runtime';
+import type { RetirementResult, RotationState } from '../../shared/rotation/state';
+import { type RetireOldKeyDeps, retireOldKey } from './logic';
+
+const logger = taskLogger();
+
+/** Real clients and settings from the environment the stack sets. */
+export function defaultDeps(): RetireOldKeyDeps {
+  const sns = snsClient();
+  return {
+    s3: s3Client(),
+    bucket: requiredEnv('BUCKET_NAME'),
+    ses: sesClients(),
+    dnsTeam: { sns, topicArn: requiredEnv('DNS_TEAM_TOPIC_ARN') },
+    dns: { verifyDkimRecord, assertDnsVerified },
+    dnsOptions: dnsOptionsFromEnv(),
+    clock: () => new Date(),
+    logger,
+  };
+}
+
+/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
+export function makeHandler(deps: RetireOldKeyDeps | (() => RetireOldKeyDeps)) {
+  return taskHandler<RotationState, RetireOldKeyDeps, RetirementResult>(
+    logger,
+    deps,
+    retireOldKey,
+    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
+  );
+}
+
+export const handler = makeHandler(defaultDeps);

@@ -1,0 +1,105 @@
+/**
+ * RetireOldKey: after SES reported SUCCESS everywhere and the retention wait passed, asks the DNS
+ * team (once) to revoke (`p=`) or remove the old selector's record, verifies on every
+ * authoritative name server that the old key is no longer served (retried with the DNS backoff),
+ * and marks the key RETIRED. It never touches a selector SES still uses in any region.
+ */
+
+import { privateKeyFromPem } from '../../shared/dkim/keys';
+import { dkimRecordName } from '../../shared/dkim/selector';
+import type { DnsCheckOptions } from '../../shared/dns/types';
+import { SesApplyFailedError } from '../../shared/errors';
+import {
+  getRequiredObject,
+  type KeyStoreDeps,
+  keyPaths,
+  readMetadata,
+  transitionKey,
+} from '../../shared/rotation/key-store';
+import { type NotifyDeps, publish, statusNotification } from '../../shared/rotation/notifications';
+import type { BaseDeps } from '../../shared/rotation/runtime';
+import { readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';
+import type { RetirementResult, RotationState } from '../../shared/rotation/state';
+import type { DnsVerifier } from '../verify-dns-record/logic';
+
+export interface RetireOldKeyDeps extends BaseDeps, KeyStoreDeps {
+  readonly ses: SesClientFor;
+  readonly dnsTeam: NotifyDeps;
+  readonly dns: Pick<DnsVerifier, 'verifyDkimRecord' | 'assertDnsVerified'>;
+  readonly dnsOptions?: DnsCheckOptions;
+}
+
+export async function retireOldKey(state: RotationState, deps: RetireOldKeyDeps): Promise<RetirementResult> {
+  const { domain, selector, regions, language } = state.plan;
+  const oldSelectors = [
+    ...new Set(
+      state.previous.flatMap((p) => (p.origin === 'EXTERNAL' && p.selector !== selector ? [p.selector] : [])),
+    ),
+  ];
+  const skipped: { selector?: string; reason: string }[] = [];
+  if (oldSelectors.length === 0) {
+    skipped.push({ reason: 'The previous signing was Easy DKIM: no record of ours to retire.' });
+  }
+
+  // Invariant 3: never retire the record of a selector SES uses.
+  const inUse = new Set<string>();
+  for (const region of regions) {
+    const signing = await readSesSigning(deps.ses, region, domain);
+    if (signing.selector !== undefined) inUse.add(signing.selector);
+  }
+
+  const retired: string[] = [];
+  for (const old of oldSelectors) {
+    if (inUse.has(old)) {
+      throw new SesApplyFailedError(
+        `Refusing to retire ${old} of ${domain}: SES still signs with it in some region. Check SES before retrying.`,
+      );
+    }
+    const metadata = await readMetadata(deps, domain, old);
+    if (metadata?.state === 'RETIRED') {
+      skipped.push({ selector: old, reason: 'already RETIRED' });
+      continue;
+    }
+    const recordName = dkimRecordName(old, domain);
+    const now = deps.clock();
+    if (metadata?.retirementRequestedAt === undefined) {
+      await publish(
+        deps.dnsTeam,
+        domain,
+        language,
+        statusNotification(
+          'INFO',
+          {
+            ja: `旧 DKIM レコードの削除依頼 ${domain}`,
+            en: `Please retire the old DKIM record of ${domain}`,
+          },
+          {
+            ja: `${recordName} の TXT レコードを削除するか、値を "v=DKIM1; p=" にして失効させてください。新しいセレクタ ${selector} のレコードは変更しないでください。`,
+            en: `Please remove the TXT record ${recordName}, or revoke it by setting its value to "v=DKIM1; p=". Do not change the record of the new selector ${selector}.`,
+          },
+        ),
+      );
+      await transitionKey(deps, domain, old, 'PREVIOUS', {
+        at: now,
+        reason: 'retirement requested',
+        createIfMissing: true,
+        patch: { retirementRequestedAt: now.toISOString() },
+      });
+    }
+    const { publicKey } = privateKeyFromPem(
+      (await getRequiredObject(deps, keyPaths(domain, old).privateKey, 'The old private key')).body,
+    );
+    const verification = await deps.dns.verifyDkimRecord(
+      { domain, selector: old, publicKey, expect: 'retired' },
+      deps.dnsOptions,
+    );
+    deps.logger.info('Retirement check', { domain, selector: old, verified: verification.verified });
+    deps.dns.assertDnsVerified(verification);
+    await transitionKey(deps, domain, old, 'RETIRED', {
+      at: deps.clock(),
+      reason: 'record no longer served',
+    });
+    retired.push(old);
+  }
+  return { retiredSelectors: retired, skipped, retiredAt: deps.clock().toISOString() };
+}

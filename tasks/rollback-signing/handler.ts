@@ -1,0 +1,30 @@
+/** RollbackSigning: AWS wiring only; the logic is in ./logic.ts. */
+import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
+import type { RollbackResult, RotationState } from '../../shared/rotation/state';
+import { type RollbackSigningDeps, rollbackSigning } from './logic';
+
+const logger = taskLogger();
+
+/** Real clients and settings from the environment the stack sets. */
+export function defaultDeps(): RollbackSigningDeps {
+  return {
+    s3: s3Client(),
+    bucket: requiredEnv('BUCKET_NAME'),
+    ses: sesClients(),
+    clock: () => new Date(),
+    logger,
+  };
+}
+
+/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
+export function makeHandler(deps: RollbackSigningDeps | (() => RollbackSigningDeps)) {
+  return taskHandler<RotationState, RollbackSigningDeps, RollbackResult>(
+    logger,
+    deps,
+    rollbackSigning,
+    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
+  );
+}
+
+export const handler = makeHandler(defaultDeps);

@@ -1,0 +1,22 @@
+/** SendReminder: AWS wiring only; the logic is in ./logic.ts. */
+import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { requiredEnv, s3Client } from '../../shared/rotation/runtime';
+import type { ReminderCount, RotationState } from '../../shared/rotation/state';
+import { type SendReminderDeps, sendReminder } from './logic';
+
+const logger = taskLogger();
+
+/** Real clients and settings from the environment the stack sets. */
+export function defaultDeps(): SendReminderDeps {
+  return { s3: s3Client(), bucket: requiredEnv('BUCKET_NAME'), clock: () => new Date(), logger };
+}
+
+/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
+export function makeHandler(deps: SendReminderDeps | (() => SendReminderDeps)) {
+  return taskHandler<RotationState, SendReminderDeps, ReminderCount>(logger, deps, sendReminder, (event) => ({
+    domain: event?.plan?.domain,
+    selector: event?.plan?.selector,
+  }));
+}
+
+export const handler = makeHandler(defaultDeps);

@@ -1,0 +1,24 @@
+/** StoreDnsRequest: AWS wiring only; the logic is in ./logic.ts. */
+import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { requiredEnv, s3Client } from '../../shared/rotation/runtime';
+import type { DnsRequestReference, RotationState } from '../../shared/rotation/state';
+import { type StoreDnsRequestDeps, storeDnsRequest } from './logic';
+
+const logger = taskLogger();
+
+/** Real clients and settings from the environment the stack sets. */
+export function defaultDeps(): StoreDnsRequestDeps {
+  return { s3: s3Client(), bucket: requiredEnv('BUCKET_NAME'), clock: () => new Date(), logger };
+}
+
+/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
+export function makeHandler(deps: StoreDnsRequestDeps | (() => StoreDnsRequestDeps)) {
+  return taskHandler<RotationState, StoreDnsRequestDeps, DnsRequestReference>(
+    logger,
+    deps,
+    storeDnsRequest,
+    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
+  );
+}
+
+export const handler = makeHandler(defaultDeps);
