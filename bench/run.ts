@@ -2,11 +2,13 @@
  * `npm run bench`: every benchmark in one run, printed as a table (`--json` for tracking).
  * Figures are measurements, never pass/fail thresholds: speed targets do not belong in unit tests.
  */
+import { benchDnsVerification } from './dns-verification';
 import { benchKeyGeneration } from './key-generation';
 import type { BenchRow } from './stats';
 
 const BENCHMARKS: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]> = [
   ['key generation', benchKeyGeneration],
+  ['dns verification', benchDnsVerification],
 ];
 
 function formatValue(row: BenchRow): string {

@@ -45,6 +45,11 @@ export interface DnsCheckOptions {
   readonly resolver?: DnsEndpoint;
   /** Ask exactly these servers instead of discovering the zone's NS set (tests, split horizon). */
   readonly nameServers?: readonly DnsEndpoint[];
+  /**
+   * Port the discovered name server addresses are asked on. @default 53
+   * (tests run servers on loopback addresses 127.0.0.x and a high port)
+   */
+  readonly nameServerPort?: number;
   /** Per-query timeout. @default 2000 */
   readonly timeoutMs?: number;
   /** Retries per query after a timeout. @default 2 */

@@ -1,10 +1,12 @@
 import * as errors from '../../shared/errors';
 import { ERROR_NAMES, LEGACY_ERROR_CODES, RotationError, stableReason } from '../../shared/errors';
 
+type ErrorClass = new (message: string, options?: errors.RotationErrorOptions) => RotationError;
+
 const errorClasses = Object.values(errors).filter(
-  (value): value is new (message: string, options?: errors.RotationErrorOptions) => RotationError =>
-    typeof value === 'function' && value.prototype instanceof RotationError,
-);
+  (value) =>
+    typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof RotationError,
+) as unknown as ErrorClass[];
 
 describe('rotation errors', () => {
   it('has one class per ErrorEquals name, and each class carries exactly its name', () => {

@@ -1,0 +1,11 @@
+/** Exit codes of the `byodkim` command, documented in README and docs/runbook.md. */
+export const EXIT = {
+  /** Done; for checks: verified. */
+  OK: 0,
+  /** Unexpected failure (a bug or an unreachable service): the message says what. */
+  FAILURE: 1,
+  /** Bad input: unknown option, missing argument, unreadable file, invalid domain or selector. */
+  BAD_INPUT: 2,
+  /** The check ran and did not pass (e.g. the record is not on every name server yet). */
+  NOT_VERIFIED: 3,
+} as const;

@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { isRotationError } from '../shared/errors';
+import { registerDnsCheck } from './commands/dns-check';
+import { EXIT } from './exit-codes';
+
+/**
+ * The `byodkim` operator command line. Errors print one clear line (the stack only with
+ * --debug) and map to documented exit codes: 0 ok, 1 failure, 2 bad input, 3 not verified.
+ */
+export function buildProgram(): Command {
+  const program = new Command('byodkim')
+    .description('Safe rotation of Amazon SES BYODKIM keys: operator commands')
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const dns = program.command('dns').description('DNS checks of DKIM records').exitOverride();
+  registerDnsCheck(dns);
+  return program;
+}
+
+/** Runs the CLI with `argv` (as process.argv) and returns the exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
+    }
+    const debug = argv.includes('--debug');
+    if (isRotationError(error)) {
+      console.error(`byodkim: ${error.name}: ${error.message}`);
+      if (debug) console.error(error.stack);
+      return error.name === 'InvalidInput' ? EXIT.BAD_INPUT : EXIT.FAILURE;
+    }
+    console.error(`byodkim: ${(error as Error).message ?? String(error)}`);
+    if (debug) console.error((error as Error).stack);
+    return EXIT.FAILURE;
+  }
+}
+
+if (
+  require.main === module ||
+  process.argv[1]?.endsWith('byodkim.js') ||
+  process.argv[1]?.endsWith('byodkim')
+) {
+  void runCli(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,273 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer, isIPv6, type Socket, type Server as TcpServer } from 'node:net';
+import * as dnsPacket from 'dns-packet';
+import type { DnsEndpoint } from '../../shared/dns/types';
+import { parseZoneFile, type Zone, type ZoneRecord } from './zone-file';
+
+/** How the server misbehaves, for fault scenarios. */
+export type ServerBehaviour = 'normal' | 'servfail' | 'refused' | 'lame' | 'silent';
+
+/** Options of {@link AuthoritativeDnsServer}. */
+export interface AuthoritativeDnsServerOptions {
+  /** Zone file to serve; re-read whenever its modification time or size changes. */
+  readonly zoneFile: string;
+  /** The zone's apex, e.g. `example.test`. */
+  readonly origin: string;
+  /** Address to listen on. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Port for UDP and TCP; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Delay before every answer, in ms (simulated network latency). @default 0 */
+  readonly delayMs?: number;
+  /**
+   * Serve the zone as it was at start and ignore later edits, like a secondary that missed the
+   * NOTIFY. {@link AuthoritativeDnsServer.setStale} changes it later. @default false
+   */
+  readonly stale?: boolean;
+  /** @default 'normal' */
+  readonly behaviour?: ServerBehaviour;
+}
+
+const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+const lower = (name: string) => name.replace(/\.$/, '').toLowerCase();
+
+/**
+ * An in-process authoritative DNS server for one zone, over UDP and TCP, for the local environment
+ * and tests: answers with AA, NXDOMAIN/NODATA with the SOA, CNAME chasing inside the zone, glue for
+ * NS hosts, truncation over UDP beyond the client's EDNS size (512 without EDNS), and knobs for
+ * latency, stale copies and failures.
+ */
+export class AuthoritativeDnsServer {
+  private zone: Zone;
+  private zoneStamp: string;
+  private stale: boolean;
+  private delayMs: number;
+  private behaviour: ServerBehaviour;
+  private udp?: UdpSocket;
+  private tcp?: TcpServer;
+  private readonly connections = new Set<Socket>();
+  private port = 0;
+  /** Queries received since start, per transport. */
+  readonly queries = { udp: 0, tcp: 0 };
+
+  constructor(private readonly options: AuthoritativeDnsServerOptions) {
+    this.zone = this.readZone();
+    this.zoneStamp = this.currentStamp();
+    this.stale = options.stale ?? false;
+    this.delayMs = options.delayMs ?? 0;
+    this.behaviour = options.behaviour ?? 'normal';
+  }
+
+  /** Where the server listens (after {@link start}). */
+  get endpoint(): DnsEndpoint {
+    return { host: this.options.host ?? '127.0.0.1', port: this.port };
+  }
+
+  /** Starts UDP and TCP listeners on the same port. */
+  async start(): Promise<DnsEndpoint> {
+    const host = this.options.host ?? '127.0.0.1';
+    const tcp = createServer((socket) => this.serveTcp(socket));
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(this.options.port ?? 0, host, () => resolve());
+    });
+    this.tcp = tcp;
+    this.port = (tcp.address() as { port: number }).port;
+    const udp = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(this.port, host, () => resolve());
+    });
+    udp.on('message', (message, remote) => {
+      void this.answer(message, 'udp').then((reply) => {
+        if (reply) udp.send(reply, remote.port, remote.address);
+      });
+    });
+    this.udp = udp;
+    return this.endpoint;
+  }
+
+  /** Stops both listeners and closes open TCP connections. */
+  async stop(): Promise<void> {
+    for (const socket of this.connections) socket.destroy();
+    await Promise.all([
+      new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve())),
+      new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
+    ]);
+    this.udp = undefined;
+    this.tcp = undefined;
+  }
+
+  /** Freezes (true) or unfreezes (false) the served copy; unfreezing reloads the file. */
+  setStale(stale: boolean): void {
+    this.stale = stale;
+    if (!stale) this.reloadIfChanged();
+  }
+
+  /** Sets the delay before each answer. */
+  setDelay(delayMs: number): void {
+    this.delayMs = delayMs;
+  }
+
+  /** Sets how the server answers (or does not). */
+  setBehaviour(behaviour: ServerBehaviour): void {
+    this.behaviour = behaviour;
+  }
+
+  private readZone(): Zone {
+    return parseZoneFile(readFileSync(this.options.zoneFile, 'utf8'), this.options.origin);
+  }
+
+  private currentStamp(): string {
+    const stat = statSync(this.options.zoneFile);
+    return `${stat.mtimeMs}:${stat.size}`;
+  }
+
+  /** Re-reads the zone when the file changed (a half-written file keeps the previous copy). */
+  private reloadIfChanged(): void {
+    if (this.stale) return;
+    try {
+      const stamp = this.currentStamp();
+      if (stamp === this.zoneStamp) return;
+      this.zone = this.readZone();
+      this.zoneStamp = stamp;
+    } catch {
+      // Keep serving the last good copy, as a real server does when a reload fails.
+    }
+  }
+
+  private serveTcp(socket: Socket): void {
+    this.connections.add(socket);
+    socket.on('close', () => this.connections.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let buffer = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      while (buffer.length >= 2 && buffer.length >= buffer.readUInt16BE(0) + 2) {
+        const length = buffer.readUInt16BE(0);
+        const message = buffer.subarray(2, length + 2);
+        buffer = buffer.subarray(length + 2);
+        void this.answer(message, 'tcp').then((reply) => {
+          if (!reply || socket.destroyed) return;
+          const framed = Buffer.alloc(reply.length + 2);
+          framed.writeUInt16BE(reply.length, 0);
+          reply.copy(framed, 2);
+          socket.write(framed);
+        });
+      }
+    });
+  }
+
+  private async answer(message: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    let query: dnsPacket.DecodedPacket;
+    try {
+      query = dnsPacket.decode(message);
+    } catch {
+      return undefined;
+    }
+    this.queries[transport] += 1;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.behaviour === 'silent') return undefined;
+    this.reloadIfChanged();
+    const response = this.respond(query);
+    const requestOpt = (query.additionals ?? []).find((answer) => answer.type === 'OPT') as
+      | dnsPacket.OptAnswer
+      | undefined;
+    if (requestOpt) {
+      response.additionals = [
+        ...(response.additionals ?? []),
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 1232,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ];
+    }
+    let encoded = dnsPacket.encode(response);
+    const limit = transport === 'udp' ? Math.max(512, requestOpt?.udpPayloadSize ?? 512) : 65_535;
+    if (encoded.length > limit) {
+      encoded = dnsPacket.encode({
+        ...response,
+        flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE,
+        answers: [],
+        authorities: [],
+        additionals: [],
+      });
+    }
+    return encoded;
+  }
+
+  private respond(query: dnsPacket.DecodedPacket): dnsPacket.Packet {
+    const question = query.questions?.[0];
+    const base = {
+      type: 'response' as const,
+      id: query.id,
+      questions: query.questions,
+      flags: query.flag_rd ? dnsPacket.RECURSION_DESIRED : 0,
+    };
+    if (!question) return { ...base, flags: base.flags | RCODE.REFUSED };
+    if (this.behaviour === 'servfail') return { ...base, flags: base.flags | RCODE.SERVFAIL };
+    if (this.behaviour === 'refused') return { ...base, flags: base.flags | RCODE.REFUSED };
+    const name = lower(question.name);
+    const origin = this.zone.origin;
+    if (name !== origin && !name.endsWith(`.${origin}`))
+      return { ...base, flags: base.flags | RCODE.REFUSED };
+    const aa = this.behaviour === 'lame' ? 0 : dnsPacket.AUTHORITATIVE_ANSWER;
+    const answers: dnsPacket.Answer[] = [];
+    let current = name;
+    let outOfZone = false;
+    for (let hop = 0; hop < 8; hop += 1) {
+      const atName = this.zone.records.filter((record) => record.name === current);
+      const cname = atName.find((record) => record.type === 'CNAME');
+      if (cname && question.type !== 'CNAME') {
+        answers.push(toAnswer(cname));
+        current = lower(String(cname.data));
+        outOfZone = current !== origin && !current.endsWith(`.${origin}`);
+        if (outOfZone) break;
+        continue;
+      }
+      answers.push(...atName.filter((record) => record.type === question.type).map(toAnswer));
+      break;
+    }
+    const found = answers.some((answer) => answer.type === question.type);
+    if (!found && !outOfZone) {
+      // RFC 2308 negative answer (the rcode speaks of the last name in a CNAME chain, RFC 6604).
+      const soa = this.zone.records.find((record) => record.type === 'SOA');
+      const exists = this.zone.records.some(
+        (record) => record.name === current || record.name.endsWith(`.${current}`),
+      );
+      const rcode = exists ? RCODE.NOERROR : RCODE.NXDOMAIN;
+      return { ...base, flags: base.flags | aa | rcode, answers, authorities: soa ? [toAnswer(soa)] : [] };
+    }
+    const additionals =
+      question.type === 'NS'
+        ? answers.flatMap((ns) =>
+            this.zone.records
+              .filter(
+                (record) =>
+                  (record.type === 'A' || record.type === 'AAAA') &&
+                  record.name === lower(String(ns.type === 'NS' ? ns.data : '')),
+              )
+              .map(toAnswer),
+          )
+        : [];
+    return { ...base, flags: base.flags | aa, answers, additionals };
+  }
+}
+
+function toAnswer(record: ZoneRecord): dnsPacket.Answer {
+  switch (record.type) {
+    case 'TXT':
+      return { type: 'TXT', name: record.name, ttl: record.ttl, class: 'IN', data: [...record.data] };
+    case 'SOA':
+      return { type: 'SOA', name: record.name, ttl: record.ttl, class: 'IN', data: { ...record.data } };
+    default:
+      return { type: record.type, name: record.name, ttl: record.ttl, class: 'IN', data: record.data };
+  }
+}

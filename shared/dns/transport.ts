@@ -1,0 +1,161 @@
+import { randomInt } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { isIPv6, Socket } from 'node:net';
+import * as dnsPacket from 'dns-packet';
+import type { DnsEndpoint } from './types';
+
+/** A decoded DNS response with the fields dns-packet decodes but does not type. */
+export interface DnsResponse extends dnsPacket.DecodedPacket {
+  readonly rcode: string;
+}
+
+/** How one query is sent. */
+export interface QueryOptions {
+  /** Ask for recursion (only towards a recursive resolver; never towards authoritative servers). */
+  readonly recursionDesired: boolean;
+  /** Timeout of one attempt. @default 2000 */
+  readonly timeoutMs?: number;
+  /** Attempts after the first one that timed out. @default 2 */
+  readonly retries?: number;
+}
+
+/** Why a query got no usable answer. */
+export class DnsTransportError extends Error {
+  override readonly name = 'DnsTransportError';
+}
+
+/**
+ * EDNS(0) buffer size advertised over UDP: 1232 octets, the DNS Flag Day 2020 value that avoids IP
+ * fragmentation. Larger answers come back truncated and are re-asked over TCP.
+ */
+export const EDNS_UDP_PAYLOAD_SIZE = 1232;
+
+/** `ip` or `ip:port` (`[ip]:port` for IPv6) for messages; port 53 is left out. */
+export function formatEndpoint(endpoint: DnsEndpoint): string {
+  if (endpoint.port === 53) return endpoint.host;
+  return isIPv6(endpoint.host) ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
+}
+
+/**
+ * Sends one question to one server: UDP first, TCP when the answer is truncated, each UDP attempt
+ * bounded by `timeoutMs` and retried `retries` times. The response must carry our id and question,
+ * so a stray or spoofed datagram is ignored rather than believed.
+ */
+export async function queryDns(
+  endpoint: DnsEndpoint,
+  question: dnsPacket.Question,
+  options: QueryOptions,
+): Promise<DnsResponse> {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const attempts = (options.retries ?? 2) + 1;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const query = buildQuery(question, options.recursionDesired);
+    try {
+      const response = await sendUdp(endpoint, query, timeoutMs);
+      if (!response.flag_tc) return response;
+      return await sendTcp(endpoint, query, timeoutMs);
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof DnsTransportError && error.message.startsWith('timeout'))) break;
+    }
+  }
+  throw lastError instanceof DnsTransportError
+    ? new DnsTransportError(`${lastError.message} (${attempts} attempt(s))`)
+    : lastError;
+}
+
+function buildQuery(question: dnsPacket.Question, recursionDesired: boolean): dnsPacket.Packet {
+  return {
+    type: 'query',
+    id: randomInt(0, 65_536),
+    flags: recursionDesired ? dnsPacket.RECURSION_DESIRED : 0,
+    questions: [{ ...question, class: 'IN' }],
+    additionals: [
+      {
+        type: 'OPT',
+        name: '.',
+        udpPayloadSize: EDNS_UDP_PAYLOAD_SIZE,
+        extendedRcode: 0,
+        ednsVersion: 0,
+        flags: 0,
+        flag_do: false,
+        options: [],
+      },
+    ],
+  };
+}
+
+function matches(query: dnsPacket.Packet, response: dnsPacket.DecodedPacket): boolean {
+  const asked = query.questions?.[0];
+  const answered = response.questions?.[0];
+  return (
+    response.id === query.id &&
+    response.type === 'response' &&
+    asked !== undefined &&
+    answered !== undefined &&
+    answered.type === asked.type &&
+    answered.name.toLowerCase() === asked.name.toLowerCase()
+  );
+}
+
+function sendUdp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: number): Promise<DnsResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket(isIPv6(endpoint.host) ? 'udp6' : 'udp4');
+    const finish = (error: Error | undefined, response?: DnsResponse) => {
+      clearTimeout(timer);
+      socket.close();
+      if (error) reject(error);
+      else if (response) resolve(response);
+    };
+    const timer = setTimeout(
+      () => finish(new DnsTransportError(`timeout after ${timeoutMs} ms over UDP`)),
+      timeoutMs,
+    );
+    socket.on('error', (error) => finish(new DnsTransportError(`UDP error: ${error.message}`)));
+    socket.on('message', (message) => {
+      let response: DnsResponse;
+      try {
+        response = dnsPacket.decode(message) as DnsResponse;
+      } catch {
+        return; // not a DNS message: keep waiting for ours
+      }
+      if (matches(query, response)) finish(undefined, response);
+    });
+    socket.send(dnsPacket.encode(query), endpoint.port, endpoint.host, (error) => {
+      if (error) finish(new DnsTransportError(`UDP send failed: ${error.message}`));
+    });
+  });
+}
+
+function sendTcp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: number): Promise<DnsResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let received = Buffer.alloc(0);
+    const finish = (error: Error | undefined, response?: DnsResponse) => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (error) reject(error);
+      else if (response) resolve(response);
+    };
+    const timer = setTimeout(
+      () => finish(new DnsTransportError(`timeout after ${timeoutMs} ms over TCP`)),
+      timeoutMs,
+    );
+    socket.on('error', (error) => finish(new DnsTransportError(`TCP error: ${error.message}`)));
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 2) return;
+      const length = received.readUInt16BE(0);
+      if (received.length < length + 2) return;
+      try {
+        const response = dnsPacket.decode(received.subarray(2, length + 2)) as DnsResponse;
+        if (matches(query, response)) finish(undefined, response);
+        else finish(new DnsTransportError('TCP answer does not match the question'));
+      } catch (error) {
+        finish(new DnsTransportError(`malformed TCP answer: ${(error as Error).message}`));
+      }
+    });
+    socket.connect(endpoint.port, endpoint.host, () => socket.write(dnsPacket.streamEncode(query)));
+  });
+}

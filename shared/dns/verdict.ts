@@ -1,0 +1,102 @@
+import {
+  DnsLookupFailedError,
+  DnsRecordMismatchError,
+  DnsRecordNotFoundError,
+  ERROR_NAMES,
+  type RotationError,
+} from '../errors';
+import type { DnsVerification, ServerCheck } from './types';
+
+type Expectation = 'published' | 'retired';
+
+/** A server's answer says the key is no longer served: removed, revoked, or replaced. */
+function isRetired(check: ServerCheck): boolean {
+  return (
+    check.result === 'missing' ||
+    (check.result === 'mismatch' && (check.reason === 'revoked' || check.reason === 'different-key'))
+  );
+}
+
+function isSatisfied(check: ServerCheck, expect: Expectation): boolean {
+  return expect === 'published' ? check.result === 'match' : isRetired(check);
+}
+
+function describe(check: ServerCheck): string {
+  const who = check.name === check.address ? check.address : `${check.name} (${check.address})`;
+  return `${who} ${check.result}: ${check.detail}`;
+}
+
+/**
+ * The verdict over every server's answer (pure). Passes only when every address satisfies the
+ * expectation; an empty server list never passes. The error is the most actionable one present:
+ * a wrong record (the DNS team must fix it), then a missing one (not published yet), then servers
+ * that could not be asked.
+ */
+export function decideVerdict(
+  recordName: string,
+  zone: string,
+  servers: readonly ServerCheck[],
+  expect: Expectation = 'published',
+): DnsVerification {
+  if (servers.length === 0) {
+    return {
+      verified: false,
+      recordName,
+      zone,
+      servers,
+      error: ERROR_NAMES.DnsLookupFailed,
+      message: `No authoritative name server found for ${recordName}: check the zone's delegation.`,
+    };
+  }
+  const behind = servers.filter((check) => !isSatisfied(check, expect));
+  if (behind.length === 0) {
+    const what = expect === 'published' ? 'serve the exact key' : 'no longer serve the old key';
+    return {
+      verified: true,
+      recordName,
+      zone,
+      servers,
+      message: `All ${servers.length} authoritative name server address(es) of ${zone} ${what} at ${recordName}.`,
+    };
+  }
+  const has = (result: ServerCheck['result']) => behind.some((check) => check.result === result);
+  let error: DnsVerification['error'];
+  let advice: string;
+  if (expect === 'retired' && (has('match') || has('mismatch'))) {
+    error = ERROR_NAMES.DnsRecordMismatch;
+    advice = 'Ask the DNS team to remove the record or revoke it (p= empty).';
+  } else if (has('mismatch')) {
+    error = ERROR_NAMES.DnsRecordMismatch;
+    advice = 'Ask the DNS team to publish exactly the requested value on every name server.';
+  } else if (has('missing')) {
+    error = ERROR_NAMES.DnsRecordNotFound;
+    advice = 'The record is not published everywhere yet; the workflow keeps checking.';
+  } else {
+    error = ERROR_NAMES.DnsLookupFailed;
+    advice = `Check that these servers answer on port 53 and are authoritative for ${zone}.`;
+  }
+  return {
+    verified: false,
+    recordName,
+    zone,
+    servers,
+    error,
+    message: `${behind.length} of ${servers.length} name server address(es) are behind for ${recordName}: ${behind
+      .map(describe)
+      .join('; ')}. ${advice}`,
+  };
+}
+
+/**
+ * Throws the error a failed verdict maps to (DnsRecordNotFound, DnsRecordMismatch or
+ * DnsLookupFailed) with the verdict's message; returns when verified.
+ */
+export function assertDnsVerified(verification: DnsVerification): void {
+  if (verification.verified) return;
+  const errors: Record<NonNullable<DnsVerification['error']>, new (message: string) => RotationError> = {
+    DnsRecordNotFound: DnsRecordNotFoundError,
+    DnsRecordMismatch: DnsRecordMismatchError,
+    DnsLookupFailed: DnsLookupFailedError,
+  };
+  throw new errors[verification.error ?? ERROR_NAMES.DnsLookupFailed](verification.message);
+}

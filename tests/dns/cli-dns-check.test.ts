@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { txtRecord } from '../../local/dns/zone-writer';
+import { type DkimKeyPair, generateDkimKeyPair, publicKeyToPem } from '../../shared/dkim/keys';
+import { dkimTxtValue } from '../../shared/dkim/txt-record';
+import type { DnsEndpoint } from '../../shared/dns/types';
+import { DnsLab } from './support/dns-lab';
+
+const run = promisify(execFile);
+const BIN = join(__dirname, '../../bin/byodkim.js');
+const ORIGIN = 'example.test';
+const SELECTOR = 'cli-20261123-1';
+
+async function byodkim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('byodkim dns check', () => {
+  let keyPair: DkimKeyPair;
+  let lab: DnsLab;
+  let servers: DnsEndpoint[];
+  let keyFile: string;
+
+  beforeAll(async () => {
+    keyPair = await generateDkimKeyPair(1024);
+    lab = new DnsLab();
+    keyFile = join(lab.dir, 'public.pem');
+    writeFileSync(keyFile, publicKeyToPem(keyPair.publicKey));
+    const spec = (published: boolean) => ({
+      origin: ORIGIN,
+      nameServers: [{ host: `ns1.${ORIGIN}`, addresses: ['127.0.0.1'] }],
+      records: published
+        ? [txtRecord(`${SELECTOR}._domainkey.${ORIGIN}`, dkimTxtValue(keyPair.publicKey))]
+        : [],
+    });
+    const current = await lab.startInProcess({
+      zoneFile: lab.writeZone('current.zone', spec(true)),
+      origin: ORIGIN,
+    });
+    const stale = await lab.startInProcess({
+      zoneFile: lab.writeZone('stale.zone', spec(false)),
+      origin: ORIGIN,
+    });
+    servers = [current.endpoint, stale.endpoint];
+  });
+  afterAll(() => lab.stop());
+
+  const ns = (endpoint: DnsEndpoint | undefined) => `127.0.0.1:${endpoint?.port}`;
+
+  it('exits 0 and prints the contract JSON when every server matches', async () => {
+    const result = await byodkim([
+      'dns',
+      'check',
+      ORIGIN,
+      SELECTOR,
+      '--public-key',
+      keyFile,
+      '--ns',
+      ns(servers[0]),
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      verified: true,
+      servers: [
+        {
+          name: ns(servers[0]),
+          address: ns(servers[0]),
+          result: 'match',
+          detail: 'the exact key is published',
+        },
+      ],
+    });
+  });
+
+  it('exits 3 with the error name when one server is behind, one row per server', async () => {
+    const result = await byodkim([
+      'dns',
+      'check',
+      ORIGIN,
+      SELECTOR,
+      '--public-key',
+      keyFile,
+      '--ns',
+      ns(servers[0]),
+      ns(servers[1]),
+      '--json',
+    ]);
+    expect(result.code).toBe(3);
+    const output = JSON.parse(result.stdout);
+    expect(output).toMatchObject({ verified: false, error: 'DnsRecordNotFound' });
+    expect(output.servers.map((server: { result: string }) => server.result)).toEqual(['match', 'missing']);
+  });
+
+  it('prints a table and the verdict for people', async () => {
+    const result = await byodkim([
+      'dns',
+      'check',
+      ORIGIN,
+      SELECTOR,
+      '--public-key',
+      keyFile,
+      '--ns',
+      ns(servers[0]),
+      ns(servers[1]),
+    ]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/NAME SERVER\s+ADDRESS\s+RESULT\s+DETAIL/);
+    expect(result.stdout).toContain(`${ns(servers[1])}  missing`);
+    expect(result.stdout).toMatch(/NOT VERIFIED \(DnsRecordNotFound\)/);
+  });
+
+  it.each([
+    [
+      'an unreadable key file',
+      ['dns', 'check', ORIGIN, SELECTOR, '--public-key', '/nonexistent.pem'],
+      /Cannot read --public-key/,
+    ],
+    ['an invalid selector', ['dns', 'check', ORIGIN, 'bad.selector', '--public-key', 'KEY'], /one DNS label/],
+    [
+      'an invalid domain',
+      ['dns', 'check', 'not a domain', SELECTOR, '--public-key', 'KEY'],
+      /not a valid domain/,
+    ],
+    ['a missing --public-key', ['dns', 'check', ORIGIN, SELECTOR], /required option '--public-key/],
+    [
+      'a malformed --ns',
+      ['dns', 'check', ORIGIN, SELECTOR, '--public-key', 'KEY', '--ns', 'host:99999'],
+      /--ns must be host:port/,
+    ],
+    [
+      'an unknown option',
+      ['dns', 'check', ORIGIN, SELECTOR, '--public-key', 'KEY', '--bogus'],
+      /unknown option/,
+    ],
+  ])('exits 2 with one clear line on %s', async (_label, args, message) => {
+    const result = await byodkim(args.map((arg) => (arg === 'KEY' ? keyFile : arg)));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('lists dns check in --help', async () => {
+    const result = await byodkim(['dns', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/check \[options\] <domain> <selector>/);
+  });
+});
