@@ -1,0 +1,96 @@
+/**
+ * One call to start the AWS stand-ins of the local environment (S3 and SES v2 on 127.0.0.1,
+ * ephemeral ports) and get everything needed to point the real SDK v3 clients at them.
+ *
+ * ```ts
+ * const aws = await startLocalAws({ isKeyPublished, buckets: ['byodkim-local'] });
+ * const s3 = new S3Client(aws.s3ClientConfig('ap-northeast-1'));
+ * const ses = new SESv2Client(aws.sesClientConfig('ap-northeast-1'));
+ * …
+ * s3.destroy(); ses.destroy(); await aws.stop();
+ * ```
+ */
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import type { SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import type { FaultSpec } from './faults';
+import { Mailbox } from './mailbox';
+import { type S3StandIn, startS3StandIn } from './s3/server';
+import type { ForcedOutcome } from './ses/identities';
+import type { IsKeyPublished } from './ses/key-publication';
+import { type SesStandIn, type SesStandInOptions, startSesStandIn } from './ses/server';
+
+/** Credentials the stand-ins accept (they check no signature). Never real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** A fault for one of the stand-ins, as a scenario's `faults` entry. */
+export interface LocalFaultSpec extends FaultSpec {
+  readonly service: 's3' | 'ses';
+}
+
+/** Options of {@link startLocalAws}. */
+export interface LocalAwsOptions {
+  /** Whether a selector's record with the given key is served (see key-publication.ts). */
+  readonly isKeyPublished: IsKeyPublished;
+  /** Buckets to create. @default [] */
+  readonly buckets?: readonly string[];
+  /** Faults for either service. */
+  readonly faults?: readonly LocalFaultSpec[];
+  /** Where SES delivers. @default a new Mailbox */
+  readonly mailbox?: Mailbox;
+  /** SES options other than isKeyPublished, mailbox and faults (throttle, window, outcomes, …). */
+  readonly ses?: Omit<SesStandInOptions, 'isKeyPublished' | 'mailbox' | 'faults'>;
+  /** Shorthand for `ses.forcedOutcomes`. */
+  readonly sesOutcomes?: readonly ForcedOutcome[];
+}
+
+/** The running stand-ins. */
+export interface LocalAws {
+  readonly endpoints: { readonly s3: string; readonly ses: string };
+  readonly s3: S3StandIn;
+  readonly ses: SesStandIn;
+  readonly mailbox: Mailbox;
+  /** S3Client configuration for `region` (path-style, local credentials, default checksums). */
+  s3ClientConfig(region: string): S3ClientConfig;
+  /** SESv2Client configuration for `region`: the region reaches the stand-in in the signature. */
+  sesClientConfig(region: string): SESv2ClientConfig;
+  /** Stops both servers and closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** Starts S3 and SES stand-ins on 127.0.0.1 with ephemeral ports. */
+export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws> {
+  const faults = options.faults ?? [];
+  const only = (service: LocalFaultSpec['service']): FaultSpec[] =>
+    faults.filter((fault) => fault.service === service).map(({ service: _service, ...fault }) => fault);
+  const mailbox = options.mailbox ?? new Mailbox();
+  const s3 = await startS3StandIn({ buckets: options.buckets ?? [], faults: only('s3') });
+  let ses: SesStandIn;
+  try {
+    ses = await startSesStandIn({
+      ...options.ses,
+      isKeyPublished: options.isKeyPublished,
+      mailbox,
+      faults: only('ses'),
+      forcedOutcomes: [...(options.ses?.forcedOutcomes ?? []), ...(options.sesOutcomes ?? [])],
+    });
+  } catch (error) {
+    await s3.stop();
+    throw error;
+  }
+  return {
+    endpoints: { s3: s3.endpoint, ses: ses.endpoint },
+    s3,
+    ses,
+    mailbox,
+    s3ClientConfig: (region) => ({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region,
+      credentials: LOCAL_CREDENTIALS,
+    }),
+    sesClientConfig: (region) => ({ endpoint: ses.endpoint, region, credentials: LOCAL_CREDENTIALS }),
+    async stop() {
+      await Promise.all([s3.stop(), ses.stop()]);
+    },
+  };
+}
