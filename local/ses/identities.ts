@@ -113,6 +113,11 @@ export interface DkimIdentitiesOptions {
   readonly clock: Clock;
   /** How long SES keeps looking for the record before FAILED (SES: 72 hours). */
   readonly verificationWindowMs: number;
+  /**
+   * The earliest SES notices a served record after a switch (real SES takes minutes): keeps the
+   * PENDING window visible to scenarios even when DNS was ready before the apply.
+   */
+  readonly discoveryDelayMs: number;
   readonly forcedOutcomes: readonly ForcedOutcome[];
 }
 
@@ -270,6 +275,7 @@ export class DkimIdentities {
         this.#settle(identity, dkim, 'FAILED');
         return;
       }
+      if (now < dkim.changedAt + this.options.discoveryDelayMs) return;
       let published = false;
       try {
         published = await this.options.isKeyPublished(identity.name, dkim.key.selector, dkim.key.publicKey);

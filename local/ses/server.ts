@@ -76,6 +76,11 @@ export interface SesStandInOptions {
   readonly port?: number;
   /** How long SES looks for the record before FAILED. @default 72 hours */
   readonly verificationWindowMs?: number;
+  /**
+   * The earliest SES reports SUCCESS after a switch even when the record is already served (real
+   * SES takes minutes), so scenarios see the PENDING window. @default 0
+   */
+  readonly discoveryDelayMs?: number;
   /** How often the stand-in re-checks PENDING identities in the background. @default 250 */
   readonly pollIntervalMs?: number;
   /** Outcomes that override DNS for matching switches (scenarios: "SES FAILED after 2 s"). */
@@ -157,6 +162,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
     easyDkimKey,
     clock,
     verificationWindowMs: options.verificationWindowMs ?? SES_VERIFICATION_WINDOW_MS,
+    discoveryDelayMs: options.discoveryDelayMs ?? 0,
     forcedOutcomes: options.forcedOutcomes ?? [],
   });
   const mailbox = options.mailbox ?? new Mailbox();
@@ -356,7 +362,7 @@ class SesApi {
           identity,
           this.#signingRequest(input.SigningAttributesOrigin, input.SigningAttributes),
         );
-        await this.identities.refresh(identity);
+        // No DNS check here: SES answers PENDING and verifies asynchronously.
         const dkim = this.#dkimAttributes(identity);
         return { DkimStatus: dkim.Status, DkimTokens: dkim.Tokens };
       }

@@ -258,7 +258,6 @@ describe('SES v2 stand-in, through an unmodified SESv2Client', () => {
     // THEN only the second Tokyo call is throttled, with the exception the SDK models
     expect(throttled.name).toBe('TooManyRequestsException');
     expect(throttled.$metadata.httpStatusCode).toBe(429);
-    expect(throttled.$retryable).toBeUndefined();
     expect(otherRegion.DkimAttributes?.Status).toBe('SUCCESS');
     expect(later.DkimAttributes?.Status).toBe('SUCCESS');
   });
@@ -454,6 +453,7 @@ describe('DKIM probe with mailauth against the fake zone', () => {
       await sesClient.send(applyExternal('new', newKey));
       const unsigned = await probe.send({ region: TOKYO, domain: DOMAIN, label: 'ApplyToSes' });
       await sesClient.send(applyExternal('old', oldKey));
+      expect((await ses.describe(TOKYO, DOMAIN))?.status).toBe('SUCCESS');
       zone.publishKey(DOMAIN, 'old', newKey.publicKey);
       const failed = await probe.send({ region: TOKYO, domain: DOMAIN, label: 'RetireOldKey' });
 
@@ -463,6 +463,41 @@ describe('DKIM probe with mailauth against the fake zone', () => {
       expect(probe.counts()).toEqual({ sent: 3, passed: 1, failed: 1, unsigned: 1 });
     } finally {
       sesClient.destroy();
+      await ses.stop();
+    }
+  });
+});
+
+describe('SES stand-in discovery delay', () => {
+  it('stays PENDING for the configured delay although the record was served before the switch', async () => {
+    // GIVEN a 30-second discovery delay and the new record already published
+    const zone = new FakeZone();
+    let now = Date.parse('2026-04-01T00:00:00Z');
+    const ses = await startSesStandIn({
+      isKeyPublished: zone.isKeyPublished,
+      throttle: false,
+      easyDkim: { privateKey: easyKey },
+      clock: () => now,
+      discoveryDelayMs: 30_000,
+    });
+    try {
+      zone.publishKey(DOMAIN, 'new', newKey.publicKey);
+      ses.seedIdentity(TOKYO, DOMAIN, { origin: 'EXTERNAL', selector: 'old', privateKey: oldKey.privateKey });
+      ses.identities.putSigning(ses.identities.get(TOKYO, DOMAIN), {
+        origin: 'EXTERNAL',
+        key: { selector: 'new', ...newKey },
+      });
+
+      // WHEN asked just before and just after the delay
+      now += 29_999;
+      const early = await ses.describe(TOKYO, DOMAIN);
+      now += 1;
+      const late = await ses.describe(TOKYO, DOMAIN);
+
+      // THEN PENDING, then SUCCESS
+      expect(early?.status).toBe('PENDING');
+      expect(late?.status).toBe('SUCCESS');
+    } finally {
       await ses.stop();
     }
   });
