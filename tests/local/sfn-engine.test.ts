@@ -1,0 +1,155 @@
+import { type AslDefinition, LocalStepFunctions } from '../../local/sfn/engine';
+
+const definition = {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:local:000000000000:function:Prepare',
+      ResultPath: '$.prepared',
+      Next: 'Approve',
+    },
+    Approve: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: 'arn:aws:lambda:local:000000000000:function:Approve',
+        Payload: { 'state.$': '$', 'taskToken.$': '$$.Task.Token' },
+      },
+      ResultPath: '$.approval',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'TimedOut' },
+        { ErrorEquals: ['Rejected'], ResultPath: '$.failure', Next: 'Refused' },
+      ],
+      Next: 'Poll',
+    },
+    Poll: {
+      Type: 'Task',
+      Resource: 'arn:aws:lambda:local:000000000000:function:Poll',
+      Retry: [
+        {
+          ErrorEquals: ['NotYet'],
+          IntervalSeconds: 3600,
+          MaxAttempts: 5,
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+        },
+      ],
+      ResultPath: '$.poll',
+      Next: 'Rest',
+    },
+    Rest: { Type: 'Wait', Seconds: 86400, Next: 'Done' },
+    Done: { Type: 'Succeed' },
+    TimedOut: { Type: 'Fail', Error: 'ApprovalExpired' },
+    Refused: { Type: 'Fail', Error: 'DnsChangeRejected' },
+  },
+} as unknown as AslDefinition;
+
+function machine(pollFailures = 0) {
+  const seen: { tokens: string[]; polls: number; prepares: number } = { tokens: [], polls: 0, prepares: 0 };
+  let failuresLeft = pollFailures;
+  const sfn = new LocalStepFunctions({
+    definition,
+    stateMachineArn: 'arn:aws:states:local:000000000000:stateMachine:Test',
+    tasks: {
+      Prepare: async () => {
+        seen.prepares += 1;
+        return { ok: true };
+      },
+      Approve: async (payload) => {
+        seen.tokens.push((payload as { taskToken: string }).taskToken);
+        return {};
+      },
+      Poll: async () => {
+        seen.polls += 1;
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw Object.assign(new Error('not yet'), { name: 'NotYet' });
+        }
+        return { polled: seen.polls };
+      },
+    },
+    timing: { waitMs: { Rest: 1 }, retryMs: { Poll: 1 }, taskTokenTimeoutMs: 200 },
+  });
+  return { sfn, seen };
+}
+
+async function tokenOf(seen: { tokens: string[] }, index = 0): Promise<string> {
+  for (let attempt = 0; attempt < 200 && seen.tokens[index] === undefined; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return seen.tokens[index] as string;
+}
+
+describe('local Step Functions', () => {
+  it('pauses at a task token until SendTaskSuccess, with shortened retries and waits, and records the history', async () => {
+    const { sfn, seen } = machine(2);
+    const execution = sfn.start('rotation-1', JSON.stringify({ domain: 'example.jp' }));
+    const token = await tokenOf(seen);
+    expect(token).toMatch(/^AQ[A-Za-z0-9+/=]{200,}$/);
+    expect(execution.status).toBe('RUNNING');
+    sfn.tokens.succeed(token, { decision: 'APPROVED' });
+    const done = await sfn.whenDone(execution.executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? '{}')).toMatchObject({
+      approval: { decision: 'APPROVED' },
+      poll: { polled: 3 },
+    });
+    expect(done.events.filter((event) => event.type === 'StateRetried')).toHaveLength(2);
+    expect(() => sfn.tokens.succeed(token, {})).toThrow(expect.objectContaining({ name: 'TaskTimedOut' }));
+    expect(() => sfn.tokens.succeed('forged', {})).toThrow(expect.objectContaining({ name: 'InvalidToken' }));
+  });
+
+  it('routes SendTaskFailure to the Catch for its error name', async () => {
+    const { sfn, seen } = machine();
+    const execution = sfn.start('rotation-2', '{}');
+    sfn.tokens.fail(await tokenOf(seen), 'Rejected', 'the DNS team said no');
+    const done = await sfn.whenDone(execution.executionArn);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'DnsChangeRejected' });
+  });
+
+  it('times the token wait out as States.Timeout, and the late token is refused', async () => {
+    const { sfn, seen } = machine();
+    const execution = sfn.start('rotation-3', '{}');
+    const done = await sfn.whenDone(execution.executionArn);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'ApprovalExpired' });
+    expect(() => sfn.tokens.succeed(seen.tokens[0] as string, {})).toThrow(
+      expect.objectContaining({ name: 'TaskTimedOut' }),
+    );
+  });
+
+  it('refuses a second execution with the same name', () => {
+    const { sfn } = machine();
+    sfn.start('same-name', '{}');
+    expect(() => sfn.start('same-name', '{}')).toThrow(
+      expect.objectContaining({ name: 'ExecutionAlreadyExists' }),
+    );
+    expect(sfn.list('RUNNING')).toHaveLength(1);
+  });
+
+  it('fails at a crashed state without running its Catch, and a redrive re-runs that state with its input', async () => {
+    const { sfn, seen } = machine();
+    sfn.crashAfter('Poll');
+    const execution = sfn.start('rotation-4', JSON.stringify({ domain: 'example.jp' }));
+    sfn.tokens.succeed(await tokenOf(seen), { decision: 'APPROVED' });
+    const crashed = await sfn.whenDone(execution.executionArn);
+    expect(crashed).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      failedState: { name: 'Poll' },
+    });
+    expect(seen.polls).toBe(1);
+    sfn.redrive(execution.executionArn);
+    const redriven = await sfn.whenDone(execution.executionArn);
+    expect(redriven).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(seen.polls).toBe(2);
+    expect(seen.prepares).toBe(1);
+    expect(JSON.parse(redriven.output ?? '{}')).toMatchObject({
+      domain: 'example.jp',
+      approval: { decision: 'APPROVED' },
+    });
+    expect(() => sfn.redrive(execution.executionArn)).toThrow(
+      expect.objectContaining({ name: 'ExecutionNotRedrivable' }),
+    );
+  });
+});
