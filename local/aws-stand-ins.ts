@@ -10,8 +10,8 @@
  * s3.destroy(); ses.destroy(); await aws.stop();
  * ```
  */
-import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import type { SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
 import type { FaultSpec } from './faults';
 import { Mailbox } from './mailbox';
 import { type S3StandIn, startS3StandIn } from './s3/server';
@@ -53,7 +53,11 @@ export interface LocalAws {
   s3ClientConfig(region: string): S3ClientConfig;
   /** SESv2Client configuration for `region`: the region reaches the stand-in in the signature. */
   sesClientConfig(region: string): SESv2ClientConfig;
-  /** Stops both servers and closes every connection. */
+  /** A shared S3Client for `region` (created on first use, destroyed by stop()). */
+  s3Client(region: string): S3Client;
+  /** A shared SESv2Client for `region` (created on first use, destroyed by stop()); fits DkimProbe's `sesClient`. */
+  sesClient(region: string): SESv2Client;
+  /** Destroys the shared clients, stops both servers and closes every connection. */
   stop(): Promise<void>;
 }
 
@@ -77,19 +81,40 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     await s3.stop();
     throw error;
   }
+  const s3ClientConfig = (region: string): S3ClientConfig => ({
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    region,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const sesClientConfig = (region: string): SESv2ClientConfig => ({
+    endpoint: ses.endpoint,
+    region,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const s3Clients = new Map<string, S3Client>();
+  const sesClients = new Map<string, SESv2Client>();
+  const cached = <T>(clients: Map<string, T>, region: string, create: () => T): T => {
+    const existing = clients.get(region);
+    if (existing) return existing;
+    const created = create();
+    clients.set(region, created);
+    return created;
+  };
   return {
     endpoints: { s3: s3.endpoint, ses: ses.endpoint },
     s3,
     ses,
     mailbox,
-    s3ClientConfig: (region) => ({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region,
-      credentials: LOCAL_CREDENTIALS,
-    }),
-    sesClientConfig: (region) => ({ endpoint: ses.endpoint, region, credentials: LOCAL_CREDENTIALS }),
+    s3ClientConfig,
+    sesClientConfig,
+    s3Client: (region) => cached(s3Clients, region, () => new S3Client(s3ClientConfig(region))),
+    sesClient: (region) => cached(sesClients, region, () => new SESv2Client(sesClientConfig(region))),
     async stop() {
+      // Destroying the clients closes their keep-alive sockets: no open handles left in jest.
+      for (const client of [...s3Clients.values(), ...sesClients.values()]) client.destroy();
+      s3Clients.clear();
+      sesClients.clear();
       await Promise.all([s3.stop(), ses.stop()]);
     },
   };

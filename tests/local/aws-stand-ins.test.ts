@@ -1,5 +1,10 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateEmailIdentityCommand, SESv2Client, type SESv2ServiceException } from '@aws-sdk/client-sesv2';
+import {
+  CreateEmailIdentityCommand,
+  SESv2Client,
+  type SESv2ServiceException,
+  SendEmailCommand,
+} from '@aws-sdk/client-sesv2';
 import { type LocalAws, startLocalAws } from '../../local/aws-stand-ins';
 import { generateDkimKeyPair } from '../../shared/dkim/keys';
 import { FakeZone } from './fake-zone';
@@ -51,6 +56,29 @@ describe('startLocalAws', () => {
     expect(created.IdentityType).toBe('DOMAIN');
     expect(await aws.ses.describe('ap-northeast-3', 'example.jp')).toMatchObject({ status: 'PENDING' });
     expect(aws.s3.faults.fired).toBe(0);
+  });
+
+  it('hands out one shared client per region that sends mail the probe can read', async () => {
+    // GIVEN a verified Easy DKIM domain
+    aws.ses.seedIdentity('ap-northeast-1', 'example.jp', { origin: 'AWS_SES' });
+
+    // WHEN sending through the shared client twice
+    const client = aws.sesClient('ap-northeast-1');
+    const again = aws.sesClient('ap-northeast-1');
+    const sent = await client.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'ops@example.jp',
+        Destination: { ToAddresses: ['x@example.net'] },
+        Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 'b' } } } },
+      }),
+    );
+
+    // THEN the same client is reused and the message reached the shared mailbox, in its region
+    expect(again).toBe(client);
+    expect(aws.mailbox.find(sent.MessageId ?? '')).toMatchObject({
+      region: 'ap-northeast-1',
+      dkim: { selector: 'amazonses-local', origin: 'AWS_SES' },
+    });
   });
 
   it('stops both servers so that nothing answers afterwards', async () => {
