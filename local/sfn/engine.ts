@@ -1,19 +1,21 @@
-import type * as Interpreter from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
+type Interpreter = typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' }});
 
 // The package is an ES module with a CommonJS build (exports.require); its types are declared
 // for ESM only, so the CommonJS build is loaded with require and typed from the ESM declaration.
-const { StateMachine } = require('aws-local-stepfunctions') as typeof Interpreter;
+const { StateMachine } = require('aws-local-stepfunctions') as Interpreter;
 
 /** One event of an execution's history, as the interpreter reports it (not exported by name). */
 export type EventLog =
-  ReturnType<Interpreter.StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event>
+  ReturnType<InstanceType<Interpreter['StateMachine']>['run']>['eventLogs'] extends AsyncGenerator<
+    infer Event
+  >
     ? Event
     : never;
 
 import { TaskTokenBroker, type TokenOutcome } from './task-tokens';
 
 /** An ASL definition as aws-local-stepfunctions takes it. */
-export type AslDefinition = Interpreter.StateMachineDefinition;
+export type AslDefinition = ConstructorParameters<Interpreter['StateMachine']>[0];
 
 /** What a Task state runs locally: the state's effective input (after InputPath/Parameters). */
 export type LocalTaskHandler = (payload: unknown, context: LocalTaskContext) => Promise<unknown>;
