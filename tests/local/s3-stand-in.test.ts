@@ -133,6 +133,33 @@ describe('S3 stand-in, through an unmodified S3Client', () => {
     expect(grouped.KeyCount).toBe(2);
   });
 
+  it('pages through common prefixes one at a time without repeating a prefix', async () => {
+    // GIVEN three domains, one with two selectors
+    for (const key of ['dkim/a.jp/s1/m', 'dkim/a.jp/s2/m', 'dkim/b.jp/s1/m', 'dkim/c.jp/s1/m']) {
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }));
+    }
+
+    // WHEN listing the domains one per page
+    const prefixes: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: BUCKET,
+          Prefix: 'dkim/',
+          Delimiter: '/',
+          MaxKeys: 1,
+          ContinuationToken: token,
+        }),
+      );
+      prefixes.push(...(page.CommonPrefixes ?? []).map((common) => common.Prefix ?? ''));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+
+    // THEN each domain comes exactly once
+    expect(prefixes).toEqual(['dkim/a.jp/', 'dkim/b.jp/', 'dkim/c.jp/']);
+  });
+
   it('accepts the default aws-chunked streaming upload with a CRC32 trailer and stores the decoded bytes', async () => {
     // GIVEN a stream body of known length (the SDK then sends aws-chunked with a checksum trailer)
     const content = Buffer.from(
