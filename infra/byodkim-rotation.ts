@@ -1,0 +1,550 @@
+/**
+ * `ByodkimRotation`: the reusable construct holding the whole product — the key bucket, the
+ * rotation state machine and its Lambda tasks, the approval endpoint, the topics and the alarms.
+ * Secure by default: one customer managed KMS key for data at rest, TLS only, log retention from
+ * the configuration, and one least-privilege role per function.
+ */
+import * as path from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
+import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
+
+/** Properties of {@link ByodkimRotation}. */
+export interface ByodkimRotationProps {
+  /** The validated configuration (shared/config.ts): domains, regions, timings, log retention. */
+  readonly config: RotationConfig;
+  /**
+   * Prefix of resource names (log groups, state machine), letters, digits and hyphens.
+   * @default 'byodkim-rotation'
+   */
+  readonly namePrefix?: string;
+  /**
+   * Customer managed KMS key encrypting the bucket, logs, topics, the secret and the state machine.
+   * @default - a new key with yearly rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * What happens to the key bucket, the key and the log groups when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Memory of every task function, in MiB (128-10240).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout of every task function (at most 15 minutes).
+   * @default Duration.minutes(2)
+   */
+  readonly functionTimeout?: Duration;
+  /**
+   * Alarms on failed or timed-out executions and approval endpoint errors, sent to the operators' topic.
+   * @default true
+   */
+  readonly alarms?: boolean;
+  /**
+   * Directory holding package-lock.json, tasks/ and shared/ (bundling root).
+   * @default - the repository root (two levels above this file)
+   */
+  readonly projectRoot?: string;
+}
+
+/** The functions of the construct: every task state's, plus the approval endpoint's. */
+export type RotationFunctionName = LambdaTaskName | 'ApprovalEndpoint';
+
+/** One problem per line, naming the prop and the fix. */
+export function validateByodkimRotationProps(props: ByodkimRotationProps): string[] {
+  const problems: string[] = [];
+  const parsed = RotationConfigSchema.safeParse(props.config, { reportInput: true });
+  if (!parsed.success) {
+    problems.push(...describeIssues(parsed.error.issues, 'props.config').map((line) => `${line}`));
+  }
+  if (props.namePrefix !== undefined && !Token.isUnresolved(props.namePrefix)) {
+    if (!/^[a-z][a-z0-9-]{0,39}$/.test(props.namePrefix)) {
+      problems.push(
+        `props.namePrefix = "${props.namePrefix}": must be 1-40 lower-case letters, digits or hyphens, starting with a letter`,
+      );
+    }
+  }
+  if (props.memorySize !== undefined && !Token.isUnresolved(props.memorySize)) {
+    if (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10_240) {
+      problems.push(
+        `props.memorySize = ${props.memorySize}: must be a whole number of MiB from 128 to 10240`,
+      );
+    }
+  }
+  if (props.functionTimeout !== undefined && !props.functionTimeout.isUnresolved()) {
+    const seconds = props.functionTimeout.toSeconds();
+    if (seconds < 10 || seconds > 900) {
+      problems.push(`props.functionTimeout = ${seconds}s: must be from 10 seconds to 15 minutes`);
+    }
+  }
+  return problems;
+}
+
+/** The BYODKIM rotation: bucket, workflow, tasks, approval endpoint, topics and alarms. */
+export class ByodkimRotation extends Construct {
+  /** The key store (`dkim/`, `dns-requests/`, `approvals/`). */
+  public readonly bucket: s3.Bucket;
+  /** The customer managed key encrypting everything at rest. */
+  public readonly key: kms.IKey;
+  /** The rotation state machine. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** Notifications for the DNS team (filtered per domain). */
+  public readonly dnsTeamTopic: sns.Topic;
+  /** Notifications and alarms for operators (filtered per domain). */
+  public readonly operatorsTopic: sns.Topic;
+  /** The approval endpoint. */
+  public readonly approvalApi: apigw.HttpApi;
+  /** Every function, by state name (and `ApprovalEndpoint`). */
+  public readonly functions: Readonly<Record<RotationFunctionName, nodejs.NodejsFunction>>;
+
+  constructor(scope: Construct, id: string, props: ByodkimRotationProps) {
+    super(scope, id);
+    const problems = validateByodkimRotationProps(props);
+    if (problems.length > 0) {
+      throw new Error(`Invalid ByodkimRotation props at ${this.node.path}:\n  - ${problems.join('\n  - ')}`);
+    }
+    const config = props.config;
+    const prefix = props.namePrefix ?? 'byodkim-rotation';
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const projectRoot = props.projectRoot ?? path.resolve(__dirname, '..');
+    const stack = Stack.of(this);
+    const retention = config.logRetentionDays as unknown as logs.RetentionDays;
+
+    // ---- Encryption key -------------------------------------------------------------------
+    const key =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'BYODKIM rotation: key store, logs, topics, secret and state machine',
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+    this.key = key;
+    if (key instanceof kms.Key) {
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'CloudWatchLogs',
+          principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+          actions: [
+            'kms:Encrypt*',
+            'kms:Decrypt*',
+            'kms:ReEncrypt*',
+            'kms:GenerateDataKey*',
+            'kms:Describe*',
+          ],
+          resources: ['*'],
+          conditions: {
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+                service: 'logs',
+                resource: 'log-group',
+                resourceName: '*',
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
+          },
+        }),
+      );
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'CloudWatchAlarmsToEncryptedTopic',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+        }),
+      );
+    }
+
+    // ---- Key store ----------------------------------------------------------------------------
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log bucket of the key store; logging it into itself would loop.',
+    });
+    this.bucket = new s3.Bucket(this, 'KeyStore', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      versioned: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'key-store/',
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      removalPolicy,
+    });
+
+    // ---- Topics ---------------------------------------------------------------------------------
+    this.dnsTeamTopic = new sns.Topic(this, 'DnsTeamTopic', {
+      displayName: 'BYODKIM rotation: DNS team',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.operatorsTopic = new sns.Topic(this, 'OperatorsTopic', {
+      displayName: 'BYODKIM rotation: operators',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    subscribeByDomain(this.dnsTeamTopic, config, (domain) => domain.dnsTeamEmails);
+    subscribeByDomain(this.operatorsTopic, config, (domain) => domain.opsEmails);
+
+    // ---- Approval secret ----------------------------------------------------------------------
+    const approvalSecret = new secretsmanager.Secret(this, 'ApprovalSigningSecret', {
+      description: 'HMAC key signing approval links (BYODKIM rotation)',
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(approvalSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The HMAC key signs approval links that live for reminderAfterHours; rotating it is a manual, announced operation (it kills every open link).',
+    });
+
+    // ---- Functions ----------------------------------------------------------------------------
+    const functions = {} as Record<RotationFunctionName, nodejs.NodejsFunction>;
+    const roles = {} as Record<RotationFunctionName, iam.Role>;
+    const entryOf = (name: RotationFunctionName): string =>
+      path.join(
+        projectRoot,
+        'tasks',
+        name === 'ApprovalEndpoint' ? 'approval-endpoint' : LAMBDA_TASKS[name],
+        'handler.ts',
+      );
+    const names = [...(Object.keys(LAMBDA_TASKS) as LambdaTaskName[]), 'ApprovalEndpoint' as const];
+    for (const name of names) {
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
+        logGroupName: `/aws/lambda/${prefix}-${name}`,
+        retention,
+        encryptionKey: key,
+        removalPolicy,
+      });
+      const role = new iam.Role(this, `${name}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `BYODKIM rotation ${name}: only what this task does`,
+      });
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'OwnLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
+      );
+      // Task roles never delete key material, whatever else they are granted.
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'NeverDeleteKeys',
+          effect: iam.Effect.DENY,
+          actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+          resources: [this.bucket.arnForObjects('dkim/*')],
+        }),
+      );
+      roles[name] = role;
+      functions[name] = new nodejs.NodejsFunction(this, name, {
+        functionName: `${prefix}-${name}`,
+        description: `BYODKIM rotation: ${name}`,
+        entry: entryOf(name),
+        handler: 'handler',
+        projectRoot,
+        depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: props.memorySize ?? 512,
+        timeout: props.functionTimeout ?? Duration.minutes(2),
+        role,
+        logGroup,
+        loggingFormat: lambda.LoggingFormat.JSON,
+        environment: {
+          BUCKET_NAME: this.bucket.bucketName,
+          POWERTOOLS_SERVICE_NAME: 'byodkim-rotation',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        bundling: {
+          // Bundle the AWS SDK too: conditional writes (If-None-Match / If-Match) need a recent
+          // client, and a pinned bundle behaves the same in Lambda and in the local environment.
+          externalModules: [],
+          minify: true,
+          sourceMap: true,
+          sourcesContent: false,
+          target: 'node22',
+          format: nodejs.OutputFormat.CJS,
+          forceDockerBundling: false,
+          logLevel: nodejs.LogLevel.ERROR,
+        },
+      });
+      Validations.of(functions[name]).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is the project runtime (package.json engines, local environment, CI); moving to 24 is a separate change.',
+      });
+    }
+    this.functions = functions;
+
+    // ---- Least-privilege grants ---------------------------------------------------------------
+    const objects = (pattern: string) => this.bucket.arnForObjects(pattern);
+    const privateKeys = objects('dkim/*/private-key.pem');
+    const certificates = objects('dkim/*/certificate.pem');
+    const metadata = objects('dkim/*/metadata.json');
+    const dnsRequests = objects('dns-requests/*');
+    const approvals = objects('approvals/*');
+    const allow = (name: RotationFunctionName, sid: string, actions: string[], resources: string[]) =>
+      roles[name].addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
+    const read = (name: RotationFunctionName, ...resources: string[]) =>
+      allow(name, 'ReadKeyStore', ['s3:GetObject'], resources);
+    const write = (name: RotationFunctionName, ...resources: string[]) =>
+      allow(name, 'WriteKeyStore', ['s3:PutObject'], resources);
+    const useKey = (name: RotationFunctionName) =>
+      allow(name, 'UseDataKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [key.keyArn]);
+
+    const identities = config.domains.flatMap((domain) =>
+      domain.regions.map((region) =>
+        stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: domain.domain }),
+      ),
+    );
+    const sesRead = (name: RotationFunctionName) =>
+      allow(name, 'ReadSesIdentity', ['ses:GetEmailIdentity'], identities);
+    const sesWrite = (name: RotationFunctionName) =>
+      allow(
+        name,
+        'SetSesSigning',
+        ['ses:PutEmailIdentityDkimSigningAttributes', 'ses:PutEmailIdentityDkimAttributes'],
+        identities,
+      );
+    const publishTo = (name: RotationFunctionName, ...topics: sns.Topic[]) =>
+      allow(
+        name,
+        'Publish',
+        ['sns:Publish'],
+        topics.map((topic) => topic.topicArn),
+      );
+
+    read('PrepareRotation', privateKeys);
+    sesRead('PrepareRotation');
+    read('GenerateKey', privateKeys, certificates, metadata);
+    write('GenerateKey', privateKeys, certificates, metadata);
+    read('StoreDnsRequest', certificates, dnsRequests);
+    write('StoreDnsRequest', dnsRequests);
+    read('NotifyDnsTeam', dnsRequests, metadata, approvals);
+    write('NotifyDnsTeam', metadata, approvals);
+    publishTo('NotifyDnsTeam', this.dnsTeamTopic);
+    read('SendReminder', metadata, approvals);
+    write('SendReminder', approvals);
+    read('VerifyDnsRecord', privateKeys);
+    read('ApplyToSes', privateKeys, metadata);
+    sesRead('ApplyToSes');
+    sesWrite('ApplyToSes');
+    read('ConfirmSesStatus', metadata);
+    write('ConfirmSesStatus', metadata);
+    sesRead('ConfirmSesStatus');
+    publishTo('NotifySuccess', this.operatorsTopic, this.dnsTeamTopic);
+    read('RetireOldKey', privateKeys, metadata);
+    write('RetireOldKey', metadata);
+    sesRead('RetireOldKey');
+    publishTo('RetireOldKey', this.dnsTeamTopic);
+    read('AbandonKey', metadata, approvals);
+    write('AbandonKey', metadata, approvals);
+    publishTo('AbandonKey', this.operatorsTopic, this.dnsTeamTopic);
+    read('RollbackSigning', privateKeys, metadata);
+    write('RollbackSigning', metadata);
+    sesRead('RollbackSigning');
+    sesWrite('RollbackSigning');
+    publishTo('NotifyFailure', this.operatorsTopic, this.dnsTeamTopic);
+    read('ApprovalEndpoint', approvals);
+    write('ApprovalEndpoint', approvals);
+    for (const name of names) useKey(name);
+    for (const name of ['NotifyDnsTeam', 'ApprovalEndpoint'] as const) {
+      allow(name, 'ReadApprovalSecret', ['secretsmanager:GetSecretValue'], [approvalSecret.secretArn]);
+      functions[name].addEnvironment('APPROVAL_SECRET_ARN', approvalSecret.secretArn);
+    }
+    for (const name of [
+      'NotifyDnsTeam',
+      'NotifySuccess',
+      'RetireOldKey',
+      'AbandonKey',
+      'NotifyFailure',
+    ] as const) {
+      functions[name].addEnvironment('DNS_TEAM_TOPIC_ARN', this.dnsTeamTopic.topicArn);
+    }
+    for (const name of ['NotifySuccess', 'AbandonKey', 'NotifyFailure'] as const) {
+      functions[name].addEnvironment('OPS_TOPIC_ARN', this.operatorsTopic.topicArn);
+    }
+    functions.PrepareRotation.addEnvironment('ROTATION_CONFIG', JSON.stringify(config));
+    // cdk-nag v3 acknowledges each wildcard finding by its exact resource.
+    const bucketArn = `<${stack.resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId)}.Arn>`;
+    for (const name of names) {
+      for (const pattern of [
+        'dkim/*/private-key.pem',
+        'dkim/*/certificate.pem',
+        'dkim/*/metadata.json',
+        'dns-requests/*',
+        'approvals/*',
+      ]) {
+        Validations.of(roles[name]).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${pattern}]`,
+          reason: `Scoped to one prefix and object name (${pattern}): the domain, selector or approval id is only known at run time.`,
+        });
+      }
+    }
+
+    // ---- Approval endpoint --------------------------------------------------------------------
+    const apiLogs = new logs.LogGroup(this, 'ApprovalApiAccessLogs', {
+      retention,
+      encryptionKey: key,
+      removalPolicy,
+    });
+    this.approvalApi = new apigw.HttpApi(this, 'ApprovalApi', {
+      description: 'BYODKIM rotation approval links (GET shows, POST with CSRF token decides)',
+      createDefaultStage: true,
+    });
+    const integration = new HttpLambdaIntegration('ApprovalIntegration', functions.ApprovalEndpoint);
+    const routes = this.approvalApi.addRoutes({
+      path: '/approvals/{id}',
+      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
+      integration,
+    });
+    for (const route of routes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'The DNS team has no AWS identity: each request is authorised by an HMAC-signed, expiring, single-use link plus a CSRF token checked in the function.',
+      });
+    }
+    const stage = this.approvalApi.defaultStage?.node.defaultChild as apigw.CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: apiLogs.logGroupArn,
+      // No query string: the link's signature never reaches a log.
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        method: '$context.httpMethod',
+        route: '$context.routeKey',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        time: '$context.requestTime',
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingBurstLimit: 10, throttlingRateLimit: 5 };
+    functions.NotifyDnsTeam.addEnvironment('APPROVAL_BASE_URL', this.approvalApi.apiEndpoint);
+
+    // ---- State machine ------------------------------------------------------------------------
+    const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
+      logGroupName: `/aws/vendedlogs/states/${prefix}`,
+      retention,
+      encryptionKey: key,
+      removalPolicy,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: prefix,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        buildRotationDefinition(new Construct(this, 'Workflow'), {
+          functions,
+          dnsVerification: config.dnsVerification,
+          sesConfirmation: config.sesConfirmation,
+        }),
+      ),
+      // Execution data stays out of the logs: NotifyDnsTeam's parameters hold the task token.
+      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(key),
+    });
+    for (const name of Object.keys(LAMBDA_TASKS) as LambdaTaskName[]) {
+      const functionArn = `<${stack.resolve((functions[name].node.defaultChild as lambda.CfnFunction).logicalId)}.Arn>`;
+      Validations.of(this.stateMachine).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${functionArn}:*]`,
+        reason: `Generated by CDK's LambdaInvoke: versions and aliases of our own ${name} function only.`,
+      });
+    }
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Generated by CDK for X-Ray tracing and CloudWatch Logs delivery: those actions support no resource-level permission.',
+    });
+    // The endpoint resumes executions. A separate policy (not the role's default policy) so the
+    // function does not depend on the state machine, which depends on the endpoint's URL.
+    new iam.Policy(this, 'ApprovalEndpointResumesExecutions', {
+      roles: [roles.ApprovalEndpoint],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+          resources: [this.stateMachine.stateMachineArn],
+        }),
+      ],
+    });
+
+    // ---- Alarms -------------------------------------------------------------------------------
+    if (props.alarms ?? true) {
+      const action = new cwActions.SnsAction(this.operatorsTopic);
+      const alarm = (id: string, metric: cloudwatch.IMetric, description: string) =>
+        new cloudwatch.Alarm(this, id, {
+          metric,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          alarmDescription: description,
+        }).addAlarmAction(action);
+      alarm(
+        'ExecutionsFailedAlarm',
+        this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'A rotation failed (rolled back, rejected, expired, or stuck before ApplyToSes): read the execution graph and the runbook.',
+      );
+      alarm(
+        'ExecutionsTimedOutAlarm',
+        this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'A rotation timed out.',
+      );
+      alarm(
+        'ApprovalEndpointErrorsAlarm',
+        functions.ApprovalEndpoint.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'The approval endpoint failed: the DNS team may not be able to approve.',
+      );
+    }
+  }
+}
+
+function subscribeByDomain(
+  topic: sns.Topic,
+  config: RotationConfig,
+  emailsOf: (domain: RotationConfig['domains'][number]) => readonly string[],
+): void {
+  const domainsByEmail = new Map<string, string[]>();
+  for (const domain of config.domains) {
+    for (const email of emailsOf(domain)) {
+      domainsByEmail.set(email, [...(domainsByEmail.get(email) ?? []), domain.domain]);
+    }
+  }
+  for (const [email, domains] of domainsByEmail) {
+    topic.addSubscription(
+      new subscriptions.EmailSubscription(email, {
+        filterPolicy: { domain: sns.SubscriptionFilter.stringFilter({ allowlist: domains }) },
+      }),
+    );
+  }
+}

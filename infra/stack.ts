@@ -1,0 +1,30 @@
+/** The deployable stack: one {@link ByodkimRotation} configured from infra/config/<stage>.json. */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { RotationConfig } from '../shared/config';
+import { ByodkimRotation, type ByodkimRotationProps } from './byodkim-rotation';
+
+export interface ByodkimRotationStackProps extends StackProps {
+  /** The validated configuration of the stage. */
+  readonly config: RotationConfig;
+  /** Stage name (dev, prod): names resources so stages can share an account. */
+  readonly stage: string;
+  /** Anything else to pass to the construct. @default - the construct's defaults */
+  readonly rotation?: Omit<ByodkimRotationProps, 'config' | 'namePrefix'>;
+}
+
+export class ByodkimRotationStack extends Stack {
+  public readonly rotation: ByodkimRotation;
+
+  constructor(scope: Construct, id: string, props: ByodkimRotationStackProps) {
+    super(scope, id, props);
+    this.rotation = new ByodkimRotation(this, 'Rotation', {
+      ...props.rotation,
+      config: props.config,
+      namePrefix: `byodkim-rotation-${props.stage}`,
+    });
+    new CfnOutput(this, 'StateMachineArn', { value: this.rotation.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'KeyStoreBucket', { value: this.rotation.bucket.bucketName });
+    new CfnOutput(this, 'ApprovalEndpoint', { value: this.rotation.approvalApi.apiEndpoint });
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * The rotation state machine: the one place its states, order, retries and catches are defined.
+ *
+ * ```
+ * PrepareRotation → GenerateKey → StoreDnsRequest → NotifyDnsTeam (.waitForTaskToken)
+ *   NotifyDnsTeam ─timeout→ SendReminder → NotifyDnsTeam   (after maxReminders: ApprovalExpired)
+ *   NotifyDnsTeam ─approved→ VerifyDnsRecord → ApplyToSes → ConfirmSesStatus → NotifySuccess
+ *                            → WaitRetention → RetireOldKey → RotationComplete
+ *   NotifyDnsTeam ─rejected→ AbandonKey → RotationRejected (Fail DnsChangeRejected)
+ *   ApplyToSes / ConfirmSesStatus / NotifySuccess ─any error→ RollbackSigning → NotifyFailure
+ *                            → RotationRolledBack | RollbackFailed
+ *   RetireOldKey ─any error→ NotifyFailure → OldKeyNotRetired (the new key stays: no rollback)
+ * ```
+ * JSONPath only (the local interpreter ignores JSONata). Every Lambda task is a plain Task state
+ * whose Resource is the function ARN (`payloadResponseOnly`), so the local environment can map it
+ * to the same handler by state name; NotifyDnsTeam is the one `lambda:invoke.waitForTaskToken`.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { ERROR_NAMES } from '../shared/errors';
+import { TRANSIENT_AWS_ERROR } from '../shared/rotation/aws-errors';
+
+/** Every state name: the contract tests, docs, the local runner and operators rely on. */
+export const STATE = {
+  PrepareRotation: 'PrepareRotation',
+  GenerateKey: 'GenerateKey',
+  StoreDnsRequest: 'StoreDnsRequest',
+  NotifyDnsTeam: 'NotifyDnsTeam',
+  SendReminder: 'SendReminder',
+  VerifyDnsRecord: 'VerifyDnsRecord',
+  ApplyToSes: 'ApplyToSes',
+  ConfirmSesStatus: 'ConfirmSesStatus',
+  NotifySuccess: 'NotifySuccess',
+  WaitRetention: 'WaitRetention',
+  RetireOldKey: 'RetireOldKey',
+  RotationComplete: 'RotationComplete',
+  AbandonKey: 'AbandonKey',
+  WhyAbandoned: 'WhyAbandoned',
+  RotationRejected: 'RotationRejected',
+  ApprovalExpired: 'ApprovalExpired',
+  RollbackSigning: 'RollbackSigning',
+  NotifyFailure: 'NotifyFailure',
+  HowItFailed: 'HowItFailed',
+  RotationRolledBack: 'RotationRolledBack',
+  RollbackFailed: 'RollbackFailed',
+  OldKeyNotRetired: 'OldKeyNotRetired',
+} as const;
+
+/** The states run by a Lambda function of ours, and the task folder holding its code. */
+export const LAMBDA_TASKS = {
+  PrepareRotation: 'prepare-rotation',
+  GenerateKey: 'generate-key',
+  StoreDnsRequest: 'store-dns-request',
+  NotifyDnsTeam: 'notify-dns-team',
+  SendReminder: 'send-reminder',
+  VerifyDnsRecord: 'verify-dns-record',
+  ApplyToSes: 'apply-to-ses',
+  ConfirmSesStatus: 'confirm-ses-status',
+  NotifySuccess: 'notify-success',
+  RetireOldKey: 'retire-old-key',
+  AbandonKey: 'abandon-key',
+  RollbackSigning: 'rollback-signing',
+  NotifyFailure: 'notify-failure',
+} as const;
+export type LambdaTaskName = keyof typeof LAMBDA_TASKS;
+
+/** The error names of the workflow's Fail states that are not task errors. */
+export const WORKFLOW_ERRORS = {
+  RotationRolledBack: 'RotationRolledBack',
+  OldKeyNotRetired: 'OldKeyNotRetired',
+} as const;
+
+/** The Lambda service errors Step Functions reports for an invocation that never ran our code. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/** A polling schedule (shared/config.ts `dnsVerification` / `sesConfirmation`). */
+export interface BackoffSettings {
+  readonly initialIntervalSeconds: number;
+  readonly backoffRate: number;
+  readonly maxDelaySeconds: number;
+  readonly maxWaitHours: number;
+}
+
+/** Upper bound on attempts, whatever the settings (keeps a typo from meaning "forever"). */
+export const MAX_POLL_ATTEMPTS = 10_000;
+
+/**
+ * Retries needed to keep polling for `maxWaitHours`. With full jitter each pause is uniform in
+ * [0, min(interval·rate^n, maxDelay)], so on average half of it: attempts are counted until the
+ * expected total pause reaches `maxWaitHours`.
+ */
+export function pollAttempts(settings: BackoffSettings): number {
+  const target = settings.maxWaitHours * 3600;
+  let expected = 0;
+  let attempts = 0;
+  let delay = settings.initialIntervalSeconds;
+  while (expected < target && attempts < MAX_POLL_ATTEMPTS) {
+    expected += Math.min(delay, settings.maxDelaySeconds) / 2;
+    delay *= settings.backoffRate;
+    attempts += 1;
+  }
+  return attempts;
+}
+
+/** The Retry rule of a polling step. */
+export function pollRetry(errors: readonly string[], settings: BackoffSettings): sfn.RetryProps {
+  return {
+    errors: [...errors],
+    interval: Duration.seconds(settings.initialIntervalSeconds),
+    backoffRate: settings.backoffRate,
+    maxDelay: Duration.seconds(settings.maxDelaySeconds),
+    maxAttempts: pollAttempts(settings),
+    jitterStrategy: sfn.JitterType.FULL,
+  };
+}
+
+/**
+ * Transient failures (Lambda service errors, AWS throttling such as SES's 1 request/s, 5xx):
+ * retried with backoff and full jitter. Set explicitly instead of LambdaInvoke's built-in
+ * `retryOnServiceExceptions` (no jitter, no cap, misses Lambda throttling), which is turned off.
+ */
+export const TRANSIENT_RETRY: sfn.RetryProps = {
+  errors: [...LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERROR],
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxDelay: Duration.seconds(60),
+  maxAttempts: 8,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/** What {@link buildRotationDefinition} needs. */
+export interface RotationWorkflowProps {
+  /** The function of each Lambda task state. */
+  readonly functions: Readonly<Record<LambdaTaskName, lambda.IFunction>>;
+  /** Polling of the name servers (VerifyDnsRecord, RetireOldKey). */
+  readonly dnsVerification: BackoffSettings;
+  /** Polling of SES's DKIM status (ConfirmSesStatus). */
+  readonly sesConfirmation: BackoffSettings;
+}
+
+/** Builds the state machine's definition in `scope`. */
+export function buildRotationDefinition(scope: Construct, props: RotationWorkflowProps): sfn.IChainable {
+  const fn = props.functions;
+  const task = (
+    name: LambdaTaskName,
+    resultPath: string,
+    extra: Partial<tasks.LambdaInvokeJsonPathProps> = {},
+  ) =>
+    new tasks.LambdaInvoke(scope, name, {
+      stateName: name,
+      lambdaFunction: fn[name],
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath,
+      ...extra,
+    });
+
+  const prepare = task(STATE.PrepareRotation, '$', {
+    payload: sfn.TaskInput.fromObject({
+      request: sfn.JsonPath.entirePayload,
+      executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
+    }),
+    comment: 'Validate the request; record the signing configuration rollback restores.',
+  });
+  const generateKey = task(STATE.GenerateKey, '$.key', { comment: 'Create-only key and certificate in S3.' });
+  const storeDnsRequest = task(STATE.StoreDnsRequest, '$.dnsRequest');
+  const notifyDnsTeam = new tasks.LambdaInvoke(scope, STATE.NotifyDnsTeam, {
+    stateName: STATE.NotifyDnsTeam,
+    lambdaFunction: fn.NotifyDnsTeam,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      state: sfn.JsonPath.entirePayload,
+      taskToken: sfn.JsonPath.taskToken,
+    }),
+    taskTimeout: sfn.Timeout.at('$.plan.reminderAfterSeconds'),
+    retryOnServiceExceptions: false,
+    resultPath: '$.approval',
+    comment: 'Wait for the DNS team; the token is stored in S3, the link carries an id and an HMAC.',
+  });
+  const sendReminder = task(STATE.SendReminder, '$.reminders');
+  const verifyDnsRecord = task(STATE.VerifyDnsRecord, '$.dns', {
+    comment: 'Every authoritative server serves exactly the new key, and a signed message verifies.',
+  });
+  const applyToSes = task(STATE.ApplyToSes, '$.ses');
+  const confirmSesStatus = task(STATE.ConfirmSesStatus, '$.confirmation');
+  const notifySuccess = task(STATE.NotifySuccess, '$.success');
+  const waitRetention = new sfn.Wait(scope, STATE.WaitRetention, {
+    stateName: STATE.WaitRetention,
+    time: sfn.WaitTime.secondsPath('$.plan.retentionSeconds'),
+    comment: 'Keep the old record published while mail signed with the old key is still in flight.',
+  });
+  const retireOldKey = task(STATE.RetireOldKey, '$.retirement');
+  const complete = new sfn.Succeed(scope, STATE.RotationComplete, { stateName: STATE.RotationComplete });
+
+  const abandonKey = task(STATE.AbandonKey, '$.abandon');
+  const rejected = new sfn.Fail(scope, STATE.RotationRejected, {
+    stateName: STATE.RotationRejected,
+    error: ERROR_NAMES.DnsChangeRejected,
+    cause: 'The DNS team rejected the change. SES is untouched; the new key is ABANDONED.',
+  });
+  const expired = new sfn.Fail(scope, STATE.ApprovalExpired, {
+    stateName: STATE.ApprovalExpired,
+    error: ERROR_NAMES.ApprovalExpired,
+    cause: 'Nobody approved after the allowed reminders. SES is untouched; the new key is ABANDONED.',
+  });
+  const whyAbandoned = new sfn.Choice(scope, STATE.WhyAbandoned, { stateName: STATE.WhyAbandoned })
+    .when(sfn.Condition.stringEquals('$.failure.Error', ERROR_NAMES.DnsChangeRejected), rejected)
+    .otherwise(expired);
+
+  const rollbackSigning = task(STATE.RollbackSigning, '$.rollback', {
+    comment: 'Restore the previous external key or Easy DKIM in every region; never disable DKIM.',
+  });
+  const notifyFailure = task(STATE.NotifyFailure, '$.failureNotice');
+  const rolledBack = new sfn.Fail(scope, STATE.RotationRolledBack, {
+    stateName: STATE.RotationRolledBack,
+    error: WORKFLOW_ERRORS.RotationRolledBack,
+    cause: 'The new key failed after ApplyToSes; the previous signing configuration was restored.',
+  });
+  const rollbackFailed = new sfn.Fail(scope, STATE.RollbackFailed, {
+    stateName: STATE.RollbackFailed,
+    error: ERROR_NAMES.RollbackFailed,
+    cause: 'The previous signing configuration could not be restored: operators were paged.',
+  });
+  const oldKeyNotRetired = new sfn.Fail(scope, STATE.OldKeyNotRetired, {
+    stateName: STATE.OldKeyNotRetired,
+    error: WORKFLOW_ERRORS.OldKeyNotRetired,
+    cause:
+      'The new key signs in every region; the old record could not be confirmed retired. Redrive after fixing.',
+  });
+  const howItFailed = new sfn.Choice(scope, STATE.HowItFailed, { stateName: STATE.HowItFailed })
+    .when(sfn.Condition.isPresent('$.rollbackFailure'), rollbackFailed)
+    .when(sfn.Condition.isPresent('$.rollback'), rolledBack)
+    .otherwise(oldKeyNotRetired);
+
+  // Retries: the specific polling rule first, then transient failures.
+  for (const step of [
+    prepare,
+    generateKey,
+    storeDnsRequest,
+    notifyDnsTeam,
+    sendReminder,
+    applyToSes,
+    notifySuccess,
+    abandonKey,
+    rollbackSigning,
+    notifyFailure,
+  ]) {
+    step.addRetry(TRANSIENT_RETRY);
+  }
+  const dnsErrors = [
+    ERROR_NAMES.DnsRecordNotFound,
+    ERROR_NAMES.DnsRecordMismatch,
+    ERROR_NAMES.DnsLookupFailed,
+  ];
+  verifyDnsRecord.addRetry(pollRetry(dnsErrors, props.dnsVerification)).addRetry(TRANSIENT_RETRY);
+  confirmSesStatus
+    .addRetry(pollRetry([ERROR_NAMES.SesDkimPending], props.sesConfirmation))
+    .addRetry(TRANSIENT_RETRY);
+  retireOldKey.addRetry(pollRetry(dnsErrors, props.dnsVerification)).addRetry(TRANSIENT_RETRY);
+
+  // The approval wait.
+  notifyDnsTeam.addCatch(sendReminder, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.waitTimeout' });
+  notifyDnsTeam.addCatch(abandonKey, { errors: [ERROR_NAMES.DnsChangeRejected], resultPath: '$.failure' });
+  sendReminder.addCatch(abandonKey, { errors: [ERROR_NAMES.ApprovalExpired], resultPath: '$.failure' });
+  sendReminder.next(notifyDnsTeam);
+  abandonKey.next(whyAbandoned);
+
+  // From ApplyToSes on, any failure restores the previous signing configuration.
+  for (const step of [applyToSes, confirmSesStatus, notifySuccess]) {
+    step.addCatch(rollbackSigning, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+  }
+  rollbackSigning.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.rollbackFailure' });
+  rollbackSigning.next(notifyFailure);
+  // After the retention wait the old record is being retired: restoring the old key could sign
+  // with a key whose record is gone, so a retirement failure is reported, never rolled back.
+  retireOldKey.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.retirementFailure' });
+  notifyFailure.next(howItFailed);
+
+  return prepare
+    .next(generateKey)
+    .next(storeDnsRequest)
+    .next(notifyDnsTeam)
+    .next(verifyDnsRecord)
+    .next(applyToSes)
+    .next(confirmSesStatus)
+    .next(notifySuccess)
+    .next(waitRetention)
+    .next(retireOldKey)
+    .next(complete);
+}
