@@ -1,4 +1,12 @@
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { type AslDefinition, LocalStepFunctions } from '../../local/sfn/engine';
+import { startLocalStepFunctionsServer } from '../../local/sfn/server';
 
 const definition = {
   StartAt: 'Prepare',
@@ -151,5 +159,47 @@ describe('local Step Functions', () => {
     expect(() => sfn.redrive(execution.executionArn)).toThrow(
       expect.objectContaining({ name: 'ExecutionNotRedrivable' }),
     );
+  });
+});
+
+describe('local Step Functions API', () => {
+  it('serves the real SFNClient: start, list, describe, send task success, duplicate names', async () => {
+    const { sfn, seen } = machine();
+    const arn = 'arn:aws:states:local:000000000000:stateMachine:Test';
+    const server = await startLocalStepFunctionsServer(sfn, arn);
+    const client = new SFNClient({
+      endpoint: server.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const started = await client.send(
+        new StartExecutionCommand({ stateMachineArn: arn, name: 'api-1', input: '{"domain":"example.jp"}' }),
+      );
+      await expect(
+        client.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'api-1', input: '{}' })),
+      ).rejects.toMatchObject({
+        name: 'ExecutionAlreadyExists',
+      });
+      const running = await client.send(
+        new ListExecutionsCommand({ stateMachineArn: arn, statusFilter: 'RUNNING' }),
+      );
+      expect(running.executions?.map((execution) => execution.name)).toEqual(['api-1']);
+      await client.send(
+        new SendTaskSuccessCommand({ taskToken: await tokenOf(seen), output: '{"decision":"APPROVED"}' }),
+      );
+      await sfn.whenDone(started.executionArn ?? '');
+      const described = await client.send(
+        new DescribeExecutionCommand({ executionArn: started.executionArn }),
+      );
+      expect(described.status).toBe('SUCCEEDED');
+      expect(described.startDate).toBeInstanceOf(Date);
+      await expect(
+        client.send(new SendTaskSuccessCommand({ taskToken: seen.tokens[0], output: '{}' })),
+      ).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    } finally {
+      client.destroy();
+      await server.stop();
+    }
   });
 });

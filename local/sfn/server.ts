@@ -1,0 +1,139 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { closeServer, header, listenOnLoopback, readBody } from '../http';
+import type { LocalExecution, LocalStepFunctions } from './engine';
+
+/** A Step Functions API stand-in the real SFNClient reaches through an endpoint override. */
+export interface LocalStepFunctionsServer {
+  /** `http://127.0.0.1:<port>` for `new SFNClient({ endpoint })`. */
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+type Body = Record<string, unknown>;
+const epochSeconds = (date: Date | undefined) => (date === undefined ? undefined : date.getTime() / 1000);
+
+function describe(execution: LocalExecution, stateMachineArn: string): Body {
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startDate: epochSeconds(execution.startDate),
+    stopDate: epochSeconds(execution.stopDate),
+    input: execution.input,
+    output: execution.output,
+    error: execution.error,
+    cause: execution.cause,
+    redriveCount: execution.redriveCount,
+    redriveStatus: execution.status === 'FAILED' && execution.failedState ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+  };
+}
+
+/** History events in the service's shape (the subset the CLI and tests read). */
+function history(execution: LocalExecution): Body[] {
+  return execution.events.map((event, index) => {
+    const base = { id: index + 1, timestamp: event.timestamp / 1000 };
+    switch (event.type) {
+      case 'StateEntered':
+        return {
+          ...base,
+          type: `${event.state.type}StateEntered`,
+          stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
+        };
+      case 'StateExited':
+        return {
+          ...base,
+          type: `${event.state.type}StateExited`,
+          stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output) },
+        };
+      case 'StateFailed':
+        return {
+          ...base,
+          type: `${event.state.type === 'Task' ? 'Task' : event.state.type}Failed`,
+          taskFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
+        };
+      case 'ExecutionFailed':
+        return {
+          ...base,
+          type: 'ExecutionFailed',
+          executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
+        };
+      default:
+        return { ...base, type: event.type };
+    }
+  });
+}
+
+/**
+ * Serves the Step Functions JSON 1.0 API (`X-Amz-Target: AWSStepFunctions.<Operation>`) over the
+ * local engine: StartExecution, DescribeExecution, ListExecutions, GetExecutionHistory,
+ * RedriveExecution, StopExecution, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat. Errors
+ * carry `__type` so the SDK raises the same exception names as the service.
+ */
+export async function startLocalStepFunctionsServer(
+  engine: LocalStepFunctions,
+  stateMachineArn: string,
+): Promise<LocalStepFunctionsServer> {
+  const operations: Record<string, (body: Body) => Body> = {
+    StartExecution: (body) => {
+      if (body.stateMachineArn !== stateMachineArn)
+        throw Object.assign(new Error(`State Machine Does Not Exist: '${body.stateMachineArn}'`), {
+          name: 'StateMachineDoesNotExist',
+        });
+      const execution = engine.start(String(body.name ?? `exec-${Date.now()}`), String(body.input ?? '{}'));
+      return { executionArn: execution.executionArn, startDate: epochSeconds(execution.startDate) };
+    },
+    DescribeExecution: (body) => describe(engine.describe(String(body.executionArn)), stateMachineArn),
+    ListExecutions: (body) => ({
+      executions: engine.list(body.statusFilter as LocalExecution['status'] | undefined).map((execution) => {
+        const { input: _input, output: _output, ...summary } = describe(execution, stateMachineArn);
+        return summary;
+      }),
+    }),
+    GetExecutionHistory: (body) => ({ events: history(engine.describe(String(body.executionArn))) }),
+    RedriveExecution: (body) => ({
+      redriveDate: epochSeconds(engine.redrive(String(body.executionArn)) && new Date()),
+    }),
+    SendTaskSuccess: (body) => {
+      engine.tokens.succeed(String(body.taskToken), JSON.parse(String(body.output ?? '{}')));
+      return {};
+    },
+    SendTaskFailure: (body) => {
+      engine.tokens.fail(
+        String(body.taskToken),
+        String(body.error ?? 'States.TaskFailed'),
+        String(body.cause ?? ''),
+      );
+      return {};
+    },
+    SendTaskHeartbeat: (body) => {
+      engine.tokens.heartbeat(String(body.taskToken));
+      return {};
+    },
+  };
+
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const operation = (header(request, 'x-amz-target') ?? '').replace(/^AWSStepFunctions\./, '');
+      const send = (status: number, body: Body) => {
+        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(JSON.stringify(body));
+      };
+      try {
+        const handler = operations[operation];
+        if (!handler)
+          return send(400, {
+            __type: 'UnknownOperationException',
+            message: `Unsupported operation ${operation}`,
+          });
+        const body = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Body;
+        return send(200, handler(body));
+      } catch (error) {
+        const failure = error as Error;
+        return send(400, { __type: failure.name, message: failure.message });
+      }
+    })();
+  });
+  const endpoint = await listenOnLoopback(server);
+  return { endpoint, stop: () => closeServer(server) };
+}
