@@ -1,0 +1,94 @@
+import { silentLogger } from '../../shared/rotation/runtime';
+import { retireOldKey } from '../../tasks/retire-old-key/logic';
+import { scriptedVerifier } from './support/dns';
+import { DNS_TOPIC, FakeS3, FakeSes, FakeSns, fixedClock } from './support/fakes';
+import {
+  DOMAIN,
+  keyPairs,
+  metadataOf,
+  NEW_SELECTOR,
+  OLD_SELECTOR,
+  REGION,
+  seedKey,
+  state,
+} from './support/rotation';
+
+describe('RetireOldKey', () => {
+  let s3: FakeS3;
+  let ses: FakeSes;
+  let sns: FakeSns;
+  const deps = (dns: ReturnType<typeof scriptedVerifier>['verifier']) => ({
+    ...s3.deps(),
+    ses: ses.clientFor,
+    dnsTeam: sns.topic(DNS_TOPIC),
+    dns,
+    clock: fixedClock(),
+    logger: silentLogger,
+  });
+
+  beforeEach(async () => {
+    s3 = new FakeS3();
+    sns = new FakeSns();
+    const [oldKey, newKey] = await keyPairs();
+    if (oldKey === undefined || newKey === undefined) throw new Error('keys');
+    seedKey(s3, OLD_SELECTOR, oldKey, 'PREVIOUS');
+    seedKey(s3, NEW_SELECTOR, newKey, 'ACTIVE');
+    ses = new FakeSes(DOMAIN, {
+      [REGION]: { origin: 'EXTERNAL', selector: NEW_SELECTOR, status: 'SUCCESS', signingEnabled: true },
+    });
+  });
+  afterEach(() => {
+    s3.restore();
+    ses.restore();
+    sns.restore();
+  });
+
+  it('asks the DNS team once, keeps retrying until no server serves the old key, then marks it RETIRED', async () => {
+    // GIVEN the old record is still served on the first check
+    const { verifier, asked } = scriptedVerifier({ verdicts: ['stale', 'match'] });
+    // WHEN the first attempt runs
+    await expect(retireOldKey(state(), deps(verifier))).rejects.toMatchObject({ name: 'DnsRecordMismatch' });
+    // AND the workflow retries after the record is gone
+    const result = await retireOldKey(state(), deps(verifier));
+    // THEN the DNS team was asked exactly once, about the old selector only
+    expect(sns.to(DNS_TOPIC)).toHaveLength(1);
+    expect(sns.to(DNS_TOPIC)[0]?.Message).toContain(`${OLD_SELECTOR}._domainkey.${DOMAIN}`);
+    expect(asked.map((call) => call.input.expect)).toEqual(['retired', 'retired']);
+    expect(asked.every((call) => call.input.selector === OLD_SELECTOR)).toBe(true);
+    expect(metadataOf(s3, OLD_SELECTOR).state).toBe('RETIRED');
+    expect(result.retiredSelectors).toEqual([OLD_SELECTOR]);
+  });
+
+  it('never retires a selector SES still signs with in some region', async () => {
+    // GIVEN SES somehow still uses the old selector
+    ses.identity(REGION).selector = OLD_SELECTOR;
+    const { verifier, asked } = scriptedVerifier({ verdicts: ['match'] });
+    // WHEN / THEN it refuses before asking anyone
+    await expect(retireOldKey(state(), deps(verifier))).rejects.toMatchObject({ name: 'SesApplyFailed' });
+    expect(sns.messages).toHaveLength(0);
+    expect(asked).toHaveLength(0);
+  });
+
+  it('has nothing to retire when the previous signing was Easy DKIM', async () => {
+    const { verifier } = scriptedVerifier({ verdicts: [] });
+    const result = await retireOldKey(
+      state({ previous: [{ region: REGION, origin: 'AWS_SES', originValue: 'AWS_SES' }] }),
+      deps(verifier),
+    );
+    expect(result.retiredSelectors).toEqual([]);
+    expect(sns.messages).toHaveLength(0);
+  });
+
+  it('is a no-op for a key already RETIRED', async () => {
+    seedKey(
+      s3,
+      OLD_SELECTOR,
+      (await keyPairs())[0] as NonNullable<Awaited<ReturnType<typeof keyPairs>>[0]>,
+      'RETIRED',
+    );
+    const { verifier, asked } = scriptedVerifier({ verdicts: [] });
+    const result = await retireOldKey(state(), deps(verifier));
+    expect(asked).toHaveLength(0);
+    expect(result.skipped).toEqual([{ selector: OLD_SELECTOR, reason: 'already RETIRED' }]);
+  });
+});

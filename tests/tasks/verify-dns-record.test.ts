@@ -1,0 +1,69 @@
+import { silentLogger } from '../../shared/rotation/runtime';
+import { verifyDnsRecord } from '../../tasks/verify-dns-record/logic';
+import { scriptedVerifier } from './support/dns';
+import { FakeS3, fixedClock, throttling } from './support/fakes';
+import { DOMAIN, keyPairs, keyReference, NEW_SELECTOR, seedKey, state } from './support/rotation';
+
+describe('VerifyDnsRecord', () => {
+  let s3: FakeS3;
+  const withKey = state({ key: keyReference() });
+  const deps = (dns: ReturnType<typeof scriptedVerifier>['verifier']) => ({
+    ...s3.deps(),
+    dns,
+    clock: fixedClock(),
+    logger: silentLogger,
+  });
+
+  beforeEach(async () => {
+    s3 = new FakeS3();
+    const [, newKey] = await keyPairs();
+    if (newKey === undefined) throw new Error('keys');
+    seedKey(s3, NEW_SELECTOR, newKey, 'PENDING');
+  });
+  afterEach(() => s3.restore());
+
+  it('passes only when every server matches and a signed message verifies end to end', async () => {
+    // GIVEN every server serves the key
+    const { verifier, asked } = scriptedVerifier({ verdicts: ['match'] });
+    // WHEN VerifyDnsRecord runs
+    const result = await verifyDnsRecord(withKey, deps(verifier));
+    // THEN it asked for exactly the new key, published, and ran the end-to-end check
+    const [newKey] = (await keyPairs()).slice(1);
+    expect(asked[0]?.input).toEqual(
+      expect.objectContaining({ domain: DOMAIN, selector: NEW_SELECTOR, expect: 'published' }),
+    );
+    expect(asked[0]?.input.publicKey.export({ format: 'jwk' })).toEqual(
+      newKey?.publicKey.export({ format: 'jwk' }),
+    );
+    expect(asked[1]?.privateKeySeen).toBe(true);
+    expect(result).toEqual(expect.objectContaining({ endToEnd: 'pass', serversChecked: 2 }));
+  });
+
+  it.each([
+    ['missing on one server', 'missing', 'DnsRecordNotFound'],
+    ['one server still serving an old value', 'stale', 'DnsRecordMismatch'],
+    ['one server unreachable', 'unreachable', 'DnsLookupFailed'],
+  ] as const)('refuses with the retried error when %s', async (_label, verdict, errorName) => {
+    const { verifier, asked } = scriptedVerifier({ verdicts: [verdict] });
+    await expect(verifyDnsRecord(withKey, deps(verifier))).rejects.toMatchObject({ name: errorName });
+    // AND the end-to-end check never ran on a partial view
+    expect(asked).toHaveLength(1);
+  });
+
+  it.each([
+    ['fail', 'DnsRecordMismatch'],
+    ['temperror', 'DnsLookupFailed'],
+    ['none', 'DnsRecordNotFound'],
+  ] as const)('refuses when the end-to-end DKIM check says %s', async (endToEnd, errorName) => {
+    const { verifier } = scriptedVerifier({ verdicts: ['match'], endToEnd });
+    await expect(verifyDnsRecord(withKey, deps(verifier))).rejects.toMatchObject({ name: errorName });
+  });
+
+  it('reports S3 throttling while reading the key as transient', async () => {
+    s3.faults.add('GetObject', throttling());
+    const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+    await expect(verifyDnsRecord(withKey, deps(verifier))).rejects.toMatchObject({
+      name: 'TransientAwsError',
+    });
+  });
+});
