@@ -1,0 +1,235 @@
+/**
+ * NotifyDnsTeam → approval endpoint → SendReminder → AbandonKey: the task token stays in S3, a GET
+ * never acts, a POST needs the page's CSRF token, decisions are single use, old links die.
+ */
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type ApprovalRecord, approvalUrl, csrfToken } from '../../shared/rotation/approvals';
+import { dnsRequestPath } from '../../shared/rotation/key-store';
+import { silentLogger } from '../../shared/rotation/runtime';
+import type { RotationState } from '../../shared/rotation/state';
+import { abandonKey } from '../../tasks/abandon-key/logic';
+import { type ApprovalRequest, handleApprovalRequest } from '../../tasks/approval-endpoint/logic';
+import { notifyDnsTeam } from '../../tasks/notify-dns-team/logic';
+import { sendReminder } from '../../tasks/send-reminder/logic';
+import {
+  DNS_TOPIC,
+  FakeS3,
+  FakeSns,
+  fixedClock,
+  OPS_TOPIC,
+  sdkError,
+  TEST_SECRET,
+  throttling,
+} from './support/fakes';
+import { DOMAIN, keyPairs, keyReference, metadataOf, NEW_SELECTOR, seedKey, state } from './support/rotation';
+
+const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAeSecretTaskToken0123456789';
+const BASE = 'https://approve.example.jp';
+
+describe('approval flow', () => {
+  let s3: FakeS3;
+  let sns: FakeSns;
+  const sfn = new SFNClient({ region: 'ap-northeast-1' });
+  const sfnMock = mockClient(sfn);
+  let clock: ReturnType<typeof fixedClock>;
+  let ids: string[];
+  const waiting: RotationState = state({
+    key: keyReference(),
+    dnsRequest: { dnsRequestKey: dnsRequestPath(DOMAIN, NEW_SELECTOR), recordName: 'r' },
+  });
+
+  const notifyDeps = () => ({
+    ...s3.deps(),
+    dnsTeam: sns.topic(DNS_TOPIC),
+    approvalSecret: async () => TEST_SECRET,
+    approvalBaseUrl: BASE,
+    newId: () => ids.shift() ?? 'unexpected-extra-id',
+    clock,
+    logger: silentLogger,
+  });
+  const endpointDeps = () => ({
+    ...s3.deps(),
+    sfn,
+    approvalSecret: async () => TEST_SECRET,
+    clock,
+    logger: silentLogger,
+  });
+  const linkOf = (id: string) =>
+    new URL(approvalUrl(BASE, TEST_SECRET, id, new Date(clock().getTime() + 72 * 3600_000)));
+  const get = (url: URL): ApprovalRequest => ({
+    method: 'GET',
+    approvalId: decodeURIComponent(url.pathname.split('/').pop() ?? ''),
+    query: Object.fromEntries(url.searchParams),
+    form: {},
+  });
+  const post = (url: URL, decision: string, csrf?: string): ApprovalRequest => {
+    const approvalId = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+    const exp = url.searchParams.get('exp') ?? '';
+    return {
+      method: 'POST',
+      approvalId,
+      query: {},
+      form: {
+        exp,
+        sig: url.searchParams.get('sig') ?? '',
+        decision,
+        csrf: csrf ?? csrfToken(TEST_SECRET, approvalId, Number(exp)),
+      },
+    };
+  };
+
+  beforeEach(async () => {
+    s3 = new FakeS3();
+    sns = new FakeSns();
+    sfnMock.reset();
+    sfnMock.on(SendTaskSuccessCommand).resolves({});
+    sfnMock.on(SendTaskFailureCommand).resolves({});
+    clock = fixedClock();
+    ids = ['approval-id-0000000001', 'approval-id-0000000002'];
+    const [, newKey] = await keyPairs();
+    if (newKey === undefined) throw new Error('keys');
+    seedKey(s3, NEW_SELECTOR, newKey, 'PENDING');
+    s3.seed(
+      dnsRequestPath(DOMAIN, NEW_SELECTOR),
+      JSON.stringify({
+        recordName: `${NEW_SELECTOR}._domainkey.${DOMAIN}`,
+        value: 'v=DKIM1; k=rsa; p=PUBLIC',
+        zoneFileLine: 'line',
+        fingerprint: 'SHA256:AB',
+      }),
+    );
+  });
+  afterEach(() => {
+    s3.restore();
+    sns.restore();
+  });
+
+  it('stores the task token only in approvals/<id>.json and sends a link without it', async () => {
+    // WHEN NotifyDnsTeam runs
+    const result = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    // THEN the token is in the approval record
+    expect(s3.json<ApprovalRecord>(`approvals/${result.approvalId}.json`)).toEqual(
+      expect.objectContaining({ taskToken: TOKEN, status: 'OPEN', domain: DOMAIN }),
+    );
+    // AND not in the notification, the result, or the key's metadata
+    const message = JSON.stringify(sns.messages);
+    expect(message).not.toContain(TOKEN);
+    expect(message).toContain(`${BASE}/approvals/${result.approvalId}?exp=`);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+    expect(metadataOf(s3, NEW_SELECTOR).openApprovalId).toBe(result.approvalId);
+  });
+
+  it('shows the page on GET without resuming the workflow, even when fetched twice by a scanner', async () => {
+    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const url = linkOf(approvalId);
+    for (let i = 0; i < 2; i++) {
+      const response = await handleApprovalRequest(get(url), endpointDeps());
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain(DOMAIN);
+      expect(response.body).not.toContain(TOKEN);
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+    }
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('approves once on a POST with the CSRF token; a second POST changes nothing', async () => {
+    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const url = linkOf(approvalId);
+    // WHEN the DNS team approves
+    const first = await handleApprovalRequest(post(url, 'approve'), endpointDeps());
+    // THEN Step Functions gets the token with a decision holding no token
+    expect(first.statusCode).toBe(200);
+    const sent = sfnMock.commandCalls(SendTaskSuccessCommand);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.args[0].input.taskToken).toBe(TOKEN);
+    expect(JSON.parse(sent[0]?.args[0].input.output ?? '{}')).toEqual(
+      expect.objectContaining({ decision: 'APPROVED', approvalId }),
+    );
+    expect(sent[0]?.args[0].input.output).not.toContain(TOKEN);
+    // AND a replay is refused
+    const second = await handleApprovalRequest(post(url, 'approve'), endpointDeps());
+    expect(second.statusCode).toBe(409);
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+  });
+
+  it('refuses a POST without the page CSRF token, a forged signature and an expired link', async () => {
+    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const url = linkOf(approvalId);
+    expect((await handleApprovalRequest(post(url, 'approve', 'nope'), endpointDeps())).statusCode).toBe(403);
+    const forged = new URL(url);
+    forged.searchParams.set('sig', 'AAAA');
+    expect((await handleApprovalRequest(get(forged), endpointDeps())).statusCode).toBe(403);
+    clock.advance(73 * 3600_000);
+    expect((await handleApprovalRequest(post(url, 'approve'), endpointDeps())).statusCode).toBe(410);
+    expect(sfnMock.calls()).toHaveLength(0);
+  });
+
+  it('rejects with DnsChangeRejected, the error AbandonKey catches', async () => {
+    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    await handleApprovalRequest(post(linkOf(approvalId), 'reject'), endpointDeps());
+    expect(sfnMock.commandCalls(SendTaskFailureCommand)[0]?.args[0].input).toEqual(
+      expect.objectContaining({ taskToken: TOKEN, error: 'DnsChangeRejected' }),
+    );
+  });
+
+  it('answers a decision arriving after the wait closed with a clear page, not a 500', async () => {
+    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    sfnMock.on(SendTaskSuccessCommand).rejects(sdkError('TaskTimedOut', 400, 'Task Timed Out'));
+    const response = await handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps());
+    expect(response.statusCode).toBe(410);
+  });
+
+  it('kills the old link when a reminder (or a redrive) sends a new one', async () => {
+    // GIVEN a first link was sent and the wait timed out
+    const first = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const reminders = await sendReminder(waiting, { ...s3.deps(), clock, logger: silentLogger });
+    expect(reminders).toEqual({ count: 1 });
+    // WHEN NotifyDnsTeam sends the reminder with a new token
+    const second = await notifyDnsTeam(
+      { state: { ...waiting, reminders }, taskToken: `${TOKEN}-2` },
+      notifyDeps(),
+    );
+    // THEN the first link no longer works and the second does
+    expect((await handleApprovalRequest(get(linkOf(first.approvalId)), endpointDeps())).statusCode).toBe(409);
+    expect((await handleApprovalRequest(get(linkOf(second.approvalId)), endpointDeps())).statusCode).toBe(
+      200,
+    );
+    expect(sns.to(DNS_TOPIC)[1]?.Subject).toMatch(/^\[WARNING\] リマインド1/);
+  });
+
+  it('fails with ApprovalExpired after maxReminders, then AbandonKey marks the key ABANDONED and kills the link', async () => {
+    // GIVEN the last allowed reminder was sent
+    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const exhausted = { ...waiting, reminders: { count: 3 } };
+    // WHEN the wait times out again
+    await expect(
+      sendReminder(exhausted, { ...s3.deps(), clock, logger: silentLogger }),
+    ).rejects.toMatchObject({
+      name: 'ApprovalExpired',
+    });
+    // AND AbandonKey runs
+    const result = await abandonKey(
+      { ...exhausted, failure: { Error: 'ApprovalExpired', Cause: '' } },
+      {
+        ...s3.deps(),
+        operators: sns.topic(OPS_TOPIC),
+        dnsTeam: sns.topic(DNS_TOPIC),
+        clock,
+        logger: silentLogger,
+      },
+    );
+    // THEN the key can never be applied, both teams know, and the link is dead
+    expect(result).toEqual({ selector: NEW_SELECTOR, state: 'ABANDONED', reason: 'approval expired' });
+    expect(metadataOf(s3, NEW_SELECTOR).state).toBe('ABANDONED');
+    expect(sns.to(OPS_TOPIC)).toHaveLength(1);
+    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`).status).not.toBe('OPEN');
+  });
+
+  it('reports SNS throttling as transient so the workflow retries the notification', async () => {
+    sns.faults.add('Publish', throttling());
+    await expect(notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps())).rejects.toMatchObject({
+      name: 'TransientAwsError',
+    });
+  });
+});
