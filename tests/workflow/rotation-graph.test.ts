@@ -1,0 +1,202 @@
+/**
+ * The synthesized state machine read as a graph: the order publish → verify → apply, the rollback
+ * catches and the retirement order are properties of the edges, not of string search.
+ */
+import { ERROR_NAMES } from '../../shared/errors';
+import { TRANSIENT_AWS_ERROR } from '../../shared/rotation/aws-errors';
+import {
+  LAMBDA_SERVICE_ERRORS,
+  LAMBDA_TASKS,
+  pollAttempts,
+  STATE,
+  WORKFLOW_ERRORS,
+} from '../../workflows/rotation-workflow';
+import { type Asl, definitionOf, predecessors, reachable, synthStack } from './support/synth';
+
+describe('rotation state machine graph', () => {
+  let asl: Asl;
+  let config: ReturnType<typeof synthStack>['config'];
+
+  beforeAll(() => {
+    const synth = synthStack('prod');
+    asl = definitionOf(synth.template);
+    config = synth.config;
+  });
+
+  const state = (name: string) => {
+    const found = asl.States[name];
+    if (found === undefined) throw new Error(`no state ${name}`);
+    return found;
+  };
+
+  it('has exactly the states of the contract, all reachable from PrepareRotation', () => {
+    expect(asl.StartAt).toBe(STATE.PrepareRotation);
+    expect(Object.keys(asl.States).sort()).toEqual(Object.values(STATE).sort());
+    expect(reachable(asl, asl.StartAt)).toEqual(new Set(Object.keys(asl.States)));
+  });
+
+  it('reaches ApplyToSes only through the Next of VerifyDnsRecord, which catches nothing', () => {
+    // ApplyToSes has one way in: VerifyDnsRecord succeeding
+    expect(predecessors(asl, STATE.ApplyToSes)).toEqual([{ from: STATE.VerifyDnsRecord, via: 'next' }]);
+    // no path from the start avoids VerifyDnsRecord
+    expect(reachable(asl, asl.StartAt, [STATE.VerifyDnsRecord]).has(STATE.ApplyToSes)).toBe(false);
+    // a failed verification never continues anywhere
+    expect(state(STATE.VerifyDnsRecord).Catch).toBeUndefined();
+    // and VerifyDnsRecord itself is only entered after the DNS team approved
+    expect(predecessors(asl, STATE.VerifyDnsRecord)).toEqual([{ from: STATE.NotifyDnsTeam, via: 'next' }]);
+  });
+
+  it('never reaches SES from a rejection or an expired approval', () => {
+    const fromAbandon = reachable(asl, STATE.AbandonKey);
+    for (const touchesSes of [STATE.ApplyToSes, STATE.RollbackSigning, STATE.RetireOldKey]) {
+      expect(fromAbandon.has(touchesSes)).toBe(false);
+    }
+    expect(state(STATE.RotationRejected).Error).toBe(ERROR_NAMES.DnsChangeRejected);
+    expect(state(STATE.ApprovalExpired).Error).toBe(ERROR_NAMES.ApprovalExpired);
+  });
+
+  it('catches every error of every task from ApplyToSes up to the retention wait into RollbackSigning', () => {
+    // the tasks on the success path between ApplyToSes and WaitRetention
+    const afterApply = [
+      ...reachable(asl, STATE.ApplyToSes, [STATE.WaitRetention, STATE.RollbackSigning, STATE.NotifyFailure]),
+    ].filter((name) => state(name).Type === 'Task');
+    expect(afterApply.sort()).toEqual([STATE.ApplyToSes, STATE.ConfirmSesStatus, STATE.NotifySuccess].sort());
+    for (const name of afterApply) {
+      expect(state(name).Catch).toEqual([
+        expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: STATE.RollbackSigning }),
+      ]);
+    }
+  });
+
+  it('reports a retirement failure without rolling back to a key whose record is being removed', () => {
+    expect(state(STATE.RetireOldKey).Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: STATE.NotifyFailure }),
+    ]);
+    expect(reachable(asl, STATE.RetireOldKey).has(STATE.RollbackSigning)).toBe(false);
+  });
+
+  it('ends a failed rollback in NotifyFailure then Fail(RollbackFailed), and a rollback in Fail(RotationRolledBack)', () => {
+    expect(state(STATE.RollbackSigning).Catch).toEqual([
+      expect.objectContaining({
+        ErrorEquals: ['States.ALL'],
+        Next: STATE.NotifyFailure,
+        ResultPath: '$.rollbackFailure',
+      }),
+    ]);
+    expect(state(STATE.RollbackSigning).Next).toBe(STATE.NotifyFailure);
+    const ends = [...reachable(asl, STATE.NotifyFailure)].filter((name) => state(name).Type === 'Fail');
+    expect(ends.map((name) => state(name).Error).sort()).toEqual(
+      [
+        ERROR_NAMES.RollbackFailed,
+        WORKFLOW_ERRORS.RotationRolledBack,
+        WORKFLOW_ERRORS.OldKeyNotRetired,
+      ].sort(),
+    );
+    expect(reachable(asl, STATE.NotifyFailure).has(STATE.RotationComplete)).toBe(false);
+  });
+
+  it('retires the old key only after ConfirmSesStatus and the retention wait', () => {
+    expect(reachable(asl, asl.StartAt, [STATE.ConfirmSesStatus]).has(STATE.RetireOldKey)).toBe(false);
+    expect(reachable(asl, asl.StartAt, [STATE.WaitRetention]).has(STATE.RetireOldKey)).toBe(false);
+    expect(predecessors(asl, STATE.RetireOldKey)).toEqual([{ from: STATE.WaitRetention, via: 'next' }]);
+    expect(state(STATE.WaitRetention).SecondsPath).toBe('$.plan.retentionSeconds');
+  });
+
+  it('waits for the DNS team with a task token, reminds on timeout and loops back', () => {
+    const notify = state(STATE.NotifyDnsTeam);
+    expect(notify.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
+    expect(notify.TimeoutSecondsPath).toBe('$.plan.reminderAfterSeconds');
+    expect(JSON.stringify(notify.Parameters)).toContain('"taskToken.$":"$$.Task.Token"');
+    expect(notify.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: STATE.SendReminder }),
+      expect.objectContaining({ ErrorEquals: [ERROR_NAMES.DnsChangeRejected], Next: STATE.AbandonKey }),
+    ]);
+    // a timeout is never retried: it is the reminder signal
+    for (const retry of notify.Retry ?? []) expect(retry.ErrorEquals).not.toContain('States.Timeout');
+    expect(state(STATE.SendReminder).Next).toBe(STATE.NotifyDnsTeam);
+    expect(state(STATE.SendReminder).Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: [ERROR_NAMES.ApprovalExpired], Next: STATE.AbandonKey }),
+    ]);
+  });
+
+  it('makes every other Lambda task a plain Task on the function ARN so the local runner maps it by name', () => {
+    for (const name of Object.keys(LAMBDA_TASKS)) {
+      if (name === STATE.NotifyDnsTeam) continue;
+      expect(state(name).Type).toBe('Task');
+      expect(state(name).Resource).toMatch(new RegExp(`^<Rotation${name}[0-9A-F]{8}>$`));
+    }
+    expect(asl.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+  });
+
+  it('polls DNS and SES with the configured backoff, a delay cap and full jitter', () => {
+    const dnsRule = state(STATE.VerifyDnsRecord).Retry?.[0];
+    expect(dnsRule).toEqual({
+      ErrorEquals: [
+        ERROR_NAMES.DnsRecordNotFound,
+        ERROR_NAMES.DnsRecordMismatch,
+        ERROR_NAMES.DnsLookupFailed,
+      ],
+      IntervalSeconds: config.dnsVerification.initialIntervalSeconds,
+      BackoffRate: config.dnsVerification.backoffRate,
+      MaxDelaySeconds: config.dnsVerification.maxDelaySeconds,
+      MaxAttempts: pollAttempts(config.dnsVerification),
+      JitterStrategy: 'FULL',
+    });
+    expect(state(STATE.ConfirmSesStatus).Retry?.[0]).toEqual(
+      expect.objectContaining({
+        ErrorEquals: [ERROR_NAMES.SesDkimPending],
+        MaxAttempts: pollAttempts(config.sesConfirmation),
+        MaxDelaySeconds: config.sesConfirmation.maxDelaySeconds,
+        JitterStrategy: 'FULL',
+      }),
+    );
+  });
+
+  it('retries transient AWS and Lambda errors with jitter on every Lambda task, and nothing else blindly', () => {
+    for (const name of Object.keys(LAMBDA_TASKS)) {
+      const rules = state(name).Retry ?? [];
+      const transient = rules.find((rule) => rule.ErrorEquals.includes(TRANSIENT_AWS_ERROR));
+      expect(transient).toEqual(expect.objectContaining({ JitterStrategy: 'FULL', MaxDelaySeconds: 60 }));
+      expect(transient?.ErrorEquals).toEqual([...LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERROR]);
+      for (const rule of rules) expect(rule.ErrorEquals).not.toContain('States.ALL');
+    }
+  });
+
+  it('names only known errors in every Retry and Catch', () => {
+    const known = new Set<string>([
+      ...Object.values(ERROR_NAMES),
+      ...LAMBDA_SERVICE_ERRORS,
+      TRANSIENT_AWS_ERROR,
+      'States.ALL',
+      'States.Timeout',
+    ]);
+    for (const current of Object.values(asl.States)) {
+      for (const rule of [...(current.Retry ?? []), ...(current.Catch ?? [])]) {
+        for (const error of rule.ErrorEquals) expect(known).toContain(error);
+      }
+    }
+  });
+});
+
+describe('pollAttempts', () => {
+  it('keeps polling for maxWaitHours on average under full jitter', () => {
+    // 60 s doubling to a 3600 s cap, full jitter averages half of each pause
+    const attempts = pollAttempts({
+      initialIntervalSeconds: 60,
+      backoffRate: 2,
+      maxDelaySeconds: 3600,
+      maxWaitHours: 72,
+    });
+    let expected = 0;
+    for (let n = 0; n < attempts; n++) expected += Math.min(60 * 2 ** n, 3600) / 2;
+    expect(expected).toBeGreaterThanOrEqual(72 * 3600);
+    expected -= Math.min(60 * 2 ** (attempts - 1), 3600) / 2;
+    expect(expected).toBeLessThan(72 * 3600);
+  });
+
+  it('is a few hundred transitions for a 72-hour wait, not thousands', () => {
+    expect(
+      pollAttempts({ initialIntervalSeconds: 60, backoffRate: 2, maxDelaySeconds: 3600, maxWaitHours: 72 }),
+    ).toBeLessThan(200);
+  });
+});
