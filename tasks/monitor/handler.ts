@@ -1,0 +1,136 @@
+/**
+ * Monitor: AWS wiring only; the logic is in ./logic.ts.
+ *
+ * Invoked by EventBridge Scheduler with `{ "now": "<aws.scheduler.scheduled-time>" }`, so a
+ * retried delivery counts days from the same instant. When the SES pacing cannot finish every
+ * domain inside this invocation, the handler invokes its own function asynchronously with
+ * `{ now, fromIndex }` (a chain, never parallel: SES's per-region quota is shared anyway).
+ */
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Context } from 'aws-lambda';
+import { parseConfig } from '../../shared/config';
+import { verifyDkimRecord } from '../../shared/dns/verify';
+import { InvalidInputError } from '../../shared/errors';
+import { MONITOR_SERVICE_NAME, powertoolsMetricsSink } from '../../shared/monitoring/metrics';
+import { DEFAULT_SES_INTERVAL_MS, realSleep } from '../../shared/monitoring/pacer';
+import { dnsOptionsFromEnv, taskLogger } from '../../shared/rotation/lambda-kit';
+import { memoDeps, requiredEnv, s3Client, sesClients, snsClient } from '../../shared/rotation/runtime';
+import { type MonitorDeps, type MonitorResult, runMonitor } from './logic';
+
+const logger = taskLogger();
+
+/** The event the schedule (or a continuation) sends. */
+export interface MonitorEvent {
+  /** The run's instant (ISO 8601). @default - the invocation time */
+  readonly now?: string;
+  /** Continue from this domain index. @default 0 */
+  readonly fromIndex?: number;
+}
+
+/** Time kept back from the Lambda timeout for the domains in flight and the continuation. */
+export const SAFETY_MARGIN_MS = 60_000;
+
+/** What the handler needs besides the logic's deps. */
+export interface MonitorHandlerDeps extends MonitorDeps {
+  /** Publishes buffered metrics (Powertools). */
+  readonly flushMetrics?: () => void;
+  /** Starts the next invocation of the chain. */
+  readonly continueFrom?: (event: Required<MonitorEvent>) => Promise<void>;
+}
+
+function positiveNumber(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new InvalidInputError(`Environment variable ${name} = "${raw}": must be a number ≥ 0.`);
+  }
+  return value;
+}
+
+/** Real clients and settings from the environment the RotationMonitor construct sets. */
+export function defaultDeps(env: NodeJS.ProcessEnv = process.env): MonitorHandlerDeps {
+  const config = parseConfig(JSON.parse(requiredEnv('ROTATION_CONFIG', env)), 'ROTATION_CONFIG');
+  const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: MONITOR_SERVICE_NAME });
+  const sns = snsClient(env);
+  const lambda = new LambdaClient({});
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME;
+  return {
+    s3: s3Client(env),
+    bucket: requiredEnv('BUCKET_NAME', env),
+    config,
+    ses: sesClients(env),
+    sfn: new SFNClient({}),
+    stateMachineArn: requiredEnv('STATE_MACHINE_ARN', env),
+    ops: { sns, topicArn: requiredEnv('OPS_TOPIC_ARN', env) },
+    ...(env.DNS_TEAM_TOPIC_ARN ? { dnsTeam: { sns, topicArn: env.DNS_TEAM_TOPIC_ARN } } : {}),
+    verifyDkimRecord,
+    dnsOptions: dnsOptionsFromEnv(env),
+    metrics: powertoolsMetricsSink(metrics),
+    flushMetrics: () => metrics.publishStoredMetrics(),
+    sleep: realSleep,
+    pacing: {
+      sesIntervalMs: positiveNumber('SES_REQUEST_INTERVAL_MS', DEFAULT_SES_INTERVAL_MS, env),
+      concurrency: positiveNumber('MONITOR_CONCURRENCY', 8, env),
+    },
+    clock: () => new Date(),
+    logger,
+    continueFrom: async (event) => {
+      if (functionName === undefined) throw new InvalidInputError('AWS_LAMBDA_FUNCTION_NAME is not set.');
+      await lambda.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'Event',
+          Payload: Buffer.from(JSON.stringify(event)),
+        }),
+      );
+    },
+  };
+}
+
+/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
+export function makeHandler(source: MonitorHandlerDeps | (() => MonitorHandlerDeps)) {
+  const deps = memoDeps(source);
+  return async (event: MonitorEvent | undefined, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+    const resolved = deps();
+    const invokedAt = resolved.clock();
+    const now = event?.now === undefined ? invokedAt : new Date(event.now);
+    if (Number.isNaN(now.getTime()))
+      throw new InvalidInputError(`Monitor event "now" = "${event?.now}" is not a date.`);
+    const fromIndex = event?.fromIndex ?? 0;
+    const deadline =
+      context === undefined
+        ? undefined
+        : new Date(invokedAt.getTime() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
+    let result: MonitorResult;
+    try {
+      result = await runMonitor(resolved, now, { fromIndex, deadline });
+    } finally {
+      resolved.flushMetrics?.();
+    }
+    if (result.nextIndex !== undefined) {
+      if (result.nextIndex <= fromIndex) {
+        throw new InvalidInputError(
+          `The monitor made no progress from domain ${fromIndex}: raise the function timeout or lower SES_REQUEST_INTERVAL_MS.`,
+        );
+      }
+      await resolved.continueFrom?.({ now: now.toISOString(), fromIndex: result.nextIndex });
+    }
+    return {
+      checked: result.reports.length,
+      total: result.total,
+      ...(result.nextIndex === undefined ? {} : { nextIndex: result.nextIndex }),
+      domains: result.reports.map(({ domain, selector, daysUntilExpiry, action, findings }) => ({
+        domain,
+        selector,
+        daysUntilExpiry,
+        action,
+        findings: findings.map(({ check, severity }) => ({ check, severity })),
+      })),
+    };
+  };
+}
+
+export const handler = makeHandler(() => defaultDeps());
