@@ -1,0 +1,230 @@
+/** Template assertions on the real stack (synthesized once; bundling skipped) and cdk-nag AwsSolutions. */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ByodkimRotation } from '../../infra/byodkim-rotation';
+import { parseConfig } from '../../shared/config';
+import { LAMBDA_TASKS } from '../../workflows/rotation-workflow';
+import { synthStack } from '../workflow/support/synth';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+function statementsOf(template: Template): { policy: string; statement: Statement }[] {
+  const policies = template.findResources('AWS::IAM::Policy') as Resources;
+  return Object.entries(policies).flatMap(([policy, resource]) =>
+    ((resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement ?? []).map((statement) => ({
+      policy,
+      statement,
+    })),
+  );
+}
+const actionsOf = (statement: Statement) =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+const resourcesOf = (statement: Statement) =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+
+describe('ByodkimRotation stack (prod)', () => {
+  const { stack, template } = synthStack('prod');
+  const policies = statementsOf(template);
+  const policyOfRole = (roleIdPrefix: string) =>
+    policies
+      .filter(({ policy }) => policy.startsWith(`Rotation${roleIdPrefix}RoleDefaultPolicy`))
+      .map((p) => p.statement);
+
+  it('encrypts the key store with the customer key, versions it, blocks public access and refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() },
+            BucketKeyEnabled: true,
+          }),
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^RotationKeyStore') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('encrypts topics, the secret, the state machine and every log group with the customer key', () => {
+    const keyRef = { 'Fn::GetAtt': [Match.stringLikeRegexp('^RotationKey'), 'Arn'] };
+    template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: keyRef, RetentionInDays: 731 });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: keyRef });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      EncryptionConfiguration: Match.objectLike({ Type: 'CUSTOMER_MANAGED_KMS_KEY' }),
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: 'byodkim-rotation-prod'.replace(/^/, '/aws/vendedlogs/states/'),
+    });
+    // topics accept TLS only
+    template.allResourcesProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('runs every function on Node.js 22 with its own role and no managed policies', () => {
+    const functions = template.findResources('AWS::Lambda::Function') as Resources;
+    const ours = Object.values(functions).filter((f) => f.Properties.Runtime === 'nodejs22.x');
+    expect(ours).toHaveLength(Object.keys(LAMBDA_TASKS).length + 1);
+    const roles = new Set(ours.map((f) => JSON.stringify(f.Properties.Role)));
+    expect(roles.size).toBe(ours.length);
+    for (const role of Object.values(template.findResources('AWS::IAM::Role') as Resources)) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('grants no `*` resource on s3, ses, kms or states actions', () => {
+    for (const { policy, statement } of policies) {
+      const scoped = actionsOf(statement).some((action) => /^(s3|ses|kms|states):/.test(action));
+      if (!scoped) continue;
+      expect({ policy, resources: resourcesOf(statement) }).toEqual({
+        policy,
+        resources: expect.not.arrayContaining(['*']),
+      });
+    }
+  });
+
+  it('denies every task role the deletion of key objects', () => {
+    for (const name of [...Object.keys(LAMBDA_TASKS), 'ApprovalEndpoint']) {
+      expect(policyOfRole(name)).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        }),
+      );
+    }
+  });
+
+  it('lets only ApplyToSes and RollbackSigning change SES signing, on the configured identities only', () => {
+    const changers = policies.filter(({ statement }) =>
+      actionsOf(statement).includes('ses:PutEmailIdentityDkimSigningAttributes'),
+    );
+    expect(new Set(changers.map(({ policy }) => policy.replace(/RoleDefaultPolicy.*$/, '')))).toEqual(
+      new Set(['RotationApplyToSes', 'RotationRollbackSigning']),
+    );
+    for (const { statement } of changers) {
+      expect(JSON.stringify(statement.Resource)).toContain(':ses:ap-northeast-1:');
+      expect(JSON.stringify(statement.Resource)).toContain(':identity/mail.example.jp');
+    }
+  });
+
+  it('gives VerifyDnsRecord read access to private keys and nothing to write or call SES with', () => {
+    const actions = policyOfRole('VerifyDnsRecord')
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap(actionsOf);
+    expect(actions).toContain('s3:GetObject');
+    expect(actions.filter((action) => action.startsWith('ses:') || action === 's3:PutObject')).toEqual([]);
+  });
+
+  it('lets only the approval endpoint resume executions, on this state machine', () => {
+    const resumers = policies.filter(({ statement }) =>
+      actionsOf(statement).includes('states:SendTaskSuccess'),
+    );
+    expect(resumers).toHaveLength(1);
+    expect(resumers[0]?.statement.Resource).toEqual({ Ref: expect.stringMatching(/^RotationStateMachine/) });
+  });
+
+  it('serves the approval page on GET and POST only, with access logs that never include the query string', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /approvals/{id}' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /approvals/{id}' });
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage') as Resources)[0];
+    const settings = stage?.Properties.AccessLogSettings as { Format: string };
+    expect(settings.Format).not.toMatch(/path|querystring|requestOverride/i);
+  });
+
+  it('pages operators on failed and timed-out executions and approval endpoint errors', () => {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: 'AWS/States',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^RotationOperatorsTopic') }],
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+    });
+  });
+
+  it('routes notifications to the teams of the notified domain only', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'dns-team@example.jp',
+      FilterPolicy: { domain: ['mail.example.jp'] },
+    });
+  });
+
+  it('passes cdk-nag AwsSolutions with every finding acknowledged in code', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(
+      report.violations.map(
+        (violation) =>
+          `${violation.ruleName} ${violation.violatingResources.map((r) => r.resourceLogicalId).join(',')}`,
+      ),
+    ).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
+
+describe('ByodkimRotation stack (dev)', () => {
+  it('takes log retention from the stage config', () => {
+    const { template } = synthStack('dev');
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
+
+describe('ByodkimRotation props', () => {
+  const config = parseConfig({
+    domains: [
+      {
+        domain: 'mail.example.jp',
+        selectorPrefix: 'p',
+        dnsTeamEmails: ['d@example.jp'],
+        opsEmails: ['o@example.jp'],
+      },
+    ],
+  });
+
+  it('collects every invalid prop into one message naming each prop and the fix', () => {
+    const stack = new Stack(new App(), 'Invalid');
+    expect(
+      () =>
+        new ByodkimRotation(stack, 'Rotation', {
+          config: { ...config, logRetentionDays: 42 as never },
+          namePrefix: 'Bad_Prefix',
+          memorySize: 64,
+          functionTimeout: Duration.minutes(20),
+        }),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /props\.config\.logRetentionDays = 42[\s\S]*props\.namePrefix = "Bad_Prefix"[\s\S]*props\.memorySize = 64[\s\S]*props\.functionTimeout = 1200s/,
+        ),
+      }),
+    );
+  });
+});
