@@ -1,0 +1,245 @@
+/**
+ * The monitor's pacing of SES (under 1 request/s per region), its deadline and the handler's
+ * continuation, with a fake clock and sleep: nothing here waits for real time.
+ */
+import { GetEmailIdentityCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { type LocalAws, startLocalAws } from '../../local/aws-stand-ins';
+import { parseConfig, type RotationConfig } from '../../shared/config';
+import { type DkimKeyPair, generateDkimKeyPair } from '../../shared/dkim/keys';
+import { noMetrics } from '../../shared/monitoring/metrics';
+import { Pacer } from '../../shared/monitoring/pacer';
+import { silentLogger } from '../../shared/rotation/runtime';
+import type { SesClientFor } from '../../shared/rotation/ses-signing';
+import { type MonitorHandlerDeps, makeHandler } from '../../tasks/monitor/handler';
+import { type MonitorDeps, runMonitor } from '../../tasks/monitor/logic';
+
+const TOKYO = 'ap-northeast-1';
+const OSAKA = 'ap-northeast-3';
+const BUCKET = 'pacing-store';
+const T0 = Date.parse('2026-11-23T00:00:00Z');
+
+/** A clock that only moves when someone sleeps. */
+class FakeTime {
+  now = T0;
+  readonly sleeps: number[] = [];
+  readonly clock = () => new Date(this.now);
+  readonly sleep = async (ms: number) => {
+    this.sleeps.push(ms);
+    this.now += ms;
+  };
+}
+
+describe('Pacer', () => {
+  it('spaces calls of one region by the interval, in call order, even when they arrive together', async () => {
+    // GIVEN a pacer of 1,100 ms whose sleeps are recorded, not waited
+    const requested: number[] = [];
+    const pacer = new Pacer(
+      1100,
+      () => new Date(T0),
+      async (ms) => {
+        requested.push(ms);
+      },
+    );
+
+    // WHEN three calls for Tokyo and one for Osaka arrive at the same instant
+    await Promise.all([pacer.take(TOKYO), pacer.take(TOKYO), pacer.take(TOKYO), pacer.take(OSAKA)]);
+
+    // THEN Tokyo's second and third wait 1.1 s and 2.2 s; Osaka, a separate quota, does not wait
+    expect(requested).toEqual([1100, 2200]);
+  });
+
+  it('does not wait when the interval already passed', async () => {
+    // GIVEN a pacer whose clock moved 5 s since the last call
+    const time = new FakeTime();
+    const pacer = new Pacer(1000, time.clock, time.sleep);
+    await pacer.take(TOKYO);
+    time.now += 5000;
+
+    // WHEN the next call comes
+    await pacer.take(TOKYO);
+
+    // THEN it goes at once
+    expect(time.sleeps).toEqual([]);
+  });
+
+  it('refuses a negative interval', () => {
+    expect(
+      () =>
+        new Pacer(
+          -1,
+          () => new Date(),
+          async () => {},
+        ),
+    ).toThrow(RangeError);
+  });
+});
+
+describe('monitor pacing and deadline against the SES stand-in', () => {
+  let aws: LocalAws;
+  let key: DkimKeyPair;
+  const domains = ['p1.example.jp', 'p2.example.jp', 'p3.example.jp', 'p4.example.jp', 'p5.example.jp'];
+
+  beforeAll(async () => {
+    // The pacing is measured on the fake clock, so the stand-in's real-time throttle is off here
+    // (bench/monitor.ts runs the monitor against it with the throttle on).
+    aws = await startLocalAws({
+      isKeyPublished: async () => false,
+      buckets: [BUCKET],
+      ses: { throttle: false },
+    });
+    key = await generateDkimKeyPair(1024);
+    for (const domain of domains) {
+      for (const region of [TOKYO, OSAKA]) {
+        aws.ses.seedIdentity(region, domain, {
+          origin: 'EXTERNAL',
+          selector: 'mail-1',
+          privateKey: key.privateKey,
+        });
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await aws.stop();
+  });
+
+  function configFor(names: readonly string[]): RotationConfig {
+    return parseConfig({
+      domains: names.map((domain) => ({
+        domain,
+        regions: [TOKYO, OSAKA],
+        selectorPrefix: 'mail',
+        dnsTeamEmails: ['dns@example.jp'],
+        opsEmails: ['ops@example.jp'],
+      })),
+    });
+  }
+
+  /** SES clients that record, per region, the fake time of each GetEmailIdentity. */
+  function recordingSes(time: FakeTime): { ses: SesClientFor; calls: Map<string, number[]> } {
+    const calls = new Map<string, number[]>();
+    const ses: SesClientFor = (region) => {
+      const client = aws.sesClient(region);
+      return {
+        send: async (command: unknown) => {
+          if (command instanceof GetEmailIdentityCommand) {
+            calls.set(region, [...(calls.get(region) ?? []), time.now]);
+          }
+          return client.send(command as GetEmailIdentityCommand);
+        },
+      } as unknown as SESv2Client;
+    };
+    return { ses, calls };
+  }
+
+  function depsFor(
+    config: RotationConfig,
+    time: FakeTime,
+    ses: SesClientFor,
+    intervalMs: number,
+  ): MonitorDeps {
+    const sns = new SNSClient({ region: TOKYO });
+    return {
+      s3: aws.s3Client(TOKYO),
+      bucket: BUCKET,
+      config,
+      ses,
+      sfn: new SFNClient({ region: TOKYO }),
+      stateMachineArn: 'arn:aws:states:ap-northeast-1:123456789012:stateMachine:x',
+      ops: { sns, topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:ops' },
+      verifyDkimRecord: async () => {
+        throw new Error('no key in the store: DNS is never asked');
+      },
+      metrics: noMetrics,
+      sleep: time.sleep,
+      clock: time.clock,
+      logger: silentLogger,
+      pacing: { sesIntervalMs: intervalMs, concurrency: 1 },
+    };
+  }
+
+  it('keeps SES calls of each region at least the interval apart and runs the regions side by side', async () => {
+    // GIVEN three domains in Tokyo and Osaka and an interval of 1,100 ms
+    const time = new FakeTime();
+    const { ses, calls } = recordingSes(time);
+
+    // WHEN the monitor runs
+    const { reports } = await runMonitor(
+      depsFor(configFor(domains.slice(0, 3)), time, ses, 1100),
+      new Date(T0),
+    );
+
+    // THEN each region saw one call every 1.1 s, and both regions shared the same slots
+    expect(reports).toHaveLength(3);
+    expect(calls.get(TOKYO)).toEqual([T0, T0 + 1100, T0 + 2200]);
+    expect(calls.get(OSAKA)).toEqual([T0, T0 + 1100, T0 + 2200]);
+    expect(time.now - T0).toBe(2200);
+  });
+
+  it('stops starting domains at the deadline and says where to continue', async () => {
+    // GIVEN five domains, one SES slot per second and a deadline 2.5 s after the start
+    const time = new FakeTime();
+    const { ses } = recordingSes(time);
+
+    // WHEN the monitor runs
+    const result = await runMonitor(depsFor(configFor(domains), time, ses, 1000), new Date(T0), {
+      deadline: new Date(T0 + 2500),
+    });
+
+    // THEN the domains started before the deadline are reported and the next one is named
+    expect(result.reports.map((report) => report.domain)).toEqual(domains.slice(0, 4));
+    expect(result.nextIndex).toBe(4);
+    expect(result.total).toBe(5);
+  });
+
+  it('continues in a new invocation from the first unchecked domain, with the same run instant', async () => {
+    // GIVEN a handler whose Lambda has 62.5 s left (60 s are kept back) and one SES slot per second
+    const time = new FakeTime();
+    const { ses } = recordingSes(time);
+    const continued: unknown[] = [];
+    const flushed: number[] = [];
+    const deps: MonitorHandlerDeps = {
+      ...depsFor(configFor(domains), time, ses, 1000),
+      continueFrom: async (event) => {
+        continued.push(event);
+      },
+      flushMetrics: () => flushed.push(1),
+    };
+    const handler = makeHandler(deps);
+
+    // WHEN the scheduled invocation arrives
+    const output = await handler(
+      { now: '2026-11-23T00:00:00.000Z' },
+      { getRemainingTimeInMillis: () => 62_500 },
+    );
+
+    // THEN four domains are done, the chain continues at index 4 with the run's instant, metrics are flushed
+    expect(output).toMatchObject({ checked: 4, total: 5, nextIndex: 4 });
+    expect(continued).toEqual([{ now: '2026-11-23T00:00:00.000Z', fromIndex: 4 }]);
+    expect(flushed).toEqual([1]);
+
+    // AND WHEN the continuation runs, it checks the rest and continues no further
+    const rest = await handler(
+      { now: '2026-11-23T00:00:00.000Z', fromIndex: 4 },
+      { getRemainingTimeInMillis: () => 900_000 },
+    );
+    expect(rest).toMatchObject({ checked: 1, total: 5 });
+    expect(rest).not.toHaveProperty('nextIndex');
+    expect(continued).toHaveLength(1);
+  });
+
+  it('fails instead of looping when an invocation cannot check a single domain', async () => {
+    // GIVEN a Lambda with less time left than the safety margin
+    const time = new FakeTime();
+    const { ses } = recordingSes(time);
+    const handler = makeHandler({
+      ...depsFor(configFor(domains), time, ses, 1000),
+      continueFrom: async () => {},
+    });
+
+    // WHEN it is invoked THEN it says what to change
+    await expect(handler({}, { getRemainingTimeInMillis: () => 30_000 })).rejects.toThrow(/no progress/);
+  });
+});
