@@ -1,0 +1,49 @@
+/** The handlers are thin: importable without AWS settings (the local runner maps them by state name). */
+import { silentLogger } from '../../shared/rotation/runtime';
+import { LAMBDA_TASKS } from '../../workflows/rotation-workflow';
+import { FakeS3, fixedClock } from './support/fakes';
+import { DOMAIN, keyPairs, NEW_SELECTOR, seedKey, state } from './support/rotation';
+
+const folders = [...Object.values(LAMBDA_TASKS), 'approval-endpoint'];
+
+describe('task handlers', () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    delete process.env.BUCKET_NAME;
+    delete process.env.DNS_TEAM_TOPIC_ARN;
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it.each(folders)(
+    'tasks/%s/handler.ts imports without environment and exports makeHandler, handler, defaultDeps',
+    async (folder) => {
+      const module = jest.requireActual<Record<string, unknown>>(`../../tasks/${folder}/handler`);
+      expect(typeof module.makeHandler).toBe('function');
+      expect(typeof module.handler).toBe('function');
+      expect(typeof module.defaultDeps).toBe('function');
+    },
+  );
+
+  it('names the missing environment variable when the real dependencies are built', async () => {
+    const { defaultDeps } = jest.requireActual<typeof import('../../tasks/generate-key/handler')>(
+      '../../tasks/generate-key/handler',
+    );
+    expect(() => defaultDeps()).toThrow(/BUCKET_NAME/);
+  });
+
+  it('runs the logic with injected dependencies through makeHandler', async () => {
+    const s3 = new FakeS3();
+    const [pair] = await keyPairs();
+    if (pair === undefined) throw new Error('keys');
+    seedKey(s3, NEW_SELECTOR, pair, 'PENDING');
+    const { makeHandler } = jest.requireActual<typeof import('../../tasks/send-reminder/handler')>(
+      '../../tasks/send-reminder/handler',
+    );
+    const handler = makeHandler(() => ({ ...s3.deps(), clock: fixedClock(), logger: silentLogger }));
+    await expect(handler(state())).resolves.toEqual({ count: 1 });
+    expect(DOMAIN).toBe('mail.example.jp');
+    s3.restore();
+  });
+});

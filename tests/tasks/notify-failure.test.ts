@@ -1,0 +1,66 @@
+import { silentLogger } from '../../shared/rotation/runtime';
+import { describeCause, notifyFailure } from '../../tasks/notify-failure/logic';
+import { notifySuccess } from '../../tasks/notify-success/logic';
+import { DNS_TOPIC, FakeSns, fixedClock, OPS_TOPIC, throttling } from './support/fakes';
+import { OLD_SELECTOR, state } from './support/rotation';
+
+describe('NotifyFailure / NotifySuccess', () => {
+  let sns: FakeSns;
+  const deps = () => ({
+    operators: sns.topic(OPS_TOPIC),
+    dnsTeam: sns.topic(DNS_TOPIC),
+    clock: fixedClock(),
+    logger: silentLogger,
+  });
+  beforeEach(() => {
+    sns = new FakeSns();
+  });
+  afterEach(() => sns.restore());
+
+  it('pages operators (CRITICAL) when the rollback failed', async () => {
+    await notifyFailure(
+      state({
+        rollbackFailure: {
+          Error: 'RollbackFailed',
+          Cause: '{"errorMessage":"Could not restore ap-northeast-1"}',
+        },
+      }),
+      deps(),
+    );
+    expect(sns.to(OPS_TOPIC)).toHaveLength(1);
+    expect(sns.to(OPS_TOPIC)[0]?.Subject).toMatch(/^\[CRITICAL\]/);
+    expect(sns.to(OPS_TOPIC)[0]?.Message).toContain('Could not restore ap-northeast-1');
+    expect(sns.to(DNS_TOPIC)).toHaveLength(0);
+  });
+
+  it('tells both teams after a rollback, asking the DNS team to keep the old record', async () => {
+    await notifyFailure(
+      state({
+        failure: { Error: 'SesDkimFailed', Cause: '{"errorMessage":"FAILED in ap-northeast-1"}' },
+        rollback: { rolledBackAt: 'now', regions: [] },
+      }),
+      deps(),
+    );
+    expect(sns.to(DNS_TOPIC)[0]?.Message).toContain('Do not remove the old record');
+    expect(sns.to(OPS_TOPIC)[0]?.Subject).toMatch(/^\[WARNING\]/);
+  });
+
+  it('routes by domain with a message attribute the subscription filters use', async () => {
+    await notifySuccess(state(), deps());
+    for (const message of sns.messages) {
+      expect(message.MessageAttributes?.domain?.StringValue).toBe('mail.example.jp');
+    }
+    expect(sns.to(DNS_TOPIC)[0]?.Message).toContain(OLD_SELECTOR);
+    expect(sns.to(DNS_TOPIC)[0]?.Message).toMatch(/日[\s\S]*days?/);
+  });
+
+  it('reports SNS throttling as transient', async () => {
+    sns.faults.add('Publish', throttling());
+    await expect(notifySuccess(state(), deps())).rejects.toMatchObject({ name: 'TransientAwsError' });
+  });
+
+  it('keeps only the message of a Lambda error cause', () => {
+    expect(describeCause('{"errorType":"X","errorMessage":"short","trace":["a","b"]}')).toBe('short');
+    expect(describeCause(null)).toBe('');
+  });
+});
