@@ -16,8 +16,9 @@ export interface StartRotationInput {
   readonly requestedBy?: string;
 }
 
-/** PrepareRotation's payload: the execution input plus the execution's name. */
-export interface PrepareRotationInput extends StartRotationInput {
+/** PrepareRotation's payload: the execution input and the execution's name (`$$.Execution.Name`). */
+export interface PrepareRotationInput {
+  readonly request: StartRotationInput;
   readonly executionName: string;
 }
 
@@ -165,6 +166,8 @@ export interface RotationState extends PreparedRotation {
   readonly rollbackFailure?: CaughtError;
   /** The error that made RetireOldKey fail (the new key stays; nothing is rolled back). */
   readonly retirementFailure?: CaughtError;
+  /** Set when NotifyDnsTeam's wait timed out (the reminder loop); kept apart from `failure`. */
+  readonly waitTimeout?: CaughtError;
 }
 
 /** NotifyDnsTeam's payload: the state and the task token (the token goes to S3, nowhere else). */

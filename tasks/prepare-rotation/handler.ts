@@ -25,7 +25,7 @@ export function makeHandler(deps: PrepareRotationDeps | (() => PrepareRotationDe
     logger,
     deps,
     prepareRotation,
-    (event) => ({ domain: event?.domain, selector: event?.selector }),
+    (event) => ({ domain: event?.request?.domain, selector: event?.request?.selector }),
   );
 }
 

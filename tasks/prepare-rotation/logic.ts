@@ -25,13 +25,14 @@ export async function prepareRotation(
   input: PrepareRotationInput,
   deps: PrepareRotationDeps,
 ): Promise<PreparedRotation> {
-  if (typeof input?.domain !== 'string' || typeof input.selector !== 'string') {
+  const request = input?.request;
+  if (typeof request?.domain !== 'string' || typeof request.selector !== 'string') {
     throw new InvalidInputError(
       'PrepareRotation needs {"domain": "...", "selector": "..."} as execution input.',
     );
   }
-  const domain = normaliseDomain(input.domain);
-  const selector = assertValidSelector(input.selector);
+  const domain = normaliseDomain(request.domain);
+  const selector = assertValidSelector(request.selector);
   const settings = findDomainConfig(deps.config, domain);
   if (settings === undefined) {
     throw new DomainNotConfiguredError(
@@ -79,7 +80,7 @@ export async function prepareRotation(
       domain,
       selector,
       executionName: input.executionName,
-      requestedBy: input.requestedBy ?? 'unknown',
+      requestedBy: request.requestedBy ?? 'unknown',
       startedAt: now.toISOString(),
       regions: settings.regions,
       keyLength: settings.keyLength,
