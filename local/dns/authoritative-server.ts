@@ -8,12 +8,20 @@ import { parseZoneFile, type Zone, type ZoneRecord } from './zone-file';
 /** How the server misbehaves, for fault scenarios. */
 export type ServerBehaviour = 'normal' | 'servfail' | 'refused' | 'lame' | 'silent';
 
-/** Options of {@link AuthoritativeDnsServer}. */
-export interface AuthoritativeDnsServerOptions {
-  /** Zone file to serve; re-read whenever its modification time or size changes. */
+/** One zone a server is authoritative for. */
+export interface ServedZone {
+  /** Zone file; re-read whenever its modification time or size changes. */
   readonly zoneFile: string;
   /** The zone's apex, e.g. `example.test`. */
   readonly origin: string;
+}
+
+/** Options of {@link AuthoritativeDnsServer}: one zone (`zoneFile` + `origin`) or several (`zones`). */
+export type AuthoritativeDnsServerOptions = (ServedZone | { readonly zones: readonly ServedZone[] }) &
+  ServerSettings;
+
+/** How the server listens and behaves. */
+export interface ServerSettings {
   /** Address to listen on. @default '127.0.0.1' */
   readonly host?: string;
   /** Port for UDP and TCP; 0 picks a free one. @default 0 */
@@ -33,14 +41,13 @@ const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 const lower = (name: string) => name.replace(/\.$/, '').toLowerCase();
 
 /**
- * An in-process authoritative DNS server for one zone, over UDP and TCP, for the local environment
+ * An in-process authoritative DNS server for one or more zones, over UDP and TCP, for the local environment
  * and tests: answers with AA, NXDOMAIN/NODATA with the SOA, CNAME chasing inside the zone, glue for
  * NS hosts, truncation over UDP beyond the client's EDNS size (512 without EDNS), and knobs for
  * latency, stale copies and failures.
  */
 export class AuthoritativeDnsServer {
-  private zone: Zone;
-  private zoneStamp: string;
+  private readonly zones: Array<{ readonly source: ServedZone; zone: Zone; stamp: string }>;
   private stale: boolean;
   private delayMs: number;
   private behaviour: ServerBehaviour;
@@ -52,8 +59,9 @@ export class AuthoritativeDnsServer {
   readonly queries = { udp: 0, tcp: 0 };
 
   constructor(private readonly options: AuthoritativeDnsServerOptions) {
-    this.zone = this.readZone();
-    this.zoneStamp = this.currentStamp();
+    const sources =
+      'zones' in options ? options.zones : [{ zoneFile: options.zoneFile, origin: options.origin }];
+    this.zones = sources.map((source) => ({ source, zone: readZone(source), stamp: stampOf(source) }));
     this.stale = options.stale ?? false;
     this.delayMs = options.delayMs ?? 0;
     this.behaviour = options.behaviour ?? 'normal';
@@ -115,26 +123,27 @@ export class AuthoritativeDnsServer {
     this.behaviour = behaviour;
   }
 
-  private readZone(): Zone {
-    return parseZoneFile(readFileSync(this.options.zoneFile, 'utf8'), this.options.origin);
-  }
-
-  private currentStamp(): string {
-    const stat = statSync(this.options.zoneFile);
-    return `${stat.mtimeMs}:${stat.size}`;
-  }
-
-  /** Re-reads the zone when the file changed (a half-written file keeps the previous copy). */
+  /** Re-reads zones whose file changed (a half-written file keeps the previous copy). */
   private reloadIfChanged(): void {
     if (this.stale) return;
-    try {
-      const stamp = this.currentStamp();
-      if (stamp === this.zoneStamp) return;
-      this.zone = this.readZone();
-      this.zoneStamp = stamp;
-    } catch {
-      // Keep serving the last good copy, as a real server does when a reload fails.
+    for (const served of this.zones) {
+      try {
+        const stamp = stampOf(served.source);
+        if (stamp === served.stamp) continue;
+        served.zone = readZone(served.source);
+        served.stamp = stamp;
+      } catch {
+        // Keep serving the last good copy, as a real server does when a reload fails.
+      }
     }
+  }
+
+  /** The most specific zone holding `name`. */
+  private zoneFor(name: string): Zone | undefined {
+    return this.zones
+      .map((served) => served.zone)
+      .filter((zone) => name === zone.origin || name.endsWith(`.${zone.origin}`))
+      .sort((a, b) => b.origin.length - a.origin.length)[0];
   }
 
   private serveTcp(socket: Socket): void {
@@ -215,15 +224,15 @@ export class AuthoritativeDnsServer {
     if (this.behaviour === 'servfail') return { ...base, flags: base.flags | RCODE.SERVFAIL };
     if (this.behaviour === 'refused') return { ...base, flags: base.flags | RCODE.REFUSED };
     const name = lower(question.name);
-    const origin = this.zone.origin;
-    if (name !== origin && !name.endsWith(`.${origin}`))
-      return { ...base, flags: base.flags | RCODE.REFUSED };
+    const zone = this.zoneFor(name);
+    if (zone === undefined) return { ...base, flags: base.flags | RCODE.REFUSED };
+    const origin = zone.origin;
     const aa = this.behaviour === 'lame' ? 0 : dnsPacket.AUTHORITATIVE_ANSWER;
     const answers: dnsPacket.Answer[] = [];
     let current = name;
     let outOfZone = false;
     for (let hop = 0; hop < 8; hop += 1) {
-      const atName = this.zone.records.filter((record) => record.name === current);
+      const atName = zone.records.filter((record) => record.name === current);
       const cname = atName.find((record) => record.type === 'CNAME');
       if (cname && question.type !== 'CNAME') {
         answers.push(toAnswer(cname));
@@ -238,8 +247,8 @@ export class AuthoritativeDnsServer {
     const found = answers.some((answer) => answer.type === question.type);
     if (!found && !outOfZone) {
       // RFC 2308 negative answer (the rcode speaks of the last name in a CNAME chain, RFC 6604).
-      const soa = this.zone.records.find((record) => record.type === 'SOA');
-      const exists = this.zone.records.some(
+      const soa = zone.records.find((record) => record.type === 'SOA');
+      const exists = zone.records.some(
         (record) => record.name === current || record.name.endsWith(`.${current}`),
       );
       const rcode = exists ? RCODE.NOERROR : RCODE.NXDOMAIN;
@@ -248,7 +257,7 @@ export class AuthoritativeDnsServer {
     const additionals =
       question.type === 'NS'
         ? answers.flatMap((ns) =>
-            this.zone.records
+            zone.records
               .filter(
                 (record) =>
                   (record.type === 'A' || record.type === 'AAAA') &&
@@ -259,6 +268,15 @@ export class AuthoritativeDnsServer {
         : [];
     return { ...base, flags: base.flags | aa, answers, additionals };
   }
+}
+
+function readZone(source: ServedZone): Zone {
+  return parseZoneFile(readFileSync(source.zoneFile, 'utf8'), source.origin);
+}
+
+function stampOf(source: ServedZone): string {
+  const stat = statSync(source.zoneFile);
+  return `${stat.mtimeMs}:${stat.size}`;
 }
 
 function toAnswer(record: ZoneRecord): dnsPacket.Answer {

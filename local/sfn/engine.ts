@@ -93,6 +93,49 @@ class UncatchableError extends Error {
   }
 }
 
+/**
+ * The definition as the interpreter runs it locally: {@link withoutRootResultPaths}, and the
+ * `.waitForTaskToken` states' TimeoutSecondsPath replaced by a fixed bound, because the broker
+ * enforces the (shortened) approval wait itself and the interpreter reads the path from the
+ * effective input, where Step Functions reads the state input.
+ */
+export function localDefinition(definition: AslDefinition): AslDefinition {
+  const cleaned = withoutRootResultPaths(definition);
+  const states = Object.fromEntries(
+    Object.entries(cleaned.States).map(([name, state]) => {
+      const copy = { ...state } as Record<string, unknown>;
+      if (String(copy.Resource ?? '').endsWith('.waitForTaskToken') && 'TimeoutSecondsPath' in copy) {
+        delete copy.TimeoutSecondsPath;
+        copy.TimeoutSeconds = 2_000_000; // below setTimeout's 2^31 ms limit
+      }
+      return [name, copy];
+    }),
+  );
+  return { ...cleaned, States: states } as unknown as AslDefinition;
+}
+
+/**
+ * `ResultPath: "$"` means "the result replaces the input", which is also what an absent ResultPath
+ * means (ASL spec). aws-local-stepfunctions 3.0 writes the result under a key named "$" instead,
+ * so the equivalent absent form is used: a semantic no-op that keeps the interpreter exact.
+ */
+export function withoutRootResultPaths(definition: AslDefinition): AslDefinition {
+  const states = Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => {
+      const copy = { ...state } as Record<string, unknown>;
+      if (copy.ResultPath === '$') delete copy.ResultPath;
+      if (Array.isArray(copy.Catch)) {
+        copy.Catch = copy.Catch.map((catcher: Record<string, unknown>) => {
+          const { ResultPath, ...rest } = catcher;
+          return ResultPath === '$' ? rest : catcher;
+        });
+      }
+      return [name, copy];
+    }),
+  );
+  return { ...definition, States: states } as unknown as AslDefinition;
+}
+
 const ACCOUNT = '000000000000';
 const REGION = 'local';
 
@@ -110,6 +153,7 @@ export class LocalStepFunctions {
   private readonly waitForTokenStates: Set<string>;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
+    this.options = { ...options, definition: localDefinition(options.definition) };
     this.waitForTokenStates = new Set(
       Object.entries(options.definition.States)
         .filter(

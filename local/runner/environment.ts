@@ -1,0 +1,287 @@
+import { type KeyObject, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { parseConfig, type RotationConfig } from '../../shared/config';
+import { createDkimCertificate } from '../../shared/dkim/certificate';
+import { publicKeyFingerprint } from '../../shared/dkim/fingerprint';
+import { generateDkimKeyPair, privateKeyToPem } from '../../shared/dkim/keys';
+import { Secret } from '../../shared/dkim/secret';
+import { dkimRecordName, nextSelector } from '../../shared/dkim/selector';
+import { dkimTxtValue } from '../../shared/dkim/txt-record';
+import { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../shared/dns';
+import { type KeyMetadata, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
+import { type StartedRotation, startRotation } from '../../shared/rotation/start-rotation';
+import { type LocalApprovalServer, startLocalApprovalServer } from '../approval-server';
+import { LOCAL_CREDENTIALS, type LocalAws, startLocalAws } from '../aws-stand-ins';
+import type { Scenario } from '../scenario';
+import {
+  type AslDefinition,
+  type EventLog,
+  type LocalExecution,
+  LocalStepFunctions,
+  type LocalTiming,
+} from '../sfn/engine';
+import { type LocalStepFunctionsServer, startLocalStepFunctionsServer } from '../sfn/server';
+import { CaptureLogger } from './capture-logger';
+import { stateMachineDefinition, synthesizeStack } from './definition';
+import { LocalDns } from './local-dns';
+import { LocalOutbox } from './outbox';
+import { type LocalTaskDeps, localApprovalHandler, localTaskHandlers } from './task-wiring';
+
+const BUCKET = 'byodkim-local';
+const DNS_TEAM_TOPIC = 'arn:aws:sns:local:000000000000:byodkim-dns-team';
+const OPS_TOPIC = 'arn:aws:sns:local:000000000000:byodkim-operators';
+const DAY_MS = 86_400_000;
+
+/** Options of {@link startLocalEnvironment}. */
+export interface LocalEnvironmentOptions {
+  /** One scenario per domain; the first one's SES, fault and timing settings apply to all. */
+  readonly scenarios: readonly Scenario[];
+  /** Called for every history event (progress views, the probe). */
+  readonly onEvent?: (execution: LocalExecution, event: EventLog) => void | Promise<void>;
+  /** Where the task code's log lines go besides the capture (e.g. stderr with --debug). */
+  readonly echoLogs?: (line: string) => void;
+}
+
+/** The previous signing key of a domain, as seeded before the rotation. */
+export interface SeededKey {
+  readonly selector: string;
+  readonly privateKey: KeyObject;
+}
+
+/** Everything that runs during a local rehearsal. */
+export interface LocalEnvironment {
+  readonly config: RotationConfig;
+  readonly definition: AslDefinition;
+  readonly templateText: string;
+  readonly synthMs: number;
+  readonly stateMachineArn: string;
+  readonly sfn: LocalStepFunctions;
+  readonly sfnServer: LocalStepFunctionsServer;
+  readonly aws: LocalAws;
+  readonly dns: LocalDns;
+  readonly outbox: LocalOutbox;
+  readonly logger: CaptureLogger;
+  readonly approvals: LocalApprovalServer;
+  /** The approval HMAC secret (the local file stands in for Secrets Manager). */
+  readonly approvalSecret: Secret;
+  readonly bucket: string;
+  /** The key each domain signed with before the rotation (undefined for Easy DKIM). */
+  readonly seeded: ReadonlyMap<string, SeededKey | undefined>;
+  /** A Step Functions client pointed at the local API. */
+  readonly sfnClient: SFNClient;
+  /** Starts a rotation of `domain` the way the monitor and CLI do. */
+  start(domain: string): Promise<StartedRotation>;
+  stop(): Promise<void>;
+}
+
+/** The product configuration of the rehearsal: one domain per scenario, the product's defaults otherwise. */
+export function localConfig(scenarios: readonly Scenario[]): RotationConfig {
+  return parseConfig(
+    {
+      domains: scenarios.map((scenario) => ({
+        domain: scenario.domain,
+        regions: scenario.regions,
+        selectorPrefix: scenario.selectorPrefix,
+        dnsTeamEmails: ['dns-team@example.test'],
+        opsEmails: ['mail-ops@example.test'],
+        maxReminders: scenario.maxReminders,
+      })),
+    },
+    'local scenario',
+  );
+}
+
+/**
+ * The shortened waits: WaitRetention, the approval wait, and each Retry rule's pause (polling rules
+ * get `pollMs`, the transient-error rule `transientRetryMs`), read from the definition itself.
+ */
+export function localTiming(definition: AslDefinition, timing: Scenario['timing']): LocalTiming {
+  const retryMs: Record<string, number[]> = {};
+  const waitMs: Record<string, number> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type === 'Wait') waitMs[name] = timing.retentionMs;
+    const retry = (state as { Retry?: Array<{ ErrorEquals: string[] }> }).Retry;
+    if (retry) {
+      retryMs[name] = retry.map((rule) =>
+        rule.ErrorEquals.some((error) => error === 'TransientAwsError' || error.startsWith('Lambda.'))
+          ? timing.transientRetryMs
+          : timing.pollMs,
+      );
+    }
+  }
+  return { waitMs, retryMs, taskTokenTimeoutMs: timing.approvalWaitMs };
+}
+
+async function seedPreviousSigning(env: {
+  aws: LocalAws;
+  dns: LocalDns;
+  deps: LocalTaskDeps;
+  scenario: Scenario;
+}): Promise<SeededKey | undefined> {
+  const { aws, dns, deps, scenario } = env;
+  const domain = scenario.domain;
+  if (scenario.previousSigning === 'easy-dkim') {
+    const record = aws.ses.easyDkimRecord(domain);
+    dns.publishTxt(domain, record.name, record.value);
+    for (const region of scenario.regions) aws.ses.seedIdentity(region, domain, { origin: 'AWS_SES' });
+    return undefined;
+  }
+  // The key in use today: created 440 days ago, 16 days from expiry of a 456-day certificate.
+  const createdAt = new Date(Date.now() - 440 * DAY_MS);
+  const selector = nextSelector({ prefix: scenario.selectorPrefix, existing: [], now: createdAt });
+  const keyPair = await generateDkimKeyPair(2048);
+  const certificate = await createDkimCertificate({
+    keyPair,
+    domain,
+    selector,
+    validityDays: 456,
+    now: createdAt,
+  });
+  const paths = keyPaths(domain, selector);
+  await putIfAbsent(deps, paths.privateKey, privateKeyToPem(keyPair.privateKey), 'application/x-pem-file');
+  await putIfAbsent(deps, paths.certificate, certificate.pem, 'application/x-pem-file');
+  const metadata: KeyMetadata = {
+    schemaVersion: 1,
+    domain,
+    selector,
+    state: 'ACTIVE',
+    keyLength: 2048,
+    fingerprint: publicKeyFingerprint(keyPair.publicKey),
+    createdAt: createdAt.toISOString(),
+    certificateExpiresAt: certificate.expiresAt.toISOString(),
+    history: [{ state: 'ACTIVE', at: createdAt.toISOString(), reason: 'seeded by the local environment' }],
+  };
+  await putIfAbsent(deps, paths.metadata, `${JSON.stringify(metadata, null, 2)}\n`, 'application/json');
+  dns.publishTxt(domain, dkimRecordName(selector, domain), dkimTxtValue(keyPair.publicKey));
+  for (const region of scenario.regions) {
+    aws.ses.seedIdentity(region, domain, { origin: 'EXTERNAL', selector, privateKey: keyPair.privateKey });
+  }
+  return { selector, privateKey: keyPair.privateKey };
+}
+
+/**
+ * Starts the embedded environment: the synthesized stack's state machine on the local Step
+ * Functions, S3 and SES stand-ins, N authoritative DNS servers, the approval web page and the
+ * notification outbox, with every Lambda task running in-process on the same handler code. Each
+ * domain starts out signing with a previous key whose record is published.
+ */
+export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
+  const [first] = options.scenarios;
+  if (!first) throw new Error('startLocalEnvironment needs at least one scenario');
+  const config = localConfig(options.scenarios);
+  const synthesized = synthesizeStack(config);
+  const definition = stateMachineDefinition(synthesized.template);
+  const dir = mkdtempSync(join(tmpdir(), 'byodkim-local-'));
+  const secretValue = randomBytes(32).toString('base64');
+  writeFileSync(join(dir, 'approval-secret'), secretValue, { mode: 0o600 });
+  const approvalSecret = new Secret(secretValue);
+
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const dns = await LocalDns.start(
+      dir,
+      config.domains.map((domain) => domain.domain),
+      first.nameServers,
+    );
+    stops.push(() => dns.stop());
+    const dnsOptions = { nameServers: dns.endpoints(), timeoutMs: 500, retries: 1 };
+    const aws = await startLocalAws({
+      isKeyPublished: async (domain, selector, publicKey) =>
+        (await verifyDkimRecord({ domain, selector, publicKey }, dnsOptions)).verified,
+      buckets: [BUCKET],
+      faults: first.faults,
+      ses: {
+        throttle: { requestsPerSecond: first.ses.requestsPerSecond, burst: 1, sendsPerSecond: 10_000 },
+        pollIntervalMs: 20,
+        verificationWindowMs: Math.max(first.timing.approvalWaitMs, 5_000),
+      },
+      sesOutcomes: first.ses.outcome === 'FAILED' ? [{ status: 'FAILED', afterMs: first.ses.afterMs }] : [],
+    });
+    stops.push(() => aws.stop());
+    const outbox = new LocalOutbox();
+    const logger = new CaptureLogger(options.echoLogs);
+    const stateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:ByodkimRotation-local';
+    let approvals: LocalApprovalServer | undefined;
+    const deps: LocalTaskDeps = {
+      s3: aws.s3Client(first.regions[0] ?? 'ap-northeast-1'),
+      bucket: BUCKET,
+      ses: (region) => aws.sesClient(region),
+      config,
+      dns: { verifyDkimRecord, assertDnsVerified, checkDkimEndToEnd },
+      dnsOptions,
+      dnsTeam: { sns: outbox.client, topicArn: DNS_TEAM_TOPIC },
+      operators: { sns: outbox.client, topicArn: OPS_TOPIC },
+      approvalSecret: async () => approvalSecret,
+      get approvalBaseUrl() {
+        return approvals?.baseUrl ?? '';
+      },
+      sfn: undefined as unknown as SFNClient,
+      clock: () => new Date(),
+      logger,
+    };
+    const sfn = new LocalStepFunctions({
+      definition,
+      stateMachineArn,
+      tasks: localTaskHandlers(deps),
+      timing: localTiming(definition, first.timing),
+      onEvent: options.onEvent,
+    });
+    const sfnServer = await startLocalStepFunctionsServer(sfn, stateMachineArn);
+    stops.push(() => sfnServer.stop());
+    const sfnClient = new SFNClient({
+      endpoint: sfnServer.endpoint,
+      region: 'local',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(async () => sfnClient.destroy());
+    (deps as { sfn: SFNClient }).sfn = sfnClient;
+    approvals = await startLocalApprovalServer(localApprovalHandler(deps));
+    stops.push(() => (approvals as LocalApprovalServer).stop());
+
+    const seeded = new Map<string, SeededKey | undefined>();
+    for (const scenario of options.scenarios) {
+      seeded.set(scenario.domain, await seedPreviousSigning({ aws, dns, deps, scenario }));
+    }
+    return {
+      config,
+      definition,
+      templateText: synthesized.templateText,
+      synthMs: synthesized.synthMs,
+      stateMachineArn,
+      sfn,
+      sfnServer,
+      aws,
+      dns,
+      outbox,
+      logger,
+      approvals,
+      approvalSecret,
+      bucket: BUCKET,
+      seeded,
+      sfnClient,
+      start: (domain) => {
+        const settings = config.domains.find((candidate) => candidate.domain === domain);
+        return startRotation(
+          { sfn: sfnClient, stateMachineArn, s3: deps.s3, bucket: BUCKET, clock: () => new Date() },
+          {
+            domain,
+            selectorPrefix: settings?.selectorPrefix ?? 'demo',
+            timeZone: config.timeZone,
+            requestedBy: 'local',
+          },
+        );
+      },
+      async stop() {
+        for (const stop of stops.reverse()) await stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}

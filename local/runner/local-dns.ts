@@ -1,0 +1,110 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DnsEndpoint } from '../../shared/dns/types';
+import { AuthoritativeDnsServer } from '../dns/authoritative-server';
+import { renderZoneFile, txtRecord, type ZoneRecordSpec } from '../dns/zone-writer';
+
+/** Which servers an edit reaches: all, or some by index (the others keep a stale copy). */
+export type ServerSelection = 'all' | readonly number[];
+
+/**
+ * The zones of the local environment: every domain's zone served by the same N authoritative
+ * servers on 127.0.0.1, one zone file per server and domain, so the simulated DNS team can edit
+ * some servers and leave others stale. Edits bump the SOA serial as a DNS team's tooling would.
+ */
+export class LocalDns {
+  private readonly records = new Map<string, ZoneRecordSpec[][]>();
+  private serial = 1;
+
+  private constructor(
+    private readonly dir: string,
+    readonly servers: readonly AuthoritativeDnsServer[],
+  ) {}
+
+  /** Writes the zones of `domains` and starts `count` servers serving all of them. */
+  static async start(dir: string, domains: readonly string[], count: number): Promise<LocalDns> {
+    const paths = (index: number) =>
+      domains.map((origin) => ({ origin, zoneFile: join(dir, `ns${index}-${origin}.zone`) }));
+    const blank = new LocalDns(dir, []);
+    for (const domain of domains)
+      blank.records.set(
+        domain,
+        Array.from({ length: count }, () => []),
+      );
+    for (let index = 0; index < count; index += 1) for (const domain of domains) blank.write(index, domain);
+    const servers: AuthoritativeDnsServer[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const server = new AuthoritativeDnsServer({ zones: paths(index) });
+      await server.start();
+      servers.push(server);
+    }
+    const dns = new LocalDns(dir, servers);
+    for (const [domain, records] of blank.records) dns.records.set(domain, records);
+    return dns;
+  }
+
+  /** Where the servers listen: what the workflow's DNS checks are pointed at. */
+  endpoints(): DnsEndpoint[] {
+    return this.servers.map((server) => server.endpoint);
+  }
+
+  /** Adds a TXT record (in 255-octet strings) on the selected servers. */
+  publishTxt(domain: string, name: string, value: string, on: ServerSelection = 'all'): void {
+    this.edit(domain, on, (records) => [
+      ...records.filter((record) => !(record.name === name && record.type === 'TXT')),
+      txtRecord(name, value),
+    ]);
+  }
+
+  /** Removes every TXT record at `name` on the selected servers. */
+  removeTxt(domain: string, name: string, on: ServerSelection = 'all'): void {
+    this.edit(domain, on, (records) => records.filter((record) => record.name !== name));
+  }
+
+  /** The TXT values at `name` on one server (for assertions and summaries). */
+  txtOn(domain: string, serverIndex: number, name: string): string[] {
+    const records = this.records.get(domain)?.[serverIndex] ?? [];
+    return records.flatMap((record) =>
+      record.name === name && record.type === 'TXT' ? [record.strings.join('')] : [],
+    );
+  }
+
+  /** Stops every server. */
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((server) => server.stop()));
+  }
+
+  private edit(
+    domain: string,
+    on: ServerSelection,
+    change: (records: ZoneRecordSpec[]) => ZoneRecordSpec[],
+  ): void {
+    const perServer = this.records.get(domain);
+    if (!perServer) throw new Error(`${domain} is not a zone of the local environment`);
+    const indexes = on === 'all' ? perServer.map((_, index) => index) : on;
+    this.serial += 1;
+    for (const index of indexes) {
+      const current = perServer[index];
+      if (current === undefined) continue;
+      perServer[index] = change(current);
+      this.write(index, domain);
+    }
+  }
+
+  private write(index: number, domain: string): void {
+    const count = this.records.get(domain)?.length ?? 0;
+    writeFileSync(
+      join(this.dir, `ns${index}-${domain}.zone`),
+      renderZoneFile({
+        origin: domain,
+        serial: this.serial,
+        nameServers: Array.from({ length: count }, (_, server) => ({
+          host: `ns${server + 1}.${domain}`,
+          addresses: ['127.0.0.1'],
+        })),
+        records: this.records.get(domain)?.[index] ?? [],
+        ttl: 60,
+      }),
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { authoritativeTxtResolver } from '../../shared/dns/dkim-end-to-end';
+import type { DnsEndpoint } from '../../shared/dns/types';
+import { type LeakReport, type ScannedDocument, scanForLeaks } from '../leak-scan';
+import { DkimProbe, type ProbeCounts, type ProbeResult } from '../probe';
+import type { Scenario } from '../scenario';
+import type { EventLog, LocalExecution } from '../sfn/engine';
+import { SimulatedDnsTeam } from './dns-team';
+import { type LocalEnvironment, startLocalEnvironment } from './environment';
+
+/** The JSON summary of `byodkim local rotate --json` (the contract of issue 6 and 7). */
+export interface RotationSummary {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly error?: string;
+  readonly statesVisited: string[];
+  readonly transitions: number;
+  readonly durationMs: number;
+  readonly selectors: { readonly previous: string | null; readonly new: string | null };
+  readonly ses: Record<
+    string,
+    { origin: string | null; selector: string | null; status: string | null; signingEnabled: boolean | null }
+  >;
+  readonly probe: ProbeCounts;
+  readonly leaks: { readonly scanned: number; readonly found: number };
+  readonly approvals: { readonly accepted: number; readonly refused: number };
+}
+
+/** Everything a run produced, for tests and the HTML view. */
+export interface RotationRun {
+  readonly summary: RotationSummary;
+  readonly execution: LocalExecution;
+  readonly probeResults: readonly ProbeResult[];
+  readonly leakReport: LeakReport;
+  readonly approvalAttempts: ReadonlyArray<{ kind: string; method: string; status: number }>;
+}
+
+/** Progress callbacks of a run. */
+export interface RotateOptions {
+  /** Called when a state is entered, with the time since the start. */
+  readonly onState?: (stateName: string, elapsedMs: number, event: EventLog) => void;
+  /** Echo the task code's log lines (e.g. to stderr). */
+  readonly echoLogs?: (line: string) => void;
+  /** Called after the environment is up, before the rotation starts (tests poke at it). */
+  readonly beforeStart?: (env: LocalEnvironment) => void | Promise<void>;
+}
+
+/** A resolver that asks the servers in turn, as receivers spread across a zone's name servers. */
+function roundRobinResolver(endpoints: readonly DnsEndpoint[]) {
+  let next = 0;
+  return (name: string, rrtype: string) => {
+    const endpoint = endpoints[next % endpoints.length] as DnsEndpoint;
+    next += 1;
+    return authoritativeTxtResolver(endpoint, { timeoutMs: 500, retries: 1 })(name, rrtype);
+  };
+}
+
+/** Every document of the run that must not hold a secret: history, logs, notifications, template. */
+function documentsOf(env: LocalEnvironment, execution: LocalExecution): ScannedDocument[] {
+  const documents: ScannedDocument[] = execution.events.map((event, index) => ({
+    source: `history:${index}:${event.type}${'state' in event ? `:${event.state.name}` : ''}`,
+    text: JSON.stringify(event),
+  }));
+  env.logger.texts().forEach((text, index) => {
+    documents.push({ source: `log:${index}`, text });
+  });
+  env.outbox.sent.forEach((notification, index) => {
+    documents.push({
+      source: `notification:${index}`,
+      text: `${notification.subject}\n${notification.message}`,
+    });
+  });
+  documents.push({ source: 'template', text: env.templateText });
+  return documents;
+}
+
+/** Every private key in the bucket at the end of the run (what must never leak). */
+function privateKeysOf(env: LocalEnvironment): KeyObject[] {
+  const keys: KeyObject[] = [];
+  for (const object of env.aws.s3.dump({ includeHistory: true })) {
+    if (!object.key.endsWith('private-key.pem')) continue;
+    try {
+      keys.push(createPrivateKey(object.body.toString('utf8')));
+    } catch {
+      // not a key: nothing to look for
+    }
+  }
+  return keys;
+}
+
+/**
+ * Rehearses one rotation: starts the environment, lets the simulated DNS team act, runs the
+ * synthesized state machine to its end (redriving once when the scenario says so), probes DKIM at
+ * every state entered, scans everything written for secrets, and summarises.
+ */
+export async function rotate(scenario: Scenario, options: RotateOptions = {}): Promise<RotationRun> {
+  const started = Date.now();
+  const pendingProbes: Promise<unknown>[] = [];
+  let probe: DkimProbe | undefined;
+  const env = await startLocalEnvironment({
+    scenarios: [scenario],
+    ...(options.echoLogs ? { echoLogs: options.echoLogs } : {}),
+    onEvent: (_execution, event) => {
+      if (event.type === 'StateEntered') {
+        options.onState?.(event.state.name, Date.now() - started, event);
+        if (probe) pendingProbes.push(probe.sendAll(scenario.regions, scenario.domain, event.state.name));
+      }
+    },
+  });
+  try {
+    probe = new DkimProbe({
+      sesClient: (region) => env.aws.sesClient(region),
+      mailbox: env.aws.mailbox,
+      resolver: roundRobinResolver(env.dns.endpoints()),
+    });
+    const team = new SimulatedDnsTeam(env, scenario);
+    if (scenario.crashAfterState) env.sfn.crashAfter(scenario.crashAfterState);
+    await options.beforeStart?.(env);
+    const rotation = await env.start(scenario.domain);
+    let execution = await env.sfn.whenDone(rotation.executionArn);
+    if (execution.status === 'FAILED' && scenario.redrive && execution.failedState) {
+      env.sfn.redrive(execution.executionArn);
+      execution = await env.sfn.whenDone(execution.executionArn);
+    }
+    await Promise.all(pendingProbes);
+    await probe.sendAll(scenario.regions, scenario.domain, 'after');
+    await team.settled();
+    const ses: RotationSummary['ses'] = {};
+    for (const region of scenario.regions) {
+      const identity = await env.aws.ses.describe(region, scenario.domain);
+      ses[region] = {
+        origin: identity?.origin ?? null,
+        selector: identity?.selector ?? null,
+        status: identity?.status ?? null,
+        signingEnabled: identity?.signingEnabled ?? null,
+      };
+    }
+    const secrets = { privateKeys: privateKeysOf(env), taskTokens: env.sfn.tokens.minted };
+    const leakReport = scanForLeaks(documentsOf(env, execution), secrets);
+    const entered = execution.events.flatMap((event) =>
+      event.type === 'StateEntered' ? [event.state.name] : [],
+    );
+    const retried = execution.events.filter((event) => event.type === 'StateRetried').length;
+    const summary: RotationSummary = {
+      status: execution.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
+      ...(execution.status === 'SUCCEEDED' ? {} : { error: execution.error ?? 'Unknown' }),
+      statesVisited: [...new Set(entered)],
+      transitions: entered.length + retried,
+      durationMs: Date.now() - started,
+      selectors: {
+        previous: env.seeded.get(scenario.domain)?.selector ?? null,
+        new: rotation.selector,
+      },
+      ses,
+      probe: probe.counts(),
+      leaks: { scanned: leakReport.scanned, found: leakReport.found },
+      approvals: { accepted: team.tally.accepted, refused: team.tally.refused },
+    };
+    return {
+      summary,
+      execution,
+      probeResults: probe.results(),
+      leakReport,
+      approvalAttempts: team.tally.attempts,
+    };
+  } finally {
+    await Promise.allSettled(pendingProbes);
+    await env.stop();
+  }
+}

@@ -1,0 +1,79 @@
+import './quiet-powertools';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { RotationConfig } from '../../shared/config';
+import type { Secret } from '../../shared/dkim/secret';
+import type { DnsCheckOptions } from '../../shared/dns/types';
+import type { KeyStoreDeps } from '../../shared/rotation/key-store';
+import type { NotifyDeps } from '../../shared/rotation/notifications';
+import type { BaseDeps } from '../../shared/rotation/runtime';
+import type { SesClientFor } from '../../shared/rotation/ses-signing';
+import * as abandonKey from '../../tasks/abandon-key/handler';
+import * as applyToSes from '../../tasks/apply-to-ses/handler';
+import * as approvalEndpoint from '../../tasks/approval-endpoint/handler';
+import * as confirmSesStatus from '../../tasks/confirm-ses-status/handler';
+import * as generateKey from '../../tasks/generate-key/handler';
+import * as notifyDnsTeam from '../../tasks/notify-dns-team/handler';
+import * as notifyFailure from '../../tasks/notify-failure/handler';
+import * as notifySuccess from '../../tasks/notify-success/handler';
+import * as prepareRotation from '../../tasks/prepare-rotation/handler';
+import * as retireOldKey from '../../tasks/retire-old-key/handler';
+import * as rollbackSigning from '../../tasks/rollback-signing/handler';
+import * as sendReminder from '../../tasks/send-reminder/handler';
+import * as storeDnsRequest from '../../tasks/store-dns-request/handler';
+import * as verifyDnsRecord from '../../tasks/verify-dns-record/handler';
+import type { LambdaTaskName } from '../../workflows/rotation-workflow';
+import type { ApprovalLambda } from '../approval-server';
+import type { LocalTaskHandler } from '../sfn/engine';
+
+/**
+ * Every dependency any task takes, pointed at the local stand-ins. Each task's `makeHandler`
+ * picks what its own Deps type names, exactly as its `defaultDeps()` does from the environment
+ * in Lambda.
+ */
+export interface LocalTaskDeps extends BaseDeps, KeyStoreDeps {
+  readonly ses: SesClientFor;
+  readonly config: RotationConfig;
+  readonly dns: VerifyDeps['dns'];
+  readonly dnsOptions: DnsCheckOptions;
+  readonly dnsTeam: NotifyDeps;
+  readonly operators: NotifyDeps;
+  readonly approvalSecret: () => Promise<Secret>;
+  readonly approvalBaseUrl: string;
+  readonly sfn: SFNClient;
+}
+
+type VerifyDeps = Parameters<typeof verifyDnsRecord.makeHandler>[0] extends infer D
+  ? D extends () => infer R
+    ? R
+    : D
+  : never;
+
+/** The handler of each Lambda task state, by state name: the same `makeHandler` the Lambda runs. */
+export function localTaskHandlers(deps: LocalTaskDeps): Record<LambdaTaskName, LocalTaskHandler> {
+  const handlers: Record<LambdaTaskName, (event: never) => Promise<unknown>> = {
+    PrepareRotation: prepareRotation.makeHandler(deps),
+    GenerateKey: generateKey.makeHandler(deps),
+    StoreDnsRequest: storeDnsRequest.makeHandler(deps),
+    NotifyDnsTeam: notifyDnsTeam.makeHandler(deps),
+    SendReminder: sendReminder.makeHandler(deps),
+    VerifyDnsRecord: verifyDnsRecord.makeHandler(deps),
+    ApplyToSes: applyToSes.makeHandler(deps),
+    ConfirmSesStatus: confirmSesStatus.makeHandler(deps),
+    NotifySuccess: notifySuccess.makeHandler(deps),
+    RetireOldKey: retireOldKey.makeHandler(deps),
+    AbandonKey: abandonKey.makeHandler(deps),
+    RollbackSigning: rollbackSigning.makeHandler(deps),
+    NotifyFailure: notifyFailure.makeHandler(deps),
+  };
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (payload: unknown) => handler(payload as never),
+    ]),
+  ) as unknown as Record<LambdaTaskName, LocalTaskHandler>;
+}
+
+/** The approval endpoint's Lambda handler on the local dependencies. */
+export function localApprovalHandler(deps: LocalTaskDeps): ApprovalLambda {
+  return approvalEndpoint.makeHandler(deps) as ApprovalLambda;
+}

@@ -1,0 +1,128 @@
+/**
+ * Scenarios of the local environment: what the simulated DNS team does, how SES behaves, which
+ * faults are injected. One JSON file per path of the workflow, validated with the same schema
+ * library as the product's configuration.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { describeIssues } from '../shared/config';
+import { normaliseDomain } from '../shared/dkim/domain';
+import { InvalidInputError } from '../shared/errors';
+import { STATE } from '../workflows/rotation-workflow';
+
+const STATE_NAMES = Object.values(STATE) as [string, ...string[]];
+const millis = (max: number) => z.number().int().min(0).max(max);
+
+const domainName = z.string().transform((value, context) => {
+  try {
+    return normaliseDomain(value);
+  } catch (error) {
+    context.issues.push({ code: 'custom', message: (error as Error).message, input: value });
+    return z.NEVER;
+  }
+});
+
+/** What the DNS team does when the request arrives. */
+export const DnsTeamSchema = z.strictObject({
+  /** approve, reject, or never answer (the rotation times out after the reminders). */
+  decision: z.enum(['approve', 'reject', 'none']).default('approve'),
+  /** Publish the requested record, another key, or nothing. */
+  publish: z.enum(['correct', 'wrong-key', 'none']).default('correct'),
+  /** Which name servers get the record: all, or the indexes of some (the others stay stale). */
+  publishTo: z.union([z.literal('all'), z.array(z.number().int().min(0).max(7)).min(1)]).default('all'),
+  /** Delay between the notification and the zone edit. */
+  publishDelayMs: millis(600_000).default(0),
+  /** Servers left out of publishTo catch up after this long (undefined: never). */
+  catchUpAfterMs: millis(600_000).optional(),
+  /** Approve right away, before the record is published (the workflow must wait for DNS). */
+  approveBeforePublish: z.boolean().default(false),
+  /** Fetch every link of every notification with GET and HEAD first, as mail scanners do. */
+  linkScanner: z.boolean().default(false),
+  /** Attacks on the approval endpoint; each must be refused. */
+  tamper: z.array(z.enum(['forged', 'replayed', 'expired', 'other-domain'])).default([]),
+  /** Remove (or revoke) the old record when asked to retire it. */
+  retireOldRecord: z.enum(['remove', 'revoke', 'none']).default('remove'),
+});
+
+/** One rehearsal of a rotation. */
+export const ScenarioSchema = z.strictObject({
+  name: z.string().default('scenario'),
+  description: z.string().optional(),
+  domain: domainName.default('demo.example.test'),
+  regions: z
+    .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/))
+    .min(1)
+    .default(['ap-northeast-1']),
+  selectorPrefix: z.string().default('demo'),
+  /** How the identity signs before the rotation: our previous external key, or Easy DKIM. */
+  previousSigning: z.enum(['external', 'easy-dkim']).default('external'),
+  /** Reminders before ApprovalExpired (the product's maxReminders). */
+  maxReminders: z.number().int().min(0).max(10).default(2),
+  /** Authoritative name servers of the zone (separate in-process servers). */
+  nameServers: z.number().int().min(1).max(8).default(2),
+  dnsTeam: DnsTeamSchema.prefault({}),
+  ses: z
+    .strictObject({
+      /** What SES reports for the new key (FAILED forces a rollback). */
+      outcome: z.enum(['SUCCESS', 'FAILED']).default('SUCCESS'),
+      /** When a forced outcome lands after the switch; SUCCESS otherwise follows DNS. */
+      afterMs: millis(600_000).default(0),
+      /** SES identity API rate per region (SES allows 1). */
+      requestsPerSecond: z.number().min(0.1).max(1000).default(1),
+    })
+    .prefault({}),
+  faults: z
+    .array(
+      z.strictObject({
+        service: z.enum(['s3', 'ses']),
+        operation: z.string(),
+        error: z.string(),
+        times: z.number().int().min(1).max(100).default(1),
+      }),
+    )
+    .default([]),
+  /** The named state does its work, then the execution fails there (States.Runtime). */
+  crashAfterState: z.enum(STATE_NAMES).optional(),
+  /** Redrive a failed execution once. */
+  redrive: z.boolean().default(false),
+  /** Shortened waits (configuration of the rehearsal, never skipped logic). */
+  timing: z
+    .strictObject({
+      /** Pause between DNS/SES polls (VerifyDnsRecord, ConfirmSesStatus, RetireOldKey). */
+      pollMs: millis(60_000).default(40),
+      /** Pause between retries of transient AWS errors. */
+      transientRetryMs: millis(60_000).default(400),
+      /** The approval wait before a reminder. */
+      approvalWaitMs: millis(600_000).default(8_000),
+      /** WaitRetention. */
+      retentionMs: millis(600_000).default(50),
+    })
+    .prefault({}),
+});
+
+/** A validated scenario, defaults applied. */
+export type Scenario = z.output<typeof ScenarioSchema>;
+/** A scenario as written in a file. */
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+
+/** Validates a scenario. @throws InvalidInputError listing every problem. */
+export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+  const result = ScenarioSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    throw new InvalidInputError(
+      `Invalid scenario ${source}:\n  - ${describeIssues(result.error.issues, 'scenario').join('\n  - ')}`,
+    );
+  }
+  return result.data;
+}
+
+/** Reads and validates a scenario file. */
+export function loadScenario(path: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new InvalidInputError(`Cannot read scenario ${path}: ${(cause as Error).message}`, { cause });
+  }
+  return parseScenario(raw, path);
+}
