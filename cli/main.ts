@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { isRotationError } from '../shared/errors';
 import { registerDnsCheck } from './commands/dns-check';
+import { registerLocalRotate } from './commands/local-rotate';
 import { EXIT } from './exit-codes';
 
 /**
  * The `byodkim` operator command line. Errors print one clear line (the stack only with
- * --debug) and map to documented exit codes: 0 ok, 1 failure, 2 bad input, 3 not verified.
+ * --debug) and map to documented exit codes: 0 ok, 1 failure, 2 bad input, 3 not verified
+ * (or, for a rehearsal, the rotation did not succeed).
  */
 export function buildProgram(): Command {
   const program = new Command('byodkim')
@@ -15,6 +17,11 @@ export function buildProgram(): Command {
     .exitOverride();
   const dns = program.command('dns').description('DNS checks of DKIM records').exitOverride();
   registerDnsCheck(dns);
+  const local = program
+    .command('local')
+    .description('the embedded local environment: rehearse rotations offline')
+    .exitOverride();
+  registerLocalRotate(local);
   return program;
 }
 

@@ -40,8 +40,10 @@ export interface RotateOptions {
   readonly onState?: (stateName: string, elapsedMs: number, event: EventLog) => void;
   /** Echo the task code's log lines (e.g. to stderr). */
   readonly echoLogs?: (line: string) => void;
-  /** Called after the environment is up, before the rotation starts (tests poke at it). */
+  /** Called after the environment is up, before the rotations start (tests poke at it). */
   readonly beforeStart?: (env: LocalEnvironment) => void | Promise<void>;
+  /** Called once every rotation has started (e.g. to try a duplicate start). */
+  readonly afterStart?: (env: LocalEnvironment) => void | Promise<void>;
 }
 
 /** A resolver that asks the servers in turn, as receivers spread across a zone's name servers. */
@@ -93,77 +95,121 @@ function privateKeysOf(env: LocalEnvironment): KeyObject[] {
  * every state entered, scans everything written for secrets, and summarises.
  */
 export async function rotate(scenario: Scenario, options: RotateOptions = {}): Promise<RotationRun> {
+  const [run] = await rotateDomains([scenario], options);
+  return run as RotationRun;
+}
+
+/**
+ * Rehearses the rotations of several domains at once on one environment (one state machine, one
+ * bucket, the same name servers): each domain has its own scenario, DNS team and summary.
+ */
+export async function rotateDomains(
+  scenarios: readonly Scenario[],
+  options: RotateOptions = {},
+): Promise<RotationRun[]> {
   const started = Date.now();
   const pendingProbes: Promise<unknown>[] = [];
-  let probe: DkimProbe | undefined;
+  const probes = new Map<string, DkimProbe>();
+  const byExecution = new Map<string, Scenario>();
   const env = await startLocalEnvironment({
-    scenarios: [scenario],
+    scenarios,
     ...(options.echoLogs ? { echoLogs: options.echoLogs } : {}),
-    onEvent: (_execution, event) => {
-      if (event.type === 'StateEntered') {
-        options.onState?.(event.state.name, Date.now() - started, event);
-        if (probe) pendingProbes.push(probe.sendAll(scenario.regions, scenario.domain, event.state.name));
-      }
+    onEvent: (execution, event) => {
+      if (event.type !== 'StateEntered') return;
+      options.onState?.(event.state.name, Date.now() - started, event);
+      const scenario = byExecution.get(execution.executionArn);
+      const probe = scenario ? probes.get(scenario.domain) : undefined;
+      if (scenario && probe)
+        pendingProbes.push(probe.sendAll(scenario.regions, scenario.domain, event.state.name));
     },
   });
   try {
-    probe = new DkimProbe({
-      sesClient: (region) => env.aws.sesClient(region),
-      mailbox: env.aws.mailbox,
-      resolver: roundRobinResolver(env.dns.endpoints()),
-    });
-    const team = new SimulatedDnsTeam(env, scenario);
-    if (scenario.crashAfterState) env.sfn.crashAfter(scenario.crashAfterState);
+    const teams = new Map<string, SimulatedDnsTeam>();
+    for (const scenario of scenarios) {
+      probes.set(
+        scenario.domain,
+        new DkimProbe({
+          sesClient: (region) => env.aws.sesClient(region),
+          mailbox: env.aws.mailbox,
+          resolver: roundRobinResolver(env.dns.endpoints()),
+        }),
+      );
+      teams.set(scenario.domain, new SimulatedDnsTeam(env, scenario));
+      if (scenario.crashAfterState) env.sfn.crashAfter(scenario.crashAfterState);
+    }
     await options.beforeStart?.(env);
-    const rotation = await env.start(scenario.domain);
-    let execution = await env.sfn.whenDone(rotation.executionArn);
-    if (execution.status === 'FAILED' && scenario.redrive && execution.failedState) {
-      env.sfn.redrive(execution.executionArn);
-      execution = await env.sfn.whenDone(execution.executionArn);
-    }
-    await Promise.all(pendingProbes);
-    await probe.sendAll(scenario.regions, scenario.domain, 'after');
-    await team.settled();
-    const ses: RotationSummary['ses'] = {};
-    for (const region of scenario.regions) {
-      const identity = await env.aws.ses.describe(region, scenario.domain);
-      ses[region] = {
-        origin: identity?.origin ?? null,
-        selector: identity?.selector ?? null,
-        status: identity?.status ?? null,
-        signingEnabled: identity?.signingEnabled ?? null,
-      };
-    }
-    const secrets = { privateKeys: privateKeysOf(env), taskTokens: env.sfn.tokens.minted };
-    const leakReport = scanForLeaks(documentsOf(env, execution), secrets);
-    const entered = execution.events.flatMap((event) =>
-      event.type === 'StateEntered' ? [event.state.name] : [],
+    const rotations = await Promise.all(
+      scenarios.map(async (scenario) => {
+        const rotation = await env.start(scenario.domain);
+        byExecution.set(rotation.executionArn, scenario);
+        return rotation;
+      }),
     );
-    const retried = execution.events.filter((event) => event.type === 'StateRetried').length;
-    const summary: RotationSummary = {
-      status: execution.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
-      ...(execution.status === 'SUCCEEDED' ? {} : { error: execution.error ?? 'Unknown' }),
-      statesVisited: [...new Set(entered)],
-      transitions: entered.length + retried,
-      durationMs: Date.now() - started,
-      selectors: {
-        previous: env.seeded.get(scenario.domain)?.selector ?? null,
-        new: rotation.selector,
-      },
-      ses,
-      probe: probe.counts(),
-      leaks: { scanned: leakReport.scanned, found: leakReport.found },
-      approvals: { accepted: team.tally.accepted, refused: team.tally.refused },
-    };
-    return {
-      summary,
-      execution,
-      probeResults: probe.results(),
-      leakReport,
-      approvalAttempts: team.tally.attempts,
-    };
+    await options.afterStart?.(env);
+    return await Promise.all(
+      scenarios.map(async (scenario, index) => {
+        const rotation = rotations[index] as (typeof rotations)[number];
+        const probe = probes.get(scenario.domain) as DkimProbe;
+        const team = teams.get(scenario.domain) as SimulatedDnsTeam;
+        let execution = await env.sfn.whenDone(rotation.executionArn);
+        if (execution.status === 'FAILED' && scenario.redrive && execution.failedState) {
+          env.sfn.redrive(execution.executionArn);
+          execution = await env.sfn.whenDone(execution.executionArn);
+        }
+        await Promise.all(pendingProbes);
+        await probe.sendAll(scenario.regions, scenario.domain, 'after');
+        await team.settled();
+        return summarise(env, scenario, rotation.selector, execution, probe, team, started);
+      }),
+    );
   } finally {
     await Promise.allSettled(pendingProbes);
     await env.stop();
   }
+}
+
+async function summarise(
+  env: LocalEnvironment,
+  scenario: Scenario,
+  newSelector: string,
+  execution: LocalExecution,
+  probe: DkimProbe,
+  team: SimulatedDnsTeam,
+  started: number,
+): Promise<RotationRun> {
+  const ses: RotationSummary['ses'] = {};
+  for (const region of scenario.regions) {
+    const identity = await env.aws.ses.describe(region, scenario.domain);
+    ses[region] = {
+      origin: identity?.origin ?? null,
+      selector: identity?.selector ?? null,
+      status: identity?.status ?? null,
+      signingEnabled: identity?.signingEnabled ?? null,
+    };
+  }
+  const secrets = { privateKeys: privateKeysOf(env), taskTokens: env.sfn.tokens.minted };
+  const leakReport = scanForLeaks(documentsOf(env, execution), secrets);
+  const entered = execution.events.flatMap((event) =>
+    event.type === 'StateEntered' ? [event.state.name] : [],
+  );
+  const retried = execution.events.filter((event) => event.type === 'StateRetried').length;
+  const summary: RotationSummary = {
+    status: execution.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
+    ...(execution.status === 'SUCCEEDED' ? {} : { error: execution.error ?? 'Unknown' }),
+    statesVisited: [...new Set(entered)],
+    transitions: entered.length + retried,
+    durationMs: Date.now() - started,
+    selectors: { previous: env.seeded.get(scenario.domain)?.selector ?? null, new: newSelector },
+    ses,
+    probe: probe.counts(),
+    leaks: { scanned: leakReport.scanned, found: leakReport.found },
+    approvals: { accepted: team.tally.accepted, refused: team.tally.refused },
+  };
+  return {
+    summary,
+    execution,
+    probeResults: probe.results(),
+    leakReport,
+    approvalAttempts: team.tally.attempts,
+  };
 }

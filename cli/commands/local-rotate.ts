@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import type { RotationSummary } from '../../local/runner/rotate';
+import { rotate } from '../../local/runner/rotate';
+import { loadScenario } from '../../local/scenario';
+import { EXIT } from '../exit-codes';
+
+/** Options of `byodkim local rotate`. */
+interface LocalRotateOptions {
+  readonly scenario: string;
+  readonly json?: boolean;
+  readonly debug?: boolean;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+
+/** The human summary of a rehearsal (also what `npm run demo` prints). */
+export function formatSummary(domain: string, summary: RotationSummary): string {
+  const lines = [
+    '',
+    `Result: ${summary.status}${summary.error ? ` (${summary.error})` : ''} in ${seconds(summary.durationMs)}, ${summary.transitions} state transitions`,
+    `  selector: ${summary.selectors.previous ?? 'Easy DKIM'} → ${summary.selectors.new ?? '-'}`,
+    ...Object.entries(summary.ses).map(
+      ([region, ses]) =>
+        `  SES ${region}: ${ses.origin ?? '?'} ${ses.selector ?? ''} ${ses.status ?? '?'}, signing ${ses.signingEnabled ? 'enabled' : 'DISABLED'}`,
+    ),
+    `  DKIM probe (mail sent through SES at every state, verified against ${domain}'s name servers): ${summary.probe.sent} sent, ${summary.probe.passed} passed, ${summary.probe.failed} failed, ${summary.probe.unsigned} unsigned`,
+    `  leak scan (history, logs, notifications, template): ${summary.leaks.scanned} documents, ${summary.leaks.found} findings`,
+    `  approval page: ${summary.approvals.accepted} decision(s) accepted, ${summary.approvals.refused} attempt(s) refused`,
+  ];
+  return lines.join('\n');
+}
+
+/** Runs a scenario file and prints the progress and summary (or one JSON object). */
+export async function runLocalRotate(options: LocalRotateOptions): Promise<number> {
+  const scenario = loadScenario(options.scenario);
+  const progress = (line: string) => {
+    if (!options.json) console.log(line);
+  };
+  progress(
+    `Rehearsing scenario "${scenario.name}" for ${scenario.domain} (${scenario.regions.join(', ')}), ${scenario.nameServers} name servers`,
+  );
+  progress(
+    '  starting the local environment: synthesizing the stack, S3, SES, DNS, Step Functions, approval page...',
+  );
+  const run = await rotate(scenario, {
+    onState: (name, elapsedMs) => progress(`  +${seconds(elapsedMs).padStart(7)}  ${name}`),
+    ...(options.debug ? { echoLogs: (line: string) => process.stderr.write(`    ${line}\n`) } : {}),
+  });
+  if (options.json) process.stdout.write(`${JSON.stringify(run.summary)}\n`);
+  else console.log(formatSummary(scenario.domain, run.summary));
+  return run.summary.status === 'SUCCEEDED' ? EXIT.OK : EXIT.NOT_VERIFIED;
+}
+
+/** Registers `byodkim local rotate`. */
+export function registerLocalRotate(local: Command): void {
+  local
+    .command('rotate')
+    .description('rehearse a whole rotation offline on the embedded environment, driven by a scenario file')
+    .requiredOption('--scenario <file>', 'scenario JSON (see local/scenarios/)')
+    .option('--json', 'print one JSON summary object and nothing else on stdout')
+    .action(async (options: LocalRotateOptions, command: Command) => {
+      const debug = Boolean(command.optsWithGlobals().debug);
+      process.exitCode = await runLocalRotate({ ...options, debug });
+    });
+}
