@@ -142,3 +142,30 @@ export async function closeApproval(
   }
   throw new Error(`Approval ${approvalId} kept changing; try again.`);
 }
+
+/**
+ * Reopens an approval this caller just closed, when handing the decision to Step Functions failed
+ * transiently: the DNS team can press the button again instead of waiting for a reminder.
+ * @returns false when the record changed meanwhile (it then stays as it is).
+ */
+export async function reopenApproval(
+  deps: KeyStoreDeps,
+  approvalId: string,
+  closed: ApprovalRecord,
+): Promise<boolean> {
+  const current = await readApproval(deps, approvalId);
+  if (
+    current === undefined ||
+    current.record.status !== closed.status ||
+    current.record.decidedAt !== closed.decidedAt
+  ) {
+    return false;
+  }
+  const { decidedAt: _decidedAt, ...open } = current.record;
+  return putIfMatch(
+    deps,
+    approvalPath(approvalId),
+    `${JSON.stringify({ ...open, status: 'OPEN' }, null, 2)}\n`,
+    current.etag,
+  );
+}

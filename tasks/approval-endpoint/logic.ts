@@ -13,6 +13,7 @@ import {
   closeApproval,
   csrfToken,
   readApproval,
+  reopenApproval,
 } from '../../shared/rotation/approvals';
 import { callAws } from '../../shared/rotation/aws-errors';
 import type { KeyStoreDeps } from '../../shared/rotation/key-store';
@@ -163,6 +164,8 @@ export async function handleApprovalRequest(
         'This request has expired. Use the link in the newest notification.',
       );
     }
+    // The decision did not reach the workflow: reopen the link so the same button works again.
+    await reopenApproval(deps, record.approvalId, closing.record);
     throw error;
   }
   deps.logger.info('Decision recorded', { approvalId: record.approvalId, decision, domain: record.domain });

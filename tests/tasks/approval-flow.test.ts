@@ -180,6 +180,24 @@ describe('approval flow', () => {
     expect(response.statusCode).toBe(410);
   });
 
+  it('reopens the link when Step Functions is throttled, so pressing Approve again works', async () => {
+    // GIVEN Step Functions throttles the first SendTaskSuccess
+    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    sfnMock.on(SendTaskSuccessCommand).rejectsOnce(throttling()).resolves({});
+    // WHEN the DNS team approves
+    await expect(
+      handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps()),
+    ).rejects.toMatchObject({
+      name: 'TransientAwsError',
+    });
+    // THEN the approval is open again and a second press resumes the workflow
+    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`).status).toBe('OPEN');
+    expect(
+      (await handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps())).statusCode,
+    ).toBe(200);
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(2);
+  });
+
   it('kills the old link when a reminder (or a redrive) sends a new one', async () => {
     // GIVEN a first link was sent and the wait timed out
     const first = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
