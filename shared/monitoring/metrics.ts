@@ -83,3 +83,10 @@ export function powertoolsMetricsSink(metrics: Metrics): MetricsSink {
     },
   };
 }
+
+/**
+ * Powertools' service name of the workflow's task functions (POWERTOOLS_SERVICE_NAME in
+ * ByodkimRotation): the `service` dimension of RotationSucceeded/Failed/RolledBack and
+ * KeyGenerationStatus once those tasks emit them.
+ */
+export const ROTATION_SERVICE_NAME = 'byodkim-rotation';

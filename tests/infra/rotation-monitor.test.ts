@@ -1,0 +1,301 @@
+/**
+ * RotationMonitor in a small test stack (bundling skipped): schedule, IAM scoping, alarms,
+ * dashboard, props validation and cdk-nag AwsSolutions.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { RotationMonitor, type RotationMonitorProps } from '../../infra/rotation-monitor';
+import { parseConfig, type RotationConfig } from '../../shared/config';
+import { CHECK_SEVERITY } from '../../shared/monitoring/evaluate';
+
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+const baseConfig = (extra: Record<string, unknown> = {}): RotationConfig =>
+  parseConfig({
+    metricsNamespace: 'Byodkim/Test',
+    ...extra,
+    domains: [
+      {
+        domain: 'mail.example.jp',
+        regions: ['ap-northeast-1', 'ap-northeast-3'],
+        selectorPrefix: 'p',
+        dnsTeamEmails: ['d@example.jp'],
+        opsEmails: ['o@example.jp'],
+      },
+      {
+        domain: 'news.example.jp',
+        selectorPrefix: 'n',
+        dnsTeamEmails: ['d@example.jp'],
+        opsEmails: ['o@example.jp'],
+      },
+    ],
+  });
+
+/** A stack holding what ByodkimRotation would pass: bucket, state machine, topics, key. */
+function testStack(config: RotationConfig, props: Partial<RotationMonitorProps> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'MonitorTest', { env: { account: '123456789012', region: 'ap-northeast-1' } });
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const bucket = new s3.Bucket(stack, 'KeyStore', { encryptionKey: key, enforceSSL: true });
+  const stateMachine = new sfn.StateMachine(stack, 'StateMachine', {
+    stateMachineName: 'byodkim-rotation-test',
+    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Start')),
+  });
+  const operatorsTopic = new sns.Topic(stack, 'OperatorsTopic', { masterKey: key });
+  const dnsTeamTopic = new sns.Topic(stack, 'DnsTeamTopic', { masterKey: key });
+  const monitor = new RotationMonitor(stack, 'Monitor', {
+    config,
+    bucket,
+    stateMachine,
+    operatorsTopic,
+    dnsTeamTopic,
+    encryptionKey: key,
+    namePrefix: 'byodkim-rotation-test',
+    ...props,
+  });
+  return { stack, monitor, template: Template.fromStack(stack) };
+}
+
+function monitorStatements(template: Template): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy') as Resources;
+  return Object.entries(policies)
+    .filter(([id]) => id.startsWith('MonitorRole'))
+    .flatMap(([, resource]) => (resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+describe('RotationMonitor', () => {
+  const { stack, template } = testStack(baseConfig());
+
+  it('schedules the monitor at 09:00 Asia/Tokyo by default, with the scheduled instant as input', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Tokyo',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitorFunction'), 'Arn'] },
+        Input: JSON.stringify({ now: '<aws.scheduler.scheduled-time>' }),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }),
+      }),
+    });
+  });
+
+  it('takes the cron expression and time zone from the config', () => {
+    const { template: other } = testStack(
+      baseConfig({ schedule: { expression: 'cron(30 8 ? * MON-FRI *)', timeZone: 'Europe/London' } }),
+    );
+    other.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 8 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+    });
+  });
+
+  it('runs the monitor on Node.js 22 for up to 15 minutes, one run at a time, with its settings in the environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'byodkim-rotation-test-Monitor',
+      Runtime: 'nodejs22.x',
+      Timeout: 900,
+      ReservedConcurrentExecutions: 1,
+      Environment: {
+        Variables: Match.objectLike({
+          SES_REQUEST_INTERVAL_MS: '1100',
+          MONITOR_CONCURRENCY: '8',
+          POWERTOOLS_SERVICE_NAME: 'byodkim-monitor',
+          POWERTOOLS_METRICS_NAMESPACE: 'Byodkim/Test',
+          ROTATION_CONFIG: Match.stringLikeRegexp('"metricsNamespace":"Byodkim/Test"'),
+          STATE_MACHINE_ARN: { Ref: Match.stringLikeRegexp('^StateMachine') },
+        }),
+      },
+    });
+  });
+
+  it('grants read-only access to certificates, metadata and DNS requests, never private keys or approvals', () => {
+    const statements = monitorStatements(template);
+    const s3Actions = statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('s3:'));
+    expect([...new Set(s3Actions)].sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    const read = statements.find((s) => s.Sid === 'ReadKeyStore');
+    const patterns = list(read?.Resource).map((r) => JSON.stringify(r));
+    expect(patterns.join(' ')).toMatch(/dkim\/\*\/certificate\.pem/);
+    expect(patterns.join(' ')).toMatch(/dkim\/\*\/metadata\.json/);
+    expect(patterns.join(' ')).toMatch(/dns-requests\/\*/);
+    expect(JSON.stringify(statements)).not.toMatch(/private-key|approvals/);
+    expect(statements.find((s) => s.Sid === 'ListSelectors')?.Condition).toEqual({
+      StringLike: { 's3:prefix': ['dkim/*'] },
+    });
+  });
+
+  it('scopes SES, Step Functions, SNS and Lambda actions to named resources: no "*" resource', () => {
+    const statements = monitorStatements(template);
+    for (const statement of statements) {
+      for (const action of list(statement.Action)) {
+        if (/^(s3|ses|states|sns|lambda|kms):/.test(action))
+          expect(list(statement.Resource)).not.toContain('*');
+      }
+    }
+    const ses = statements.find((s) => s.Sid === 'ReadSesIdentity');
+    expect(list(ses?.Action)).toEqual(['ses:GetEmailIdentity']);
+    expect(JSON.stringify(ses?.Resource)).toMatch(/ap-northeast-1:123456789012:identity\/mail\.example\.jp/);
+    expect(JSON.stringify(ses?.Resource)).toMatch(/ap-northeast-3:123456789012:identity\/mail\.example\.jp/);
+    expect(JSON.stringify(ses?.Resource)).toMatch(/ap-northeast-1:123456789012:identity\/news\.example\.jp/);
+    expect(list(ses?.Resource)).toHaveLength(3);
+    const start = statements.find((s) => s.Sid === 'StartRotation');
+    expect(list(start?.Action).sort()).toEqual(['states:ListExecutions', 'states:StartExecution']);
+    expect(JSON.stringify(start?.Resource)).toMatch(/^\{"Ref":"StateMachine[0-9A-F]+"\}$/);
+    const describe = statements.find((s) => s.Sid === 'DescribeRotations');
+    expect(JSON.stringify(describe?.Resource)).toMatch(/:execution:/);
+    const publish = statements.find((s) => s.Sid === 'Publish');
+    expect(list(publish?.Resource)).toHaveLength(2);
+    const invoke = statements.find((s) => s.Sid === 'ContinueRun');
+    expect(JSON.stringify(invoke?.Resource)).toMatch(/function:byodkim-rotation-test-Monitor"/);
+  });
+
+  it('alarms on the state machine failing or timing out, to the operators topic', () => {
+    for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/States',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^StateMachine') } }],
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
+      });
+    }
+  });
+
+  it('alarms on every finding above INFO, on the fleet view of its metric', () => {
+    const checks = Object.entries(CHECK_SEVERITY).filter(([, severity]) => severity !== 'INFO');
+    expect(checks.length).toBeGreaterThan(10);
+    for (const [check] of checks) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Byodkim/Test',
+        MetricName: 'HealthCheckFindings',
+        Dimensions: Match.arrayWith([
+          { Name: 'Check', Value: check },
+          { Name: 'service', Value: 'byodkim-monitor' },
+        ]),
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
+      });
+    }
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      {
+        MetricName: 'HealthCheckFindings',
+        Dimensions: Match.arrayWith([{ Name: 'Check', Value: 'certificate-expiring' }]),
+      },
+      0,
+    );
+  });
+
+  it.each([
+    ['DaysUntilExpiry', 'Minimum', 'LessThanOrEqualToThreshold', 3, 'byodkim-monitor'],
+    ['DnsRecordConsistency', 'Minimum', 'LessThanThreshold', 1, 'byodkim-monitor'],
+    ['KeyGenerationStatus', 'Minimum', 'LessThanThreshold', 1, 'byodkim-rotation'],
+    ['RotationFailed', 'Sum', 'GreaterThanOrEqualToThreshold', 1, 'byodkim-rotation'],
+    ['RotationRolledBack', 'Sum', 'GreaterThanOrEqualToThreshold', 1, 'byodkim-rotation'],
+  ])('alarms on %s (%s, %s %i)', (metricName, statistic, operator, threshold, service) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Byodkim/Test',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'service', Value: service }],
+      Statistic: statistic,
+      ComparisonOperator: operator,
+      Threshold: threshold,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
+    });
+  });
+
+  it('alarms when the monitor fails or has not run for two days', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^MonitorFunction') } }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Period: 86_400,
+      EvaluationPeriods: 2,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('builds one dashboard with the state machine, the metrics and every alarm', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard') as Resources);
+    const body = JSON.stringify(stack.resolve(dashboard?.Properties.DashboardBody));
+    for (const name of [
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'ExecutionsSucceeded',
+      'DkimVerificationStatus',
+      'DaysUntilExpiry',
+      'RotationStarted',
+      'RotationSucceeded',
+      'RotationFailed',
+      'RotationRolledBack',
+      'KeyGenerationStatus',
+      'DnsRecordConsistency',
+      'NotificationsSent',
+      'HealthCheckFindings',
+    ]) {
+      expect(body).toContain(name);
+    }
+    const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarmIds.length).toBeGreaterThan(20);
+    // Logical ids appear in the body only where the alarm widget references an alarm's ARN.
+    for (const alarmId of alarmIds) expect(body).toContain(alarmId);
+  });
+
+  it('passes cdk-nag AwsSolutions with every finding acknowledged in code', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack.node.findChild('Monitor'));
+    expect(
+      report.violations.map(
+        (violation) =>
+          `${violation.ruleName} ${violation.violatingResources.map((r) => `${r.resourceLogicalId} ${JSON.stringify(r.locations)}`).join(',')}`,
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('RotationMonitor props', () => {
+  it('collects every invalid prop into one message naming each prop and the fix', () => {
+    expect(() =>
+      testStack(baseConfig(), {
+        namePrefix: 'Bad_Prefix',
+        memorySize: 64,
+        timeout: Duration.minutes(20),
+        sesRequestInterval: Duration.millis(200),
+        concurrency: 0,
+        daysUntilExpiryAlarmThreshold: -1,
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /props\.namePrefix = "Bad_Prefix"[\s\S]*props\.memorySize = 64[\s\S]*props\.timeout = 1200s[\s\S]*props\.sesRequestInterval = 200ms[\s\S]*props\.concurrency = 0[\s\S]*props\.daysUntilExpiryAlarmThreshold = -1/,
+        ),
+      }),
+    );
+  });
+
+  it('can leave the state machine alarms to their owner and still show its alarms on the dashboard', () => {
+    const { template } = testStack(baseConfig(), { stateMachineAlarms: false, heartbeatAlarm: false });
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/States' }, 0);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Invocations' }, 0);
+  });
+});
