@@ -65,6 +65,9 @@ export interface ByodkimRotationProps {
   readonly projectRoot?: string;
 }
 
+/** Lambda environment variables hold 4 KB in all; the configuration travels in one of them. */
+export const MAX_CONFIG_ENV_BYTES = 3500;
+
 /** The functions of the construct: every task state's, plus the approval endpoint's. */
 export type RotationFunctionName = LambdaTaskName | 'ApprovalEndpoint';
 
@@ -74,6 +77,14 @@ export function validateByodkimRotationProps(props: ByodkimRotationProps): strin
   const parsed = RotationConfigSchema.safeParse(props.config, { reportInput: true });
   if (!parsed.success) {
     problems.push(...describeIssues(parsed.error.issues, 'props.config').map((line) => `${line}`));
+  }
+  if (parsed.success) {
+    const bytes = Buffer.byteLength(JSON.stringify(props.config));
+    if (bytes > MAX_CONFIG_ENV_BYTES) {
+      problems.push(
+        `props.config is ${bytes} bytes as JSON: PrepareRotation receives it in a Lambda environment variable (4 KB in all, ${MAX_CONFIG_ENV_BYTES} allowed here); split the domains over several stacks or move the configuration to S3/SSM`,
+      );
+    }
   }
   if (props.namePrefix !== undefined && !Token.isUnresolved(props.namePrefix)) {
     if (!/^[a-z][a-z0-9-]{0,39}$/.test(props.namePrefix)) {
@@ -322,6 +333,7 @@ export class ByodkimRotation extends Construct {
     const useKey = (name: RotationFunctionName) =>
       allow(name, 'UseDataKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [key.keyArn]);
 
+    // One ARN per configured identity (the config size limit keeps this well under IAM's policy size).
     const identities = config.domains.flatMap((domain) =>
       domain.regions.map((region) =>
         stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: domain.domain }),

@@ -209,6 +209,21 @@ describe('ByodkimRotation props', () => {
     ],
   });
 
+  it('refuses at synth a configuration too large for the Lambda environment, instead of failing the deployment', () => {
+    const many = parseConfig({
+      domains: Array.from({ length: 40 }, (_, i) => ({
+        domain: `mail${i}.example.jp`,
+        selectorPrefix: 'p',
+        dnsTeamEmails: ['dns-team@example.jp'],
+        opsEmails: ['mail-ops@example.jp'],
+      })),
+    });
+    const stack = new Stack(new App(), 'TooBig');
+    expect(() => new ByodkimRotation(stack, 'Rotation', { config: many })).toThrow(
+      /props\.config is \d+ bytes as JSON/,
+    );
+  });
+
   it('collects every invalid prop into one message naming each prop and the fix', () => {
     const stack = new Stack(new App(), 'Invalid');
     expect(
