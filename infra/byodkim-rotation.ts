@@ -479,6 +479,7 @@ export class ByodkimRotation extends Construct {
           functions,
           dnsVerification: config.dnsVerification,
           sesConfirmation: config.sesConfirmation,
+          taskTimeout: Duration.seconds((props.functionTimeout ?? Duration.minutes(2)).toSeconds() + 60),
         }),
       ),
       // Execution data stays out of the logs: NotifyDnsTeam's parameters hold the task token.

@@ -145,6 +145,12 @@ export interface RotationWorkflowProps {
   readonly dnsVerification: BackoffSettings;
   /** Polling of SES's DKIM status (ConfirmSesStatus). */
   readonly sesConfirmation: BackoffSettings;
+  /**
+   * TimeoutSeconds of every Lambda task but NotifyDnsTeam: explicit, because the States Language
+   * default (60 s, which the local interpreter applies) is shorter than the functions' timeout.
+   * @default Duration.minutes(5)
+   */
+  readonly taskTimeout?: Duration;
 }
 
 /** Builds the state machine's definition in `scope`. */
@@ -152,7 +158,7 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   const fn = props.functions;
   const task = (
     name: LambdaTaskName,
-    resultPath: string,
+    resultPath: string | undefined,
     extra: Partial<tasks.LambdaInvokeJsonPathProps> = {},
   ) =>
     new tasks.LambdaInvoke(scope, name, {
@@ -160,11 +166,14 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
       lambdaFunction: fn[name],
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
+      taskTimeout: sfn.Timeout.duration(props.taskTimeout ?? Duration.minutes(5)),
       resultPath,
       ...extra,
     });
 
-  const prepare = task(STATE.PrepareRotation, '$', {
+  // No ResultPath: the result replaces the input (the default). An explicit "$" means the same to
+  // Step Functions, but aws-local-stepfunctions would store the result under a key named "$".
+  const prepare = task(STATE.PrepareRotation, undefined, {
     payload: sfn.TaskInput.fromObject({
       request: sfn.JsonPath.entirePayload,
       executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
