@@ -67,6 +67,8 @@ export const ScenarioSchema = z.strictObject({
       outcome: z.enum(['SUCCESS', 'FAILED']).default('SUCCESS'),
       /** When a forced outcome lands after the switch; SUCCESS otherwise follows DNS. */
       afterMs: millis(600_000).default(0),
+      /** Regions the forced outcome applies to (the others follow DNS). @default all */
+      outcomeRegions: z.array(z.string()).optional(),
       /** SES identity API rate per region (SES allows 1). */
       requestsPerSecond: z.number().min(0.1).max(1000).default(1),
     })

@@ -198,7 +198,16 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         pollIntervalMs: 20,
         verificationWindowMs: Math.max(first.timing.approvalWaitMs, 5_000),
       },
-      sesOutcomes: first.ses.outcome === 'FAILED' ? [{ status: 'FAILED', afterMs: first.ses.afterMs }] : [],
+      sesOutcomes: options.scenarios.flatMap((scenario) =>
+        scenario.ses.outcome === 'FAILED'
+          ? (scenario.ses.outcomeRegions ?? [undefined]).map((region) => ({
+              status: 'FAILED' as const,
+              afterMs: scenario.ses.afterMs,
+              identity: scenario.domain,
+              ...(region ? { region } : {}),
+            }))
+          : [],
+      ),
     });
     stops.push(() => aws.stop());
     const outbox = new LocalOutbox();

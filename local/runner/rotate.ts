@@ -44,6 +44,8 @@ export interface RotateOptions {
   readonly beforeStart?: (env: LocalEnvironment) => void | Promise<void>;
   /** Called once every rotation has started (e.g. to try a duplicate start). */
   readonly afterStart?: (env: LocalEnvironment) => void | Promise<void>;
+  /** Called after the runs ended, before the environment stops (to inspect S3, SES, DNS). */
+  readonly inspect?: (env: LocalEnvironment, runs: readonly RotationRun[]) => void | Promise<void>;
 }
 
 /** A resolver that asks the servers in turn, as receivers spread across a zone's name servers. */
@@ -146,7 +148,7 @@ export async function rotateDomains(
       }),
     );
     await options.afterStart?.(env);
-    return await Promise.all(
+    const runs = await Promise.all(
       scenarios.map(async (scenario, index) => {
         const rotation = rotations[index] as (typeof rotations)[number];
         const probe = probes.get(scenario.domain) as DkimProbe;
@@ -162,6 +164,8 @@ export async function rotateDomains(
         return summarise(env, scenario, rotation.selector, execution, probe, team, started);
       }),
     );
+    await options.inspect?.(env, runs);
+    return runs;
   } finally {
     await Promise.allSettled(pendingProbes);
     await env.stop();

@@ -1,0 +1,40 @@
+import { E2E_TIMEOUT_MS, rehearse, scenario } from './support';
+
+jest.setTimeout(E2E_TIMEOUT_MS);
+
+describe('approval links: scanners, forgeries and replays never move a rotation', () => {
+  it('ignores a mail scanner that fetches every link with GET and HEAD before the team acts', async () => {
+    const { run } = await rehearse(scenario('link-scanner'));
+    const scanner = run.approvalAttempts.filter((attempt) => attempt.kind === 'scanner');
+    expect(new Set(scanner.map((attempt) => attempt.method))).toEqual(new Set(['GET', 'HEAD']));
+    expect(scanner.every((attempt) => attempt.status === 200)).toBe(true);
+    // Had the scanner's GET acted, the team's POST would have met "already decided" (409).
+    expect(run.summary.approvals).toEqual({ accepted: 1, refused: 0 });
+    expect(run.summary.status).toBe('SUCCEEDED');
+  });
+
+  it('refuses forged, expired, other-request and replayed approvals', async () => {
+    const { run } = await rehearse(scenario('tamper'));
+    const status = (kind: string, method = 'POST') =>
+      run.approvalAttempts.find((attempt) => attempt.kind === kind && attempt.method === method)?.status;
+    expect(status('forged')).toBe(403);
+    expect(status('expired')).toBe(410);
+    expect(status('expired', 'GET')).toBe(410);
+    expect([403, 404]).toContain(status('other-domain'));
+    expect(run.summary.approvals).toEqual({ accepted: 1, refused: 4 });
+    expect(run.summary.status).toBe('SUCCEEDED');
+  });
+
+  it('leaves the rotation waiting when only a scanner touches the link', async () => {
+    const { run, inspection } = await rehearse(
+      scenario('link-scanner', {
+        dnsTeam: { ...scenario('link-scanner').dnsTeam, decision: 'none' },
+        maxReminders: 0,
+        timing: { ...scenario('link-scanner').timing, approvalWaitMs: 1500 },
+      }),
+    );
+    expect(run.summary).toMatchObject({ status: 'FAILED', error: 'ApprovalExpired' });
+    expect(inspection.switches).toEqual([]);
+    expect(run.summary.approvals.accepted).toBe(0);
+  });
+});

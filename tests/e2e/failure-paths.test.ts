@@ -1,0 +1,65 @@
+import { E2E_TIMEOUT_MS, rehearse, scenario } from './support';
+
+jest.setTimeout(E2E_TIMEOUT_MS);
+
+describe('failure paths: SES untouched before the switch, previous key restored after it', () => {
+  it('abandons the key when the DNS team rejects, leaving SES untouched', async () => {
+    const { run, inspection } = await rehearse(scenario('rejection'));
+    expect(run.summary).toMatchObject({ status: 'FAILED', error: 'DnsChangeRejected' });
+    expect(inspection.switches).toEqual([]);
+    expect(inspection.metadata[run.summary.selectors.new as string]).toBe('ABANDONED');
+    expect(inspection.metadata[run.summary.selectors.previous as string]).toBe('ACTIVE');
+  });
+
+  it('rolls back to the previous key when SES reports FAILED, and mail never fails DKIM', async () => {
+    const { run, inspection } = await rehearse(scenario('ses-failed'));
+    expect(run.summary).toMatchObject({ status: 'FAILED', error: 'RotationRolledBack' });
+    expect(run.summary.statesVisited).toContain('RollbackSigning');
+    expect(run.summary.ses['ap-northeast-1']).toEqual({
+      origin: 'EXTERNAL',
+      selector: run.summary.selectors.previous,
+      status: 'SUCCESS',
+      signingEnabled: true,
+    });
+    expect(run.summary.probe.failed).toBe(0);
+    // Unsigned mail is only possible inside the SES-controlled window after a switch.
+    const unsigned = run.probeResults
+      .filter((result) => result.outcome === 'unsigned')
+      .map((result) => result.label);
+    for (const label of unsigned)
+      expect([
+        'ApplyToSes',
+        'ConfirmSesStatus',
+        'RollbackSigning',
+        'NotifyFailure',
+        'HowItFailed',
+        'RotationRolledBack',
+        'after',
+      ]).toContain(label);
+    expect(inspection.metadata[run.summary.selectors.previous as string]).toBe('ACTIVE');
+  });
+
+  it('rolls back every region when SES fails the key in one of them', async () => {
+    const { run } = await rehearse(scenario('multi-region'));
+    expect(run.summary).toMatchObject({ status: 'FAILED', error: 'RotationRolledBack' });
+    for (const region of ['ap-northeast-1', 'ap-northeast-3']) {
+      expect(run.summary.ses[region]).toMatchObject({
+        origin: 'EXTERNAL',
+        selector: run.summary.selectors.previous,
+        signingEnabled: true,
+      });
+    }
+    expect(run.summary.probe.failed).toBe(0);
+  });
+
+  it('sends reminders with fresh links, kills the old ones, and expires cleanly when nobody answers', async () => {
+    const { run, inspection } = await rehearse(scenario('no-answer'));
+    expect(run.summary).toMatchObject({ status: 'FAILED', error: 'ApprovalExpired' });
+    expect(inspection.switches).toEqual([]);
+    expect(inspection.metadata[run.summary.selectors.new as string]).toBe('ABANDONED');
+    const links = inspection.notifications.flatMap(
+      (notification) => notification.message.match(/https?:\/\/\S+\/approvals\/\S+/g) ?? [],
+    );
+    expect(new Set(links).size).toBe(3);
+  });
+});

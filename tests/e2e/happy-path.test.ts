@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { E2E_TIMEOUT_MS, rehearse, scenario } from './support';
+
+jest.setTimeout(E2E_TIMEOUT_MS);
+
+describe('a complete rotation on the local environment', () => {
+  it('rotates to a new key, keeps every probe mail passing DKIM, retires the old record and leaks nothing', async () => {
+    // GIVEN the demo domain signing with last year's key, and a DNS team that publishes then approves
+    const { run, inspection } = await rehearse(scenario('happy-path'));
+    const { summary } = run;
+    // THEN the workflow went the whole way in the designed order
+    expect(summary.status).toBe('SUCCEEDED');
+    expect(summary.statesVisited).toEqual([
+      'PrepareRotation',
+      'GenerateKey',
+      'StoreDnsRequest',
+      'NotifyDnsTeam',
+      'VerifyDnsRecord',
+      'ApplyToSes',
+      'ConfirmSesStatus',
+      'NotifySuccess',
+      'WaitRetention',
+      'RetireOldKey',
+      'RotationComplete',
+    ]);
+    // AND SES signs with the new selector, verified
+    const previous = summary.selectors.previous as string;
+    const next = summary.selectors.new as string;
+    expect(next).toMatch(/^demo-\d{8}-1$/);
+    expect(summary.ses['ap-northeast-1']).toEqual({
+      origin: 'EXTERNAL',
+      selector: next,
+      status: 'SUCCESS',
+      signingEnabled: true,
+    });
+    // AND no mail ever failed DKIM (invariants 1 and 2, measured)
+    expect(summary.probe.failed).toBe(0);
+    expect(summary.probe.sent).toBeGreaterThanOrEqual(summary.statesVisited.length);
+    // AND the key states and DNS reflect the retirement
+    expect(inspection.metadata).toEqual({ [previous]: 'RETIRED', [next]: 'ACTIVE' });
+    expect(inspection.txt(0, previous)).toEqual([]);
+    expect(inspection.txt(1, previous)).toEqual([]);
+    expect(inspection.txt(1, next)[0]).toMatch(/^v=DKIM1; k=rsa; p=/);
+    // AND nothing secret reached history, logs, notifications or the template (invariant 4)
+    expect(summary.leaks.scanned).toBeGreaterThan(20);
+    expect(summary.leaks.found).toBe(0);
+    expect(summary.approvals).toEqual({ accepted: 1, refused: 0 });
+    // AND SES was switched once, after the approval
+    expect(inspection.switches.filter((change) => change.selector === next)).toHaveLength(1);
+  });
+
+  it('prints exactly one JSON object with the contract fields from byodkim local rotate --json', async () => {
+    const bin = join(__dirname, '../../bin/byodkim.js');
+    const file = join(__dirname, '../../local/scenarios/happy-path.json');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [bin, 'local', 'rotate', '--scenario', file, '--json'],
+      {
+        timeout: E2E_TIMEOUT_MS,
+      },
+    );
+    const summary = JSON.parse(stdout);
+    expect(Object.keys(summary).sort()).toEqual(
+      [
+        'approvals',
+        'durationMs',
+        'leaks',
+        'probe',
+        'selectors',
+        'ses',
+        'statesVisited',
+        'status',
+        'transitions',
+      ].sort(),
+    );
+    expect(summary).toMatchObject({
+      status: 'SUCCEEDED',
+      transitions: expect.any(Number),
+      durationMs: expect.any(Number),
+      selectors: { previous: expect.any(String), new: expect.any(String) },
+      probe: {
+        sent: expect.any(Number),
+        passed: expect.any(Number),
+        failed: 0,
+        unsigned: expect.any(Number),
+      },
+      leaks: { scanned: expect.any(Number), found: 0 },
+    });
+  });
+
+  it('refuses a bad scenario file with exit code 2, naming the field', async () => {
+    const bin = join(__dirname, '../../bin/byodkim.js');
+    const run = promisify(execFile)(process.execPath, [
+      bin,
+      'local',
+      'rotate',
+      '--scenario',
+      join(__dirname, 'fixtures/bad-scenario.json'),
+    ]);
+    await expect(run).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/scenario\.dnsTeam\.decision = "maybe"/),
+    });
+  });
+});
