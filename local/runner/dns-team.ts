@@ -27,7 +27,7 @@ export function txtValueFromNotification(
   if (!line) return undefined;
   const zone = parseZoneFile(`@ IN SOA ns hostmaster 1 3600 600 86400 300\n${line}\n`, domain);
   const record = zone.records.find((candidate) => candidate.type === 'TXT');
-  if (!record || record.type !== 'TXT') return undefined;
+  if (record?.type !== 'TXT') return undefined;
   return { name: record.name, value: record.data.map((part) => part.toString('latin1')).join('') };
 }
 
