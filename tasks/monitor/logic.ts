@@ -446,9 +446,9 @@ async function observeSes(
   const attempts = Math.max(1, deps.pacing?.sesAttempts ?? DEFAULT_SES_ATTEMPTS);
   let reason = '';
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    await pacer.take(region);
     try {
-      return { region, kind: 'read', signing: await readSesSigning(deps.ses, region, domain) };
+      const signing = await pacer.run(region, () => readSesSigning(deps.ses, region, domain));
+      return { region, kind: 'read', signing };
     } catch (error) {
       if (error instanceof DomainNotConfiguredError) return { region, kind: 'missing' };
       reason = stableReason(error);

@@ -33,21 +33,75 @@ class FakeTime {
 
 describe('Pacer', () => {
   it('spaces calls of one region by the interval, in call order, even when they arrive together', async () => {
-    // GIVEN a pacer of 1,100 ms whose sleeps are recorded, not waited
-    const requested: number[] = [];
-    const pacer = new Pacer(
-      1100,
-      () => new Date(T0),
-      async (ms) => {
-        requested.push(ms);
-      },
-    );
+    // GIVEN a pacer of 1,100 ms on a fake clock
+    const time = new FakeTime();
+    const pacer = new Pacer(1100, time.clock, time.sleep);
+    const started: string[] = [];
+    const call = (region: string, name: string) =>
+      pacer.run(region, async () => {
+        started.push(`${name}@${time.now - T0}`);
+      });
 
     // WHEN three calls for Tokyo and one for Osaka arrive at the same instant
-    await Promise.all([pacer.take(TOKYO), pacer.take(TOKYO), pacer.take(TOKYO), pacer.take(OSAKA)]);
+    await Promise.all([call(TOKYO, 'a'), call(TOKYO, 'b'), call(TOKYO, 'c'), call(OSAKA, 'x')]);
 
-    // THEN Tokyo's second and third wait 1.1 s and 2.2 s; Osaka, a separate quota, does not wait
-    expect(requested).toEqual([1100, 2200]);
+    // THEN Tokyo's calls start 1.1 s apart in call order; Osaka, a separate quota, never waits
+    // (the fake clock is shared, so only the waits tell whose turn cost time)
+    expect(started.filter((entry) => !entry.startsWith('x@'))).toEqual(['a@0', 'b@1100', 'c@2200']);
+    expect(started).toHaveLength(4);
+    expect(time.sleeps).toEqual([1100, 1100]);
+  });
+
+  it('measures the gap from when the previous call really started (a late timer cannot bunch calls)', async () => {
+    // GIVEN a pacer of 1,000 ms whose first wait oversleeps by 300 ms
+    const time = new FakeTime();
+    let first = true;
+    const pacer = new Pacer(1000, time.clock, async (ms) => {
+      time.sleeps.push(ms);
+      time.now += first ? ms + 300 : ms;
+      first = false;
+    });
+    const starts: number[] = [];
+    const call = () =>
+      pacer.run(TOKYO, async () => {
+        starts.push(time.now - T0);
+      });
+
+    // WHEN three calls arrive together
+    await Promise.all([call(), call(), call()]);
+
+    // THEN the third still starts a full interval after the late second
+    expect(starts).toEqual([0, 1300, 2300]);
+  });
+
+  it('waits again when a sleep ends early by the clock', async () => {
+    // GIVEN a sleep that returns 5 ms short (as Node timers can)
+    const time = new FakeTime();
+    const pacer = new Pacer(1000, time.clock, async (ms) => {
+      time.sleeps.push(ms);
+      time.now += ms >= 100 ? ms - 5 : ms;
+    });
+    const starts: number[] = [];
+
+    // WHEN two calls arrive together
+    await Promise.all([0, 1].map(() => pacer.run(TOKYO, async () => starts.push(time.now - T0))));
+
+    // THEN the second waits the missing 5 ms and starts a full interval after the first
+    expect(time.sleeps).toEqual([1000, 5]);
+    expect(starts).toEqual([0, 1000]);
+  });
+
+  it("returns the call's result and passes its failure to the caller only", async () => {
+    // GIVEN a pacer and a call that fails
+    const pacer = new Pacer(
+      0,
+      () => new Date(T0),
+      async () => {},
+    );
+
+    // WHEN one call fails and the next succeeds THEN each caller sees its own outcome
+    await expect(pacer.run(TOKYO, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(pacer.run(TOKYO, async () => 42)).resolves.toBe(42);
   });
 
   it('does not wait when the interval already passed', async () => {

@@ -354,7 +354,9 @@ describe('one rotation per domain', () => {
 
     // WHEN the monitor runs with one worker
     const { reports } = await runMonitor(
-      depsFor(configFor([first as string, second as string]), now, { pacing: { concurrency: 1 } }),
+      depsFor(configFor([first as string, second as string]), now, {
+        pacing: { sesIntervalMs: 0, concurrency: 1 },
+      }),
       now,
     );
 
