@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ByodkimRotation } from '../../infra/byodkim-rotation';
 import { RotationMonitor, type RotationMonitorProps } from '../../infra/rotation-monitor';
 import { parseConfig, type RotationConfig } from '../../shared/config';
 import { CHECK_SEVERITY } from '../../shared/monitoring/evaluate';
@@ -297,5 +298,37 @@ describe('RotationMonitor props', () => {
     const { template } = testStack(baseConfig(), { stateMachineAlarms: false, heartbeatAlarm: false });
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/States' }, 0);
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Invocations' }, 0);
+  });
+});
+
+describe('RotationMonitor wired to ByodkimRotation', () => {
+  it('instantiates with one statement from the rotation construct, env-agnostic and cdk-nag clean', () => {
+    // GIVEN the real ByodkimRotation in an environment-agnostic stack (as infra/app.ts builds it)
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Wired');
+    const config = baseConfig();
+    const rotation = new ByodkimRotation(stack, 'Rotation', { config, namePrefix: 'byodkim-rotation-test' });
+
+    // WHEN the monitor is added with the wiring of docs/monitoring.md
+    const monitor = new RotationMonitor(stack, 'Monitor', {
+      config,
+      bucket: rotation.bucket,
+      stateMachine: rotation.stateMachine,
+      operatorsTopic: rotation.operatorsTopic,
+      dnsTeamTopic: rotation.dnsTeamTopic,
+      encryptionKey: rotation.key,
+      namePrefix: 'byodkim-rotation-test',
+      stateMachineAlarms: false,
+    });
+    const template = Template.fromStack(stack);
+
+    // THEN it synthesizes, reads the rotation's bucket through its key, and nag finds nothing unacknowledged
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'byodkim-rotation-test-Monitor',
+    });
+    const statements = monitorStatements(template);
+    expect(JSON.stringify(statements.find((s) => s.Sid === 'UseDataKey')?.Resource)).toMatch(/RotationKey/);
+    const report = new AwsSolutionsChecks().validateScope(monitor);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
   });
 });
