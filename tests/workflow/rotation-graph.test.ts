@@ -2,8 +2,11 @@
  * The synthesized state machine read as a graph: the order publish → verify → apply, the rollback
  * catches and the retirement order are properties of the edges, not of string search.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { ERROR_NAMES } from '../../shared/errors';
 import { TRANSIENT_AWS_ERROR } from '../../shared/rotation/aws-errors';
+import { mermaidDiagram } from '../../workflows/diagram';
 import {
   LAMBDA_SERVICE_ERRORS,
   LAMBDA_TASKS,
@@ -160,6 +163,11 @@ describe('rotation state machine graph', () => {
       expect(transient?.ErrorEquals).toEqual([...LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERROR]);
       for (const rule of rules) expect(rule.ErrorEquals).not.toContain('States.ALL');
     }
+  });
+
+  it('is drawn in docs/architecture.md exactly as synthesized (regenerate with infra/bin/diagram.ts)', () => {
+    const docs = readFileSync(path.join(__dirname, '../../docs/architecture.md'), 'utf8');
+    expect(docs).toContain(mermaidDiagram(asl));
   });
 
   it('names only known errors in every Retry and Catch', () => {
