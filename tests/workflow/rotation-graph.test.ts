@@ -131,6 +131,14 @@ describe('rotation state machine graph', () => {
     expect(asl.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
   });
 
+  it('bounds every plain Lambda task explicitly, above the function timeout (the ASL default is 60 s)', () => {
+    const functionTimeout = 120;
+    for (const name of Object.keys(LAMBDA_TASKS)) {
+      if (name === STATE.NotifyDnsTeam) continue;
+      expect((state(name) as { TimeoutSeconds?: number }).TimeoutSeconds).toBeGreaterThan(functionTimeout);
+    }
+  });
+
   it('polls DNS and SES with the configured backoff, a delay cap and full jitter', () => {
     const dnsRule = state(STATE.VerifyDnsRecord).Retry?.[0];
     expect(dnsRule).toEqual({
