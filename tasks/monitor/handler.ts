@@ -34,7 +34,7 @@ export const SAFETY_MARGIN_MS = 60_000;
 
 /** What the handler needs besides the logic's deps. */
 export interface MonitorHandlerDeps extends MonitorDeps {
-  /** Publishes buffered metrics (Powertools). */
+  /** Publishes buffered metrics, for sinks that buffer. @default - nothing to flush */
   readonly flushMetrics?: () => void;
   /** Starts the next invocation of the chain. */
   readonly continueFrom?: (event: Required<MonitorEvent>) => Promise<void>;
@@ -68,8 +68,8 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): MonitorHandle
     ...(env.DNS_TEAM_TOPIC_ARN ? { dnsTeam: { sns, topicArn: env.DNS_TEAM_TOPIC_ARN } } : {}),
     verifyDkimRecord,
     dnsOptions: dnsOptionsFromEnv(env),
+    // Every point is a Powertools single metric, written at once: nothing is buffered to flush.
     metrics: powertoolsMetricsSink(metrics),
-    flushMetrics: () => metrics.publishStoredMetrics(),
     sleep: realSleep,
     pacing: {
       sesIntervalMs: positiveNumber('SES_REQUEST_INTERVAL_MS', DEFAULT_SES_INTERVAL_MS, env),
