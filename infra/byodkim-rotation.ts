@@ -23,6 +23,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
+import { RotationMonitor } from './rotation-monitor';
 
 /** Properties of {@link ByodkimRotation}. */
 export interface ByodkimRotationProps {
@@ -123,6 +124,8 @@ export class ByodkimRotation extends Construct {
   public readonly operatorsTopic: sns.Topic;
   /** The approval endpoint. */
   public readonly approvalApi: apigw.HttpApi;
+  /** The daily monitor, its alarms and the dashboard. */
+  public readonly monitor: RotationMonitor;
   /** Every function, by state name (and `ApprovalEndpoint`). */
   public readonly functions: Readonly<Record<RotationFunctionName, nodejs.NodejsFunction>>;
 
@@ -512,17 +515,21 @@ export class ByodkimRotation extends Construct {
     });
 
     // ---- Alarms -------------------------------------------------------------------------------
+    const workflowAlarms: cloudwatch.Alarm[] = [];
     if (props.alarms ?? true) {
       const action = new cwActions.SnsAction(this.operatorsTopic);
-      const alarm = (id: string, metric: cloudwatch.IMetric, description: string) =>
-        new cloudwatch.Alarm(this, id, {
+      const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
+        const created = new cloudwatch.Alarm(this, id, {
           metric,
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           alarmDescription: description,
-        }).addAlarmAction(action);
+        });
+        created.addAlarmAction(action);
+        workflowAlarms.push(created);
+      };
       alarm(
         'ExecutionsFailedAlarm',
         this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
@@ -539,6 +546,22 @@ export class ByodkimRotation extends Construct {
         'The approval endpoint failed: the DNS team may not be able to approve.',
       );
     }
+
+    // ---- Monitor, metrics alarms and dashboard (issue 8) ----------------------------------------
+    this.monitor = new RotationMonitor(this, 'Monitor', {
+      config,
+      bucket: this.bucket,
+      stateMachine: this.stateMachine,
+      operatorsTopic: this.operatorsTopic,
+      dnsTeamTopic: this.dnsTeamTopic,
+      encryptionKey: key,
+      namePrefix: prefix,
+      removalPolicy,
+      projectRoot,
+      // The workflow's own ExecutionsFailed/TimedOut alarms exist above unless alarms are off.
+      stateMachineAlarms: !(props.alarms ?? true),
+      additionalAlarms: workflowAlarms,
+    });
   }
 }
 

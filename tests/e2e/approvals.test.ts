@@ -7,7 +7,9 @@ describe('approval links: scanners, forgeries and replays never move a rotation'
     const { run } = await rehearse(scenario('link-scanner'));
     const scanner = run.approvalAttempts.filter((attempt) => attempt.kind === 'scanner');
     expect(new Set(scanner.map((attempt) => attempt.method))).toEqual(new Set(['GET', 'HEAD']));
-    expect(scanner.every((attempt) => attempt.status === 200)).toBe(true);
+    // The scanner saw the page (200) before the team acted; any later fetch sees "decided", never an error.
+    expect(scanner[0]?.status).toBe(200);
+    expect(scanner.every((attempt) => attempt.status < 500)).toBe(true);
     // Had the scanner's GET acted, the team's POST would have met "already decided" (409).
     expect(run.summary.approvals).toEqual({ accepted: 1, refused: 0 });
     expect(run.summary.status).toBe('SUCCEEDED');
