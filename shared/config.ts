@@ -5,6 +5,10 @@
  * retry schedules, health-check thresholds) is defined here and nowhere else. The CDK app
  * validates the config at synth time, so a bad value fails the build with a message that names the
  * field, the value and what is allowed.
+ *
+ * Each field's `.describe()` / `.meta({ description, allowed })` is its documentation:
+ * docs/configuration.md is generated from this schema (`npx tsx scripts/generate-config-reference.ts`)
+ * and tests/unit/config-reference.test.ts fails when it is stale. Metadata never changes validation.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -64,63 +68,98 @@ const timeZone = z
 
 /** Retry schedule of a polling step: exponential backoff with full jitter, capped. */
 const backoffSchema = z.strictObject({
-  /** Seconds before the first retry. */
-  initialIntervalSeconds: wholeNumber(1, 3600, 'seconds').default(60),
-  /** Multiplier between retries. */
+  initialIntervalSeconds: wholeNumber(1, 3600, 'seconds')
+    .default(60)
+    .describe('Seconds before the first retry (Step Functions IntervalSeconds).'),
   backoffRate: z
     .number({ error: 'must be a number from 1 to 10' })
     .min(1, { error: 'must be a number from 1 to 10' })
     .max(10, { error: 'must be a number from 1 to 10' })
-    .default(2),
-  /** Longest pause between two retries (Step Functions MaxDelaySeconds). */
-  maxDelaySeconds: wholeNumber(1, 86_400, 'seconds').default(3600),
-  /** How long to keep trying before the step fails. */
-  maxWaitHours: wholeNumber(1, 720, 'hours').default(72),
+    .default(2)
+    .describe('Multiplier between two retries (Step Functions BackoffRate).'),
+  maxDelaySeconds: wholeNumber(1, 86_400, 'seconds')
+    .default(3600)
+    .describe('Longest pause between two retries (Step Functions MaxDelaySeconds; full jitter below it).'),
+  maxWaitHours: wholeNumber(1, 720, 'hours')
+    .default(72)
+    .describe(
+      'How long to keep trying before the step fails; MaxAttempts is derived from it (workflows/rotation-workflow.ts pollAttempts).',
+    ),
 });
 
 /** Settings of one domain whose DKIM key is rotated. */
 export const DomainConfigSchema = z
   .strictObject({
-    /** The SES identity (mail domain). Normalised to lower-case A-labels. */
-    domain: domainName,
-    /** SES regions where the identity exists; apply, confirm and roll back in each. */
+    domain: domainName.meta({
+      description: 'The SES identity (mail domain). Normalised to lower-case A-labels, trailing dot removed.',
+      allowed: 'a domain name such as example.jp (IDN allowed)',
+    }),
     regions: z
       .array(sesRegion, { error: 'must be a list of AWS region names' })
       .min(1, { error: 'must list at least one region' })
       .refine((regions) => new Set(regions).size === regions.length, { error: 'must not repeat a region' })
-      .default(['ap-northeast-1']),
-    /** Selectors are `<selectorPrefix>-<yyyymmdd>-<n>`. */
-    selectorPrefix,
-    /** RSA key length; SES accepts 1024 or 2048. */
+      .default(['ap-northeast-1'])
+      .meta({
+        description:
+          'SES regions where the identity exists: the new key is applied, confirmed and rolled back in each; a failure in one rolls back all.',
+        allowed: 'list of AWS region names such as ap-northeast-1; at least one, no repeats',
+      }),
+    selectorPrefix: selectorPrefix.meta({
+      description:
+        'Selectors are `<selectorPrefix>-<yyyymmdd>-<n>` (date on the `timeZone` calendar), e.g. gooid-21-pro-20261123-1.',
+      allowed: `1-${MAX_SELECTOR_PREFIX_LENGTH} letters, digits and inner hyphens (no dots)`,
+    }),
     keyLength: z
       .union(
         SUPPORTED_KEY_LENGTHS.map((length) => z.literal(length)),
         { error: `must be ${SUPPORTED_KEY_LENGTHS.join(' or ')}` },
       )
-      .default(DEFAULT_KEY_LENGTH),
-    /** Validity of each new key's certificate. */
-    certificateValidityDays: wholeNumber(2, 3650, 'days').default(DEFAULT_CERTIFICATE_VALIDITY_DAYS),
-    /** A rotation starts when the certificate has this many days left (two weeks of DNS lead time plus margin). */
-    renewalAlertDays: wholeNumber(1, 3649, 'days').default(16),
-    /** MANUAL: wait for the DNS team's approval. AUTO: publish through Route 53, still verify. */
-    rotationMode: z.enum(['MANUAL', 'AUTO'], { error: 'must be MANUAL or AUTO' }).default('MANUAL'),
-    /** Route 53 hosted zone of the domain; required for AUTO. */
+      .default(DEFAULT_KEY_LENGTH)
+      .describe('RSA key length of new keys; SES accepts 1024 or 2048 bits.'),
+    certificateValidityDays: wholeNumber(2, 3650, 'days')
+      .default(DEFAULT_CERTIFICATE_VALIDITY_DAYS)
+      .describe("Validity of each new key's self-signed certificate; the monitor counts days to its expiry."),
+    renewalAlertDays: wholeNumber(1, 3649, 'days')
+      .default(16)
+      .describe(
+        'The monitor starts a rotation when the ACTIVE certificate has this many days left (two weeks of DNS lead time plus margin). Must be less than certificateValidityDays.',
+      ),
+    rotationMode: z
+      .enum(['MANUAL', 'AUTO'], { error: 'must be MANUAL or AUTO' })
+      .default('MANUAL')
+      .describe(
+        "MANUAL: wait for the DNS team's approval, then verify. AUTO (publish through Route 53, still verify) is accepted but not acted on yet: every rotation waits for approval.",
+      ),
     hostedZoneId: z
       .string({ error: 'must be a Route 53 hosted zone id' })
       .regex(/^Z[A-Z0-9]{1,31}$/, { error: 'must be a Route 53 hosted zone id such as Z0123456789ABC' })
-      .optional(),
-    /** Who publishes DNS records and approves. */
-    dnsTeamEmails: emailList,
-    /** Who is paged on failures and alerts. */
-    opsEmails: emailList,
-    /** Days to keep the old key published after the switch before retiring it. */
-    retentionDays: wholeNumber(1, 90, 'days').default(7),
-    /** Hours to wait for the DNS team before a reminder. */
-    reminderAfterHours: wholeNumber(1, 720, 'hours').default(72),
-    /** Reminders before the rotation fails as ApprovalExpired. */
-    maxReminders: wholeNumber(0, 10, 'reminders').default(3),
-    /** Language of notifications and the approval page. */
-    language: z.enum(['ja', 'en', 'both'], { error: 'must be ja, en or both' }).default('both'),
+      .optional()
+      .describe('Route 53 hosted zone of the domain; required when rotationMode is AUTO.'),
+    dnsTeamEmails: emailList.describe(
+      "Who publishes DNS records and approves: subscribed (per domain) to the DNS team's SNS topic.",
+    ),
+    opsEmails: emailList.describe(
+      "Who is told about failures, findings and alarms: subscribed (per domain) to the operators' SNS topic.",
+    ),
+    retentionDays: wholeNumber(1, 90, 'days')
+      .default(7)
+      .describe(
+        'Days to keep the old record published after SES confirmed the new key (WaitRetention), before RetireOldKey asks for its removal.',
+      ),
+    reminderAfterHours: wholeNumber(1, 720, 'hours')
+      .default(72)
+      .describe(
+        "Hours NotifyDnsTeam waits for the DNS team's decision; then the link expires and SendReminder sends a new one.",
+      ),
+    maxReminders: wholeNumber(0, 10, 'reminders')
+      .default(3)
+      .describe(
+        'Reminders before the rotation ends as ApprovalExpired (SES untouched, the new key ABANDONED).',
+      ),
+    language: z
+      .enum(['ja', 'en', 'both'], { error: 'must be ja, en or both' })
+      .default('both')
+      .describe('Language of notifications and the approval page (both: 日本語 then English).'),
   })
   .superRefine((domain, context) => {
     if (domain.renewalAlertDays >= domain.certificateValidityDays) {
@@ -144,7 +183,6 @@ export const DomainConfigSchema = z
 /** The whole configuration. */
 export const RotationConfigSchema = z
   .strictObject({
-    /** When the monitor runs: an EventBridge Scheduler cron expression in a time zone. */
     schedule: z
       .strictObject({
         expression: z
@@ -152,43 +190,61 @@ export const RotationConfigSchema = z
           .regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, {
             error: 'must be cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 9 * * ? *)',
           })
-          .default('cron(0 9 * * ? *)'),
-        timeZone: timeZone.default('Asia/Tokyo'),
+          .default('cron(0 9 * * ? *)')
+          .describe('EventBridge Scheduler cron expression of the daily monitor, read in schedule.timeZone.'),
+        timeZone: timeZone.default('Asia/Tokyo').meta({
+          description: 'Time zone of the cron expression (09:00 Asia/Tokyo is 00:00 UTC).',
+          allowed: 'an IANA time zone name such as Asia/Tokyo',
+        }),
       })
-      .prefault({}),
-    /** Time zone whose calendar names selectors and counts days to expiry. */
-    timeZone: timeZone.default('Asia/Tokyo'),
-    /** CloudWatch Logs retention of every log group. */
+      .prefault({})
+      .describe('When the monitor runs: an EventBridge Scheduler cron expression in a time zone.'),
+    timeZone: timeZone.default('Asia/Tokyo').meta({
+      description: 'Time zone whose calendar names selectors (yyyymmdd) and counts days to expiry.',
+      allowed: 'an IANA time zone name such as Asia/Tokyo',
+    }),
     logRetentionDays: z
       .union(
         LOG_RETENTION_DAYS.map((days) => z.literal(days)),
         { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(', ')}` },
       )
-      .default(731),
-    /** CloudWatch metrics namespace. */
+      .default(731)
+      .describe('CloudWatch Logs retention of every log group (and expiry of the S3 access logs).'),
     metricsNamespace: z
       .string({ error: 'must be a string' })
       .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, { error: 'must be 1-255 letters, digits or . _ / # : -' })
-      .default('ByodkimRotation'),
-    /** Polling of the authoritative name servers after approval (VerifyDnsRecord). */
-    dnsVerification: backoffSchema.prefault({}),
-    /** Polling of SES's DKIM status after the switch (ConfirmSesStatus). SES itself looks for 72 h. */
-    sesConfirmation: backoffSchema.prefault({}),
-    /** Thresholds of the monitor's health checks. */
+      .default('ByodkimRotation')
+      .describe("CloudWatch metrics namespace of the monitor's metrics and the alarms on them."),
+    dnsVerification: backoffSchema
+      .prefault({})
+      .describe('Polling of the authoritative name servers after approval (VerifyDnsRecord, RetireOldKey).'),
+    sesConfirmation: backoffSchema
+      .prefault({})
+      .describe(
+        "Polling of SES's DKIM status after the switch (ConfirmSesStatus). SES itself looks for 72 h.",
+      ),
     healthChecks: z
       .strictObject({
-        /** CRITICAL when the new record is still missing this long after the request. */
-        recordMissingAlertHours: wholeNumber(1, 720, 'hours').default(48),
-        /** WARNING when SES stays PENDING this long. */
-        sesPendingAlertHours: wholeNumber(1, 720, 'hours').default(72),
-        /** WARNING when the old record is still published this long after the switch. */
-        oldRecordAlertDays: wholeNumber(1, 365, 'days').default(7),
+        recordMissingAlertHours: wholeNumber(1, 720, 'hours')
+          .default(48)
+          .describe(
+            'CRITICAL finding dns-record-missing when the new record is still not served this long after the DNS request.',
+          ),
+        sesPendingAlertHours: wholeNumber(1, 720, 'hours')
+          .default(72)
+          .describe('WARNING finding ses-pending-too-long when SES stays PENDING this long.'),
+        oldRecordAlertDays: wholeNumber(1, 365, 'days')
+          .default(7)
+          .describe(
+            'WARNING finding old-record-still-published when the old record is still served this long after the switch.',
+          ),
       })
-      .prefault({}),
-    /** The domains to rotate. */
+      .prefault({})
+      .describe("Thresholds of the monitor's health checks (docs/monitoring.md)."),
     domains: z
       .array(DomainConfigSchema, { error: 'must be a list of domain settings' })
-      .min(1, { error: 'must list at least one domain' }),
+      .min(1, { error: 'must list at least one domain' })
+      .describe('The domains to rotate, each listed once (see the domain table).'),
   })
   .superRefine((config, context) => {
     const seen = new Set<string>();
