@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isRotationError } from '../shared/errors';
 import { registerDnsCheck } from './commands/dns-check';
+import { registerLocalMonitor } from './commands/local-monitor';
 import { registerLocalRotate } from './commands/local-rotate';
 import { EXIT } from './exit-codes';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .description('the embedded local environment: rehearse rotations offline')
     .exitOverride();
   registerLocalRotate(local);
+  registerLocalMonitor(local);
   return program;
 }
 
