@@ -2,17 +2,27 @@
  * `npm run bench`: every benchmark in one run, printed as a table (`--json` for tracking).
  * Figures are measurements, never pass/fail thresholds: speed targets do not belong in unit tests.
  */
+import { benchBundles } from './bundles';
 import { benchDnsVerification } from './dns-verification';
 import { benchKeyGeneration } from './key-generation';
+import { benchLocalRotation } from './local-rotation';
+import { benchMonitor } from './monitor';
+import { benchPollingSchedule } from './polling-schedule';
 import type { BenchRow } from './stats';
 
 const BENCHMARKS: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]> = [
   ['key generation', benchKeyGeneration],
   ['dns verification', benchDnsVerification],
+  ['local rotation', benchLocalRotation],
+  ['polling schedule', benchPollingSchedule],
+  ['monitor', benchMonitor],
+  ['bundles', benchBundles],
 ];
 
 function formatValue(row: BenchRow): string {
-  return row.unit === 'ratio' ? `${row.value.toFixed(2)}×` : `${row.value.toFixed(1)} ${row.unit}`;
+  if (row.unit === 'ratio') return `${row.value.toFixed(2)}×`;
+  if (row.unit === 'count') return String(Math.round(row.value));
+  return `${row.value.toFixed(1)} ${row.unit}`;
 }
 
 async function main(): Promise<void> {
