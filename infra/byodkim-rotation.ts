@@ -297,6 +297,7 @@ export class ByodkimRotation extends Construct {
         environment: {
           BUCKET_NAME: this.bucket.bucketName,
           POWERTOOLS_SERVICE_NAME: 'byodkim-rotation',
+          POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
           NODE_OPTIONS: '--enable-source-maps',
         },
         bundling: {

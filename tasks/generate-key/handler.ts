@@ -1,4 +1,7 @@
 /** GenerateKey: AWS wiring only; the logic is in ./logic.ts. */
+import type { Context } from 'aws-lambda';
+import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
+import { countForDomain, rotationMetrics } from '../../shared/monitoring/task-metrics';
 import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client } from '../../shared/rotation/runtime';
 import type { KeyReference, RotationState } from '../../shared/rotation/state';
@@ -11,12 +14,33 @@ export function defaultDeps(): GenerateKeyDeps {
   return { s3: s3Client(), bucket: requiredEnv('BUCKET_NAME'), clock: () => new Date(), logger };
 }
 
-/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
-export function makeHandler(deps: GenerateKeyDeps | (() => GenerateKeyDeps)) {
-  return taskHandler<RotationState, GenerateKeyDeps, KeyReference>(logger, deps, generateKey, (event) => ({
-    domain: event?.plan?.domain,
-    selector: event?.plan?.selector,
-  }));
+/**
+ * The handler for any deps (the local runner passes its own); deps are resolved on first call.
+ * Emits KeyGenerationStatus 1 when the key is stored (or reused), 0 when generation failed.
+ */
+export function makeHandler(
+  deps: GenerateKeyDeps | (() => GenerateKeyDeps),
+  metrics: () => MetricsSink = rotationMetrics,
+) {
+  const run = taskHandler<RotationState, GenerateKeyDeps, KeyReference>(
+    logger,
+    deps,
+    generateKey,
+    (event) => ({
+      domain: event?.plan?.domain,
+      selector: event?.plan?.selector,
+    }),
+  );
+  return async (event: RotationState, context?: Context): Promise<KeyReference> => {
+    try {
+      const reference = await run(event, context);
+      countForDomain(metrics(), METRIC.KeyGenerationStatus, event?.plan?.domain, 1);
+      return reference;
+    } catch (error) {
+      countForDomain(metrics(), METRIC.KeyGenerationStatus, event?.plan?.domain, 0);
+      throw error;
+    }
+  };
 }
 
 export const handler = makeHandler(defaultDeps);

@@ -4,6 +4,7 @@ import { privateKeyFromPem } from '../../shared/dkim/keys';
 import { TRANSIENT_AWS_ERROR } from '../../shared/rotation/aws-errors';
 import { keyPaths } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
+import { makeHandler } from '../../tasks/generate-key/handler';
 import { generateKey } from '../../tasks/generate-key/logic';
 import { FakeS3, fixedClock, serverError, throttling } from './support/fakes';
 import { DOMAIN, keyPairs, metadataOf, NEW_SELECTOR, seedKey, state } from './support/rotation';
@@ -110,5 +111,39 @@ describe('GenerateKey', () => {
     // AND the retry then completes without a second key
     const result = await generateKey(state(), deps());
     expect(metadataOf(s3, NEW_SELECTOR).fingerprint).toBe(result.fingerprint);
+  });
+});
+
+describe('GenerateKey handler metrics', () => {
+  let s3: FakeS3;
+  beforeEach(() => {
+    s3 = new FakeS3();
+  });
+  afterEach(() => s3.restore());
+
+  function capture() {
+    const points: Array<{ name: string; value: number; dimensions: Readonly<Record<string, string>> }> = [];
+    return {
+      points,
+      sink: {
+        put: (name: string, value: number, _unit: string, dimensions: Readonly<Record<string, string>>) =>
+          points.push({ name, value, dimensions }),
+      },
+    };
+  }
+
+  it('emits KeyGenerationStatus 1 for the domain when the key is stored', async () => {
+    const { points, sink } = capture();
+    const handler = makeHandler({ ...s3.deps(), clock: fixedClock(), logger: silentLogger }, () => sink);
+    await handler(state());
+    expect(points).toEqual([{ name: 'KeyGenerationStatus', value: 1, dimensions: { Domain: DOMAIN } }]);
+  });
+
+  it('emits KeyGenerationStatus 0 when the key cannot be stored, and still fails the task', async () => {
+    const { points, sink } = capture();
+    s3.mock.on(PutObjectCommand).rejects(serverError());
+    const handler = makeHandler({ ...s3.deps(), clock: fixedClock(), logger: silentLogger }, () => sink);
+    await expect(handler(state())).rejects.toThrow();
+    expect(points).toEqual([{ name: 'KeyGenerationStatus', value: 0, dimensions: { Domain: DOMAIN } }]);
   });
 });
