@@ -24,6 +24,10 @@ export interface ApprovalRecord {
   readonly fingerprint: string;
   readonly executionName: string;
   readonly reminderNumber: number;
+  /** Reminders allowed before the rotation is abandoned (shown on the page). */
+  readonly maxReminders?: number;
+  /** The operators' addresses, shown on the page as who to call. */
+  readonly operatorContacts?: readonly string[];
   readonly createdAt: string;
   readonly expiresAt: string;
   readonly status: ApprovalStatus;

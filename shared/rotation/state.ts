@@ -39,6 +39,11 @@ export interface RotationPlan {
   readonly maxReminders: number;
   /** WaitRetention's wait (SecondsPath). */
   readonly retentionSeconds: number;
+  /**
+   * The operators' e-mail addresses (config `opsEmails`): the "who to call" line of every
+   * notification. Contact data, not a secret. Absent in plans made before it existed.
+   */
+  readonly opsContacts?: readonly string[];
 }
 
 /** The signing configuration of one SES region before the rotation: what rollback restores. */
@@ -69,6 +74,8 @@ export interface KeyReference {
 export interface DnsRequestReference {
   readonly dnsRequestKey: string;
   readonly recordName: string;
+  /** The same record as a zone-file snippet the DNS team can paste (`….zone`). */
+  readonly zoneFileKey?: string;
 }
 
 /** SendReminder's count of reminders sent. */

@@ -6,7 +6,7 @@
 import { ERROR_NAMES } from '../../shared/errors';
 import { closeApproval } from '../../shared/rotation/approvals';
 import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
-import { type NotifyDeps, publish, statusNotification } from '../../shared/rotation/notifications';
+import { abandonedNotification, type NotifyDeps, publish } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { AbandonResult, RotationState } from '../../shared/rotation/state';
 
@@ -25,14 +25,12 @@ export async function abandonKey(state: RotationState, deps: AbandonKeyDeps): Pr
     await closeApproval(deps, metadata.openApprovalId, 'SUPERSEDED', now);
   if (metadata !== undefined) await transitionKey(deps, domain, selector, 'ABANDONED', { at: now, reason });
 
-  const notification = statusNotification(
-    'WARNING',
-    { ja: `DKIM 鍵更新を中止しました ${domain}`, en: `DKIM rotation abandoned for ${domain}` },
-    {
-      ja: `セレクタ ${selector} の更新を中止しました (${reason === 'approval expired' ? '承認期限切れ' : 'DNS チームが却下'})。SES の設定は変更していません。登録済みなら ${selector}._domainkey.${domain} は削除して構いません。`,
-      en: `The rotation to selector ${selector} was abandoned (${reason}). SES was not changed. If you already published ${selector}._domainkey.${domain}, you may remove it.`,
-    },
-  );
+  const notification = abandonedNotification({
+    domain,
+    selector,
+    reason: reason === 'approval expired' ? 'expired' : 'rejected',
+    contacts: state.plan.opsContacts ?? [],
+  });
   await publish(deps.operators, domain, language, notification);
   await publish(deps.dnsTeam, domain, language, notification);
   deps.logger.warn('Key abandoned', { domain, selector, reason });

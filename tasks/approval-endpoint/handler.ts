@@ -9,6 +9,7 @@ import {
   handleApprovalRequest,
   SECURITY_HEADERS,
 } from './logic';
+import { messagePage } from './page';
 
 const logger = taskLogger();
 
@@ -55,8 +56,14 @@ export function makeHandler(source: DepsSource<ApprovalEndpointDeps>) {
       });
       return {
         statusCode: 503,
-        headers: { ...SECURITY_HEADERS },
-        body: 'Temporarily unavailable. Try again later.',
+        headers: { ...SECURITY_HEADERS, 'retry-after': '30' },
+        body: messagePage({
+          tone: 'warn',
+          badge: { ja: '一時的なエラー', en: 'Temporary error' },
+          title: { ja: 'ただいま処理できません', en: 'Temporarily unavailable' },
+          ja: ['しばらくしてから、もう一度ボタンを押してください。承認はまだ反映されていません。'],
+          en: ['Please press the button again in a moment. Your decision has not been recorded yet.'],
+        }),
       };
     }
   };

@@ -2,12 +2,13 @@
  * The approval endpoint behind API Gateway: `GET /approvals/{id}?exp&sig` shows what would be
  * approved and never acts (mail scanners fetch links); `POST /approvals/{id}` with the page's CSRF
  * token approves or rejects, once. The task token is read from S3 and handed to Step Functions;
- * it never appears in a URL, a page or a log. Issue 7 polishes the page; the path works now.
+ * it never appears in a URL, a page or a log. The HTML is in ./page.ts.
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Secret } from '../../shared/dkim/secret';
 import { ERROR_NAMES } from '../../shared/errors';
 import {
+  type ApprovalRecord,
   checkApprovalLink,
   checkCsrfToken,
   closeApproval,
@@ -17,8 +18,10 @@ import {
 } from '../../shared/rotation/approvals';
 import { callAws } from '../../shared/rotation/aws-errors';
 import type { KeyStoreDeps } from '../../shared/rotation/key-store';
+import { formatInstant } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { ApprovalDecision } from '../../shared/rotation/state';
+import { approvalPage, type MessagePageInput, messagePage, SECURITY_HEADERS } from './page';
 
 export interface ApprovalEndpointDeps extends BaseDeps, KeyStoreDeps {
   readonly sfn: SFNClient;
@@ -39,86 +42,186 @@ export interface ApprovalResponse {
   readonly body: string;
 }
 
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
+export { SECURITY_HEADERS };
+
+function respond(
+  statusCode: number,
+  body: string,
+  extraHeaders: Record<string, string> = {},
+): ApprovalResponse {
+  return { statusCode, headers: { ...SECURITY_HEADERS, ...extraHeaders }, body };
+}
+
+/** One outcome page (nothing to press) with its status code. */
+function outcome(statusCode: number, page: MessagePageInput): ApprovalResponse {
+  return respond(statusCode, messagePage(page));
+}
+
+const NOTHING_CHANGED = { ja: '何も変更していません。', en: 'Nothing was changed.' };
+
+function factsOf(record: ApprovalRecord): MessagePageInput['facts'] {
+  return [
+    { label: { ja: 'ドメイン', en: 'Domain' }, value: record.domain },
+    { label: { ja: 'レコード名', en: 'Record name' }, value: `${record.recordName} TXT` },
+    { label: { ja: '鍵のフィンガープリント', en: 'Key fingerprint' }, value: record.fingerprint },
+  ];
+}
+
+/** The page of a request that was already closed: decided, replaced by a newer link, or expired. */
+export function closedPage(record: ApprovalRecord): ApprovalResponse {
+  const when = record.decidedAt ? formatInstant(new Date(record.decidedAt)) : undefined;
+  const common = { facts: factsOf(record), contacts: record.operatorContacts };
+  switch (record.status) {
+    case 'APPROVED':
+    case 'REJECTED': {
+      const approved = record.status === 'APPROVED';
+      return outcome(409, {
+        ...common,
+        tone: approved ? 'ok' : 'bad',
+        badge: approved ? { ja: '承認済み', en: 'Approved' } : { ja: '却下済み', en: 'Rejected' },
+        title: { ja: 'この依頼は処理済みです', en: 'Already decided' },
+        ja: [
+          `この依頼はすでに${approved ? '承認' : '却下'}されています${when ? ` (${when.ja})` : ''}。承認・却下は一度だけ有効です。`,
+          NOTHING_CHANGED.ja,
+        ],
+        en: [
+          `This request was already ${approved ? 'approved' : 'rejected'}${when ? ` (${when.en})` : ''}. A request can be decided once.`,
+          NOTHING_CHANGED.en,
+        ],
+      });
+    }
+    case 'SUPERSEDED':
+      return outcome(409, {
+        ...common,
+        tone: 'warn',
+        badge: { ja: '無効', en: 'No longer valid' },
+        title: { ja: 'このリンクは置き換えられました', en: 'This link was replaced' },
+        ja: [
+          'このリンクは新しい通知のリンクに置き換えられたか、鍵更新が中止されました。最新の通知メールのリンクを使ってください。',
+          NOTHING_CHANGED.ja,
+        ],
+        en: [
+          'This link was replaced by the link of a newer notification, or the rotation was abandoned. Use the link in the newest message.',
+          NOTHING_CHANGED.en,
+        ],
+      });
+    default:
+      return expiredPage(record.operatorContacts);
+  }
+}
+
+function expiredPage(contacts?: readonly string[]): ApprovalResponse {
+  return outcome(410, {
+    tone: 'warn',
+    badge: { ja: '期限切れ', en: 'Expired' },
+    title: { ja: 'このリンクの有効期限が切れました', en: 'This link has expired' },
+    ja: [
+      '承認の期限を過ぎました。新しいリンク付きのリマインドが届きます (回数の上限に達した場合は鍵更新が中止されます)。最新の通知メールのリンクを使ってください。',
+      NOTHING_CHANGED.ja,
+    ],
+    en: [
+      'The approval deadline has passed. A reminder with a new link follows (unless the last reminder was sent, in which case the rotation is abandoned). Use the link in the newest message.',
+      NOTHING_CHANGED.en,
+    ],
+    ...(contacts ? { contacts } : {}),
+  });
+}
+
+const FORGED_PAGE: MessagePageInput = {
+  tone: 'bad',
+  badge: { ja: '無効なリンク', en: 'Invalid link' },
+  title: { ja: 'このリンクは無効です', en: 'This link is not valid' },
+  ja: [
+    'リンクが途中で切れているか、改変されています。通知メールのリンク全体をコピーして開いてください。',
+    NOTHING_CHANGED.ja,
+  ],
+  en: [
+    'The link is incomplete or was altered. Copy the whole link from the notification and open it again.',
+    NOTHING_CHANGED.en,
+  ],
 };
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function page(statusCode: number, ja: string, en: string, extra = ''): ApprovalResponse {
-  const body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>DKIM approval</title></head><body><main><p lang="ja">${escapeHtml(ja)}</p><p lang="en">${escapeHtml(en)}</p>${extra}</main></body></html>`;
-  return { statusCode, headers: { ...SECURITY_HEADERS }, body };
-}
-
-const CLOSED_TEXT: Record<string, [string, string]> = {
-  APPROVED: ['この依頼は承認済みです。', 'This request was already approved.'],
-  REJECTED: ['この依頼は却下済みです。', 'This request was already rejected.'],
-  SUPERSEDED: ['このリンクは新しいリンクに置き換えられました。', 'This link was replaced by a newer one.'],
-  EXPIRED: ['このリンクの有効期限が切れました。', 'This link has expired.'],
+const NOT_FOUND_PAGE: MessagePageInput = {
+  tone: 'bad',
+  badge: { ja: '見つかりません', en: 'Not found' },
+  title: { ja: '依頼が見つかりません', en: 'No such request' },
+  ja: ['この承認依頼は存在しません。最新の通知メールのリンクを使ってください。', NOTHING_CHANGED.ja],
+  en: ['There is no such approval request. Use the link in the newest message.', NOTHING_CHANGED.en],
 };
 
 export async function handleApprovalRequest(
   request: ApprovalRequest,
   deps: ApprovalEndpointDeps,
 ): Promise<ApprovalResponse> {
-  if (request.method !== 'GET' && request.method !== 'POST') {
-    return page(405, '許可されていない操作です。', 'Method not allowed.');
+  // HEAD is a GET without a body (the server drops it): scanners send both; neither acts.
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  if (method !== 'GET' && method !== 'POST') {
+    return respond(
+      405,
+      messagePage({
+        tone: 'bad',
+        badge: { ja: 'エラー', en: 'Error' },
+        title: { ja: '許可されていない操作です', en: 'Method not allowed' },
+        ja: ['通知メールのリンクを開いてください。', NOTHING_CHANGED.ja],
+        en: ['Open the link from the notification.', NOTHING_CHANGED.en],
+      }),
+      { allow: 'GET, HEAD, POST' },
+    );
   }
   const secret = await deps.approvalSecret();
   const now = deps.clock();
-  const exp = request.method === 'GET' ? request.query.exp : request.form.exp;
-  const sig = request.method === 'GET' ? request.query.sig : request.form.sig;
+  const exp = method === 'GET' ? request.query.exp : request.form.exp;
+  const sig = method === 'GET' ? request.query.sig : request.form.sig;
   const link = checkApprovalLink(secret, request.approvalId, exp, sig, now);
   if (!link.ok) {
     deps.logger.warn('Approval link refused', { approvalId: request.approvalId, reason: link.reason });
-    return link.reason === 'expired'
-      ? page(
-          410,
-          'このリンクの有効期限が切れました。何も変更していません。',
-          'This link has expired. Nothing was changed.',
-        )
-      : page(403, 'このリンクは無効です。', 'This link is not valid.');
+    return link.reason === 'expired' ? expiredPage() : outcome(403, FORGED_PAGE);
   }
   const stored = await readApproval(deps, request.approvalId);
-  if (stored === undefined) return page(404, '依頼が見つかりません。', 'No such request.');
+  if (stored === undefined) return outcome(404, NOT_FOUND_PAGE);
   const { record } = stored;
-  const closed = CLOSED_TEXT[record.status];
-  if (closed !== undefined) return page(409, closed[0], closed[1]);
+  if (record.status !== 'OPEN') return closedPage(record);
 
-  if (request.method === 'GET') {
-    const csrf = csrfToken(secret, record.approvalId, link.expiresEpoch);
-    const hidden = (name: string, value: string) =>
-      `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
-    const form = (decision: 'approve' | 'reject', label: string) =>
-      `<form method="post">${hidden('exp', String(link.expiresEpoch))}${hidden('sig', sig ?? '')}${hidden('csrf', csrf)}${hidden('decision', decision)}<button type="submit">${label}</button></form>`;
-    const details = `<dl><dt>Domain</dt><dd>${escapeHtml(record.domain)}</dd><dt>Record</dt><dd>${escapeHtml(record.recordName)} TXT</dd><dt>Key fingerprint</dt><dd>${escapeHtml(record.fingerprint)}</dd><dt>Expires</dt><dd>${escapeHtml(record.expiresAt)}</dd></dl>`;
-    return page(
+  if (method === 'GET') {
+    return respond(
       200,
-      'TXT レコードを登録したら承認してください。ワークフローは全権威サーバーでレコードを確認してから SES に適用します。',
-      'Approve once the TXT record is published. The workflow checks every authoritative name server before applying it to SES.',
-      `${details}${form('approve', '承認 / Approve')}${form('reject', '却下 / Reject')}`,
+      approvalPage({
+        domain: record.domain,
+        recordName: record.recordName,
+        fingerprint: record.fingerprint,
+        expiresAt: new Date(link.expiresEpoch * 1000),
+        reminderNumber: record.reminderNumber,
+        ...(record.maxReminders !== undefined ? { maxReminders: record.maxReminders } : {}),
+        ...(record.operatorContacts ? { contacts: record.operatorContacts } : {}),
+        hidden: {
+          exp: String(link.expiresEpoch),
+          sig: sig ?? '',
+          csrf: csrfToken(secret, record.approvalId, link.expiresEpoch),
+        },
+      }),
     );
   }
 
   if (!checkCsrfToken(secret, record.approvalId, link.expiresEpoch, request.form.csrf)) {
     deps.logger.warn('Approval POST without a valid CSRF token', { approvalId: record.approvalId });
-    return page(
-      403,
-      'このフォームは無効です。ページを開き直してください。',
-      'This form is not valid. Open the page again.',
-    );
+    return outcome(403, {
+      tone: 'bad',
+      badge: { ja: '無効なフォーム', en: 'Invalid form' },
+      title: { ja: 'このフォームは無効です', en: 'This form is not valid' },
+      ja: ['承認ページを開き直して、ボタンを押してください。', NOTHING_CHANGED.ja],
+      en: ['Open the approval page again and press the button there.', NOTHING_CHANGED.en],
+      ...(record.operatorContacts ? { contacts: record.operatorContacts } : {}),
+    });
   }
   const decision = request.form.decision;
   if (decision !== 'approve' && decision !== 'reject') {
-    return page(400, '承認か却下を選んでください。', 'Choose approve or reject.');
+    return outcome(400, {
+      tone: 'bad',
+      badge: { ja: 'エラー', en: 'Error' },
+      title: { ja: '承認か却下を選んでください', en: 'Choose approve or reject' },
+      ja: ['承認ページを開き直して、どちらかのボタンを押してください。', NOTHING_CHANGED.ja],
+      en: ['Open the approval page again and press one of the buttons.', NOTHING_CHANGED.en],
+    });
   }
   const closing = await closeApproval(
     deps,
@@ -126,11 +229,8 @@ export async function handleApprovalRequest(
     decision === 'approve' ? 'APPROVED' : 'REJECTED',
     now,
   );
-  if (closing === undefined) return page(404, '依頼が見つかりません。', 'No such request.');
-  if (!closing.changed) {
-    const text = CLOSED_TEXT[closing.record.status] ?? ['処理済みです。', 'Already decided.'];
-    return page(409, text[0], text[1]);
-  }
+  if (closing === undefined) return outcome(404, NOT_FOUND_PAGE);
+  if (!closing.changed) return closedPage(closing.record);
   try {
     if (decision === 'approve') {
       const output: ApprovalDecision = {
@@ -158,22 +258,53 @@ export async function handleApprovalRequest(
     const name = (error as Error).name;
     if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') {
       deps.logger.warn('Decision arrived after the wait closed', { approvalId: record.approvalId, name });
-      return page(
-        410,
-        'この依頼は期限切れです。新しい通知のリンクを使ってください。',
-        'This request has expired. Use the link in the newest notification.',
-      );
+      return outcome(410, {
+        tone: 'warn',
+        badge: { ja: '期限切れ', en: 'Expired' },
+        title: { ja: 'この依頼は期限切れです', en: 'This request has expired' },
+        facts: factsOf(record),
+        ja: [
+          '承認の待ち時間が終わった後に届いたため、この操作はワークフローに反映されていません。新しいリンク付きのリマインドが届きます。最新の通知メールのリンクを使ってください。',
+        ],
+        en: [
+          'The decision arrived after the wait had closed, so it did not reach the workflow. A reminder with a new link follows; use the link in the newest message.',
+        ],
+        ...(record.operatorContacts ? { contacts: record.operatorContacts } : {}),
+      });
     }
     // The decision did not reach the workflow: reopen the link so the same button works again.
     await reopenApproval(deps, record.approvalId, closing.record);
     throw error;
   }
   deps.logger.info('Decision recorded', { approvalId: record.approvalId, decision, domain: record.domain });
+  const contacts = record.operatorContacts ? { contacts: record.operatorContacts } : {};
   return decision === 'approve'
-    ? page(
-        200,
-        '承認しました。レコードを確認でき次第、SES に適用します。',
-        'Approved. SES is switched as soon as the record is served everywhere.',
-      )
-    : page(200, '却下しました。SES は変更されません。', 'Rejected. SES will not be changed.');
+    ? outcome(200, {
+        tone: 'ok',
+        badge: { ja: '承認済み', en: 'Approved' },
+        title: { ja: '承認しました', en: 'Approved' },
+        facts: factsOf(record),
+        ja: [
+          'ありがとうございます。ワークフローはすべての権威ネームサーバーでこのレコードが配信されていることを確認してから、SES に新しい鍵を適用します。レコードがまだ公開されていなければ、公開されるまで待ちます。',
+          '切り替えが完了するとメールでお知らせします。このページは閉じて構いません。',
+        ],
+        en: [
+          'Thank you. The workflow checks that every authoritative name server serves this record, then applies the new key to SES; if the record is not live yet, it waits for it.',
+          'You will get a message when the switch is done. You may close this page.',
+        ],
+        ...contacts,
+      })
+    : outcome(200, {
+        tone: 'bad',
+        badge: { ja: '却下済み', en: 'Rejected' },
+        title: { ja: '却下しました', en: 'Rejected' },
+        facts: factsOf(record),
+        ja: [
+          '今回の鍵更新は中止されます。SES は変更されず、現在の鍵で署名を続けます。このレコードを登録済みなら削除して構いません。',
+        ],
+        en: [
+          'This rotation is abandoned. SES is not changed and keeps signing with the current key. If you already published this record, you may delete it.',
+        ],
+        ...contacts,
+      });
 }

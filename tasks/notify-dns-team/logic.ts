@@ -43,7 +43,8 @@ export async function notifyDnsTeam(
   if (state.key === undefined || state.dnsRequest === undefined) {
     throw new InvalidInputError('NotifyDnsTeam runs after GenerateKey and StoreDnsRequest.');
   }
-  const { domain, selector, executionName, reminderAfterSeconds, language } = state.plan;
+  const { domain, selector, executionName, reminderAfterSeconds, language, maxReminders } = state.plan;
+  const contacts = state.plan.opsContacts ?? [];
   const request = JSON.parse(
     (await getRequiredObject(deps, state.dnsRequest.dnsRequestKey, 'The DNS request')).body,
   ) as DnsRequest;
@@ -61,6 +62,8 @@ export async function notifyDnsTeam(
     fingerprint: request.fingerprint,
     executionName,
     reminderNumber: state.reminders.count,
+    maxReminders,
+    ...(contacts.length > 0 ? { operatorContacts: contacts } : {}),
     createdAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
     status: 'OPEN',
@@ -82,15 +85,17 @@ export async function notifyDnsTeam(
     domain,
     language,
     dnsRequestNotification({
-      domain,
-      selector,
-      recordName: request.recordName,
-      zoneFileLine: request.zoneFileLine,
-      singleString: request.value,
-      fingerprint: request.fingerprint,
+      request,
       approvalUrl: approvalUrl(deps.approvalBaseUrl, secret, approvalId, expiresAt),
-      deadline: expiresAt.toISOString(),
+      expiresAt,
       reminderNumber: state.reminders.count,
+      maxReminders,
+      retentionDays: Math.round(state.plan.retentionSeconds / 86_400),
+      files: [
+        ...(state.dnsRequest.zoneFileKey ? [`s3://${deps.bucket}/${state.dnsRequest.zoneFileKey}`] : []),
+        `s3://${deps.bucket}/${state.dnsRequest.dnsRequestKey}`,
+      ],
+      contacts,
     }),
   );
   deps.logger.info('Approval link sent', { domain, selector, approvalId, supersededApprovalId: superseded });

@@ -90,6 +90,7 @@ export async function prepareRotation(
       reminderAfterSeconds: settings.reminderAfterHours * HOUR,
       maxReminders: settings.maxReminders,
       retentionSeconds: settings.retentionDays * DAY,
+      opsContacts: settings.opsEmails,
     },
     previous,
     reminders: { count: 0 },

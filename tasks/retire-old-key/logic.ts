@@ -6,7 +6,6 @@
  */
 
 import { privateKeyFromPem } from '../../shared/dkim/keys';
-import { dkimRecordName } from '../../shared/dkim/selector';
 import type { DnsCheckOptions } from '../../shared/dns/types';
 import { SesApplyFailedError } from '../../shared/errors';
 import {
@@ -16,10 +15,11 @@ import {
   readMetadata,
   transitionKey,
 } from '../../shared/rotation/key-store';
-import { type NotifyDeps, publish, statusNotification } from '../../shared/rotation/notifications';
+import { type NotifyDeps, publish, retirementNotification } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';
 import type { RetirementResult, RotationState } from '../../shared/rotation/state';
+import { DNS_RECORD_TTL } from '../store-dns-request/logic';
 import type { DnsVerifier } from '../verify-dns-record/logic';
 
 export interface RetireOldKeyDeps extends BaseDeps, KeyStoreDeps {
@@ -60,24 +60,19 @@ export async function retireOldKey(state: RotationState, deps: RetireOldKeyDeps)
       skipped.push({ selector: old, reason: 'already RETIRED' });
       continue;
     }
-    const recordName = dkimRecordName(old, domain);
     const now = deps.clock();
     if (metadata?.retirementRequestedAt === undefined) {
       await publish(
         deps.dnsTeam,
         domain,
         language,
-        statusNotification(
-          'INFO',
-          {
-            ja: `旧 DKIM レコードの削除依頼 ${domain}`,
-            en: `Please retire the old DKIM record of ${domain}`,
-          },
-          {
-            ja: `${recordName} の TXT レコードを削除するか、値を "v=DKIM1; p=" にして失効させてください。新しいセレクタ ${selector} のレコードは変更しないでください。`,
-            en: `Please remove the TXT record ${recordName}, or revoke it by setting its value to "v=DKIM1; p=". Do not change the record of the new selector ${selector}.`,
-          },
-        ),
+        retirementNotification({
+          domain,
+          selector,
+          oldSelector: old,
+          ttl: DNS_RECORD_TTL,
+          contacts: state.plan.opsContacts ?? [],
+        }),
       );
       await transitionKey(deps, domain, old, 'PREVIOUS', {
         at: now,

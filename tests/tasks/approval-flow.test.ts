@@ -12,6 +12,7 @@ import { abandonKey } from '../../tasks/abandon-key/logic';
 import { type ApprovalRequest, handleApprovalRequest } from '../../tasks/approval-endpoint/logic';
 import { notifyDnsTeam } from '../../tasks/notify-dns-team/logic';
 import { sendReminder } from '../../tasks/send-reminder/logic';
+import { buildDnsRequest } from '../../tasks/store-dns-request/logic';
 import {
   DNS_TOPIC,
   FakeS3,
@@ -92,12 +93,14 @@ describe('approval flow', () => {
     seedKey(s3, NEW_SELECTOR, newKey, 'PENDING');
     s3.seed(
       dnsRequestPath(DOMAIN, NEW_SELECTOR),
-      JSON.stringify({
-        recordName: `${NEW_SELECTOR}._domainkey.${DOMAIN}`,
-        value: 'v=DKIM1; k=rsa; p=PUBLIC',
-        zoneFileLine: 'line',
-        fingerprint: 'SHA256:AB',
-      }),
+      JSON.stringify(
+        buildDnsRequest({
+          domain: DOMAIN,
+          selector: NEW_SELECTOR,
+          publicKey: newKey.publicKey,
+          requestedAt: clock(),
+        }),
+      ),
     );
   });
   afterEach(() => {
@@ -209,11 +212,14 @@ describe('approval flow', () => {
       notifyDeps(),
     );
     // THEN the first link no longer works and the second does
-    expect((await handleApprovalRequest(get(linkOf(first.approvalId)), endpointDeps())).statusCode).toBe(409);
+    const old = await handleApprovalRequest(get(linkOf(first.approvalId)), endpointDeps());
+    expect(old.statusCode).toBe(410);
+    expect(old.body).toContain('This link has expired');
+    expect(old.body).not.toContain('<form');
     expect((await handleApprovalRequest(get(linkOf(second.approvalId)), endpointDeps())).statusCode).toBe(
       200,
     );
-    expect(sns.to(DNS_TOPIC)[1]?.Subject).toMatch(/^\[WARNING\] リマインド1/);
+    expect(sns.to(DNS_TOPIC)[1]?.Subject).toMatch(/^\[WARNING\] リマインド 1\/3: /);
   });
 
   it('fails with ApprovalExpired after maxReminders, then AbandonKey marks the key ABANDONED and kills the link', async () => {

@@ -2,7 +2,7 @@ import { createDkimCertificate } from '../../shared/dkim/certificate';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { dnsRequestPath, keyPaths } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
-import { type DnsRequest, storeDnsRequest } from '../../tasks/store-dns-request/logic';
+import { type DnsRequest, dnsRequestZonePath, storeDnsRequest } from '../../tasks/store-dns-request/logic';
 import { FakeS3, fixedClock, throttling } from './support/fakes';
 import { DOMAIN, keyPairs, NEW_SELECTOR, state } from './support/rotation';
 
@@ -39,7 +39,21 @@ describe('StoreDnsRequest', () => {
     expect(result).toEqual({
       dnsRequestKey: dnsRequestPath(DOMAIN, NEW_SELECTOR),
       recordName: request.recordName,
+      zoneFileKey: dnsRequestZonePath(DOMAIN, NEW_SELECTOR),
     });
+  });
+
+  it('writes a zone-file snippet the DNS team can paste, next to the JSON request', async () => {
+    // WHEN StoreDnsRequest runs
+    const result = await storeDnsRequest(state(), deps());
+    // THEN the .zone object holds comments and exactly the request's zone-file line
+    const request = s3.json<DnsRequest>(dnsRequestPath(DOMAIN, NEW_SELECTOR));
+    const zone = s3.text(result.zoneFileKey as string) ?? '';
+    expect(result.zoneFileKey).toBe(`dns-requests/${DOMAIN}/${NEW_SELECTOR}.zone`);
+    const records = zone.split('\n').filter((line) => line !== '' && !line.startsWith(';'));
+    expect(records).toEqual([request.zoneFileLine]);
+    expect(zone).toContain(request.fingerprint);
+    expect(zone).not.toMatch(/PRIVATE KEY/);
   });
 
   it('is a no-op on a re-run with the same key', async () => {
