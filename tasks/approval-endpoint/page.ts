@@ -21,11 +21,13 @@ h1 .en{display:block;color:var(--muted);font-size:16px;font-weight:500}
 section{padding:20px 32px;border-bottom:1px solid var(--line)}
 h2{margin:0 0 8px;font-size:15px}
 h2 .en{color:var(--muted);font-weight:500;margin-left:6px}
-dl{margin:0;display:grid;grid-template-columns:minmax(150px,200px) 1fr;gap:10px 16px}
+dl{margin:0}
+dl>div{display:grid;grid-template-columns:190px 1fr;gap:16px;padding:10px 0;border-top:1px solid #eef2f6}
+dl>div:first-child{border-top:0;padding-top:4px}
 dt{color:var(--muted);font-size:13px;line-height:1.5}
 dt .en{display:block;font-size:12px}
 dd{margin:0;min-width:0}
-code{font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,"Noto Sans Mono CJK JP",monospace;background:#f5f7fa;border:1px solid var(--line);border-radius:4px;padding:1px 6px;overflow-wrap:anywhere}
+code{display:inline-block;max-width:100%;font:13px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,"Noto Sans Mono CJK JP",monospace;background:#f5f7fa;border:1px solid var(--line);border-radius:4px;padding:1px 6px;overflow-wrap:anywhere}
 .when{display:block}.when.utc{color:var(--muted);font-size:13px}
 p{margin:0 0 8px}ul{margin:0;padding-left:20px}li{margin:2px 0}
 .lang{font-size:12px;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.06em;margin-bottom:4px}
@@ -38,7 +40,7 @@ button .en{font-weight:500;margin-left:6px;opacity:.9}
 button:focus-visible{outline:3px solid #8fc1f0;outline-offset:2px}
 footer{padding:16px 32px;color:var(--muted);font-size:13px}
 footer p{margin:0}
-@media (max-width:560px){body{padding:12px 8px}header,section,.actions,footer{padding-left:18px;padding-right:18px}dl{grid-template-columns:1fr;gap:2px}dd{margin-bottom:8px}button{width:100%}}
+@media (max-width:560px){body{padding:12px 8px}header,section,.actions,footer{padding-left:18px;padding-right:18px}dl>div{grid-template-columns:1fr;gap:2px}button{width:100%}}
 `;
 
 /** `'sha256-…'`: the CSP source that allows exactly this page's stylesheet. */

@@ -1,0 +1,304 @@
+/**
+ * The notification templates: pure functions, checked in both languages with a real 2048-bit key,
+ * real zone-file parsing (the simulated DNS team's parser) and the Route 53 JSON read back.
+ */
+
+import { scanForLeaks } from '../../local/leak-scan';
+import { txtValueFromNotification } from '../../local/runner/dns-team';
+import { type DkimKeyPair, generateDkimKeyPair, privateKeyToPem } from '../../shared/dkim/keys';
+import { Secret } from '../../shared/dkim/secret';
+import { approvalUrl } from '../../shared/rotation/approvals';
+import {
+  abandonedNotification,
+  type DnsRequestMessage,
+  dnsRequestNotification,
+  failureNotification,
+  formatInstant,
+  type Language,
+  type Notification,
+  render,
+  retirementNotification,
+  successNotification,
+} from '../../shared/rotation/notifications';
+import { buildDnsRequest, type DnsRequest } from '../../tasks/store-dns-request/logic';
+
+const DOMAIN = 'mail.example.jp';
+const SELECTOR = 'gooid-21-pro-20261120-1';
+const OLD_SELECTOR = 'gooid-21-pro-20250801-1';
+const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAeSecretTaskToken0123456789';
+const SECRET = new Secret('unit-test-hmac-secret-0123456789');
+const EXPIRES = new Date('2026-11-23T03:00:00Z');
+const CONTACTS = ['mail-ops@example.jp', 'oncall@example.jp'];
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9faf]/;
+
+let keyPair: DkimKeyPair;
+let request: DnsRequest;
+
+beforeAll(async () => {
+  keyPair = await generateDkimKeyPair(2048);
+  request = buildDnsRequest({
+    domain: DOMAIN,
+    selector: SELECTOR,
+    publicKey: keyPair.publicKey,
+    requestedAt: new Date('2026-11-20T00:30:00Z'),
+  });
+});
+
+function requestMessage(changes: Partial<DnsRequestMessage> = {}): DnsRequestMessage {
+  return {
+    request,
+    approvalUrl: approvalUrl('https://approve.example.jp', SECRET, 'approval-id-0000000001', EXPIRES),
+    expiresAt: EXPIRES,
+    reminderNumber: 0,
+    maxReminders: 3,
+    retentionDays: 7,
+    files: [`s3://bucket/dns-requests/${DOMAIN}/${SELECTOR}.zone`],
+    contacts: CONTACTS,
+    ...changes,
+  };
+}
+
+/** The verbatim block under a `■ <label>` heading of a rendered message. */
+function block(message: string, labelPart: string): string {
+  const start = message.split('\n').findIndex((line) => line.startsWith('■') && line.includes(labelPart));
+  if (start < 0) throw new Error(`no block labelled ${labelPart}`);
+  const rest = message.split('\n').slice(start + 1);
+  const end = rest.findIndex((line) => line.startsWith('■') || line.startsWith('-----'));
+  return rest
+    .slice(0, end < 0 ? undefined : end)
+    .join('\n')
+    .trim();
+}
+
+/** Unquotes the space-separated quoted strings of a zone file or Route 53 TXT value. */
+function unquote(strings: string): string[] {
+  return [...strings.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) =>
+    (match[1] ?? '').replace(/\\(.)/g, '$1'),
+  );
+}
+
+describe('formatInstant', () => {
+  it('shows an instant in Japan time and UTC, crossing midnight correctly', () => {
+    expect(formatInstant(EXPIRES)).toEqual({
+      ja: '2026年11月23日(月) 12:00 (日本時間) / 2026-11-23 03:00 UTC',
+      en: 'Mon 23 Nov 2026, 12:00 JST (2026-11-23 03:00 UTC)',
+    });
+    expect(formatInstant(new Date('2026-11-23T20:05:00Z')).ja).toBe(
+      '2026年11月24日(火) 05:05 (日本時間) / 2026-11-23 20:05 UTC',
+    );
+  });
+});
+
+describe('DNS request notification', () => {
+  it('says everything the DNS team needs, Japanese first, then English', () => {
+    // WHEN the request is rendered for a domain configured with both languages
+    const { subject, message } = render(dnsRequestNotification(requestMessage()), 'both');
+    // THEN the subject carries the severity and both languages
+    expect(subject).toBe(
+      `[INFO] DKIM TXT レコード登録のお願い ${DOMAIN} / Please publish a DKIM TXT record for ${DOMAIN}`,
+    );
+    // AND the Japanese text comes before the English one
+    expect(message.indexOf('■ 日本語')).toBeGreaterThan(-1);
+    expect(message.indexOf('■ 日本語')).toBeLessThan(message.indexOf('■ English'));
+    // AND the record, the deadline (JST and UTC), next steps and contacts are there
+    for (const text of [
+      `ドメイン / Domain: ${DOMAIN}`,
+      `レコード名 / Record name: ${request.recordName}`,
+      '種類 / Type: TXT',
+      `鍵のフィンガープリント / Key fingerprint: ${request.fingerprint}`,
+      '期限: 2026年11月23日(月) 12:00 (日本時間) / 2026-11-23 03:00 UTC',
+      'Deadline: Mon 23 Nov 2026, 12:00 JST (2026-11-23 03:00 UTC)',
+      'レコード公開前に承認しても構いません',
+      'You may approve before the record is live',
+      'What happens next:',
+      '今後の流れ:',
+      `Questions: the mail operations team, ${CONTACTS.join(', ')}`,
+      `s3://bucket/dns-requests/${DOMAIN}/${SELECTOR}.zone`,
+    ]) {
+      expect(message).toContain(text);
+    }
+    // AND the single string for web consoles is the whole value on one line
+    expect(block(message, 'Single string for web consoles')).toBe(request.value);
+    // AND the approval link appears once
+    expect(message.match(/https:\/\/approve\.example\.jp\/approvals\//g)).toHaveLength(1);
+  });
+
+  it('gives the value as a zone-file line of strings of at most 255 bytes that joins back to the value', () => {
+    const { message } = render(dnsRequestNotification(requestMessage()), 'both');
+    const line = block(message, 'Zone-file line');
+    expect(line).toMatch(new RegExp(`^${request.recordName.replace(/\./g, '\\.')}\\. 3600 IN TXT "`));
+    const strings = unquote(line.slice(line.indexOf(' IN TXT ')));
+    // A 2048-bit key needs two strings; each fits a DNS character-string.
+    expect(strings.length).toBe(2);
+    for (const part of strings) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(255);
+    expect(strings.join('')).toBe(request.value);
+    expect(message).toContain(`(2 strings: 255 + ${request.value.length - 255} bytes)`);
+    // AND a DNS engineer's parser (the simulated DNS team's) reads the same record off the message
+    expect(txtValueFromNotification(message, DOMAIN)).toEqual({
+      name: request.recordName,
+      value: request.value,
+    });
+  });
+
+  it('gives a Route 53 change batch that parses and round-trips the value', () => {
+    const { message } = render(dnsRequestNotification(requestMessage()), 'en');
+    const batch = JSON.parse(block(message, 'Route 53 change batch')) as {
+      Changes: {
+        Action: string;
+        ResourceRecordSet: { Name: string; Type: string; TTL: number; ResourceRecords: { Value: string }[] };
+      }[];
+    };
+    const change = batch.Changes[0];
+    expect(change?.Action).toBe('UPSERT');
+    expect(change?.ResourceRecordSet).toMatchObject({
+      Name: `${request.recordName}.`,
+      Type: 'TXT',
+      TTL: 3600,
+    });
+    const value = change?.ResourceRecordSet.ResourceRecords[0]?.Value ?? '';
+    expect(unquote(value).every((part) => Buffer.byteLength(part) <= 255)).toBe(true);
+    expect(unquote(value).join('')).toBe(request.value);
+  });
+
+  it.each<[Language, RegExp, RegExp]>([
+    ['ja', /■ 日本語/, /■ English|Please publish/],
+    ['en', /■ English/, JAPANESE],
+  ])('renders only the configured language (%s)', (language, present, absent) => {
+    const { subject, message } = render(dnsRequestNotification(requestMessage()), language);
+    expect(message).toMatch(present);
+    expect(`${subject}\n${message}`).not.toMatch(absent);
+    // The record data is there whatever the language
+    expect(message).toContain(request.zoneFileLine);
+  });
+
+  it('turns into a WARNING reminder that says earlier links died, and warns on the last one', () => {
+    const second = render(dnsRequestNotification(requestMessage({ reminderNumber: 2 })), 'both');
+    expect(second.subject).toMatch(/^\[WARNING\] リマインド 2\/3: /);
+    expect(second.message).toContain('以前のメールのリンクは無効になりました');
+    expect(second.message).toContain('The links of earlier messages no longer work');
+    expect(second.message).toContain('a reminder with a new link follows');
+    const last = render(dnsRequestNotification(requestMessage({ reminderNumber: 3 })), 'en');
+    expect(last.message).toContain('This is the last reminder');
+  });
+
+  it('keeps the subject under SNS limit, severity first, for a long domain', () => {
+    const long = { ...request, domain: `${'a'.repeat(60)}.example.jp` };
+    const { subject } = render(dnsRequestNotification(requestMessage({ request: long })), 'both');
+    expect(subject.length).toBeLessThan(100);
+    expect(subject).toMatch(/^\[INFO\] /);
+    expect(subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('the template family', () => {
+  const all = (): Notification[] => [
+    dnsRequestNotification(requestMessage()),
+    dnsRequestNotification(requestMessage({ reminderNumber: 1 })),
+    successNotification({
+      domain: DOMAIN,
+      selector: SELECTOR,
+      regions: ['ap-northeast-1', 'ap-northeast-3'],
+      oldSelectors: [OLD_SELECTOR],
+      retentionDays: 7,
+      retireAfter: new Date('2026-11-30T03:00:00Z'),
+      contacts: CONTACTS,
+    }),
+    retirementNotification({
+      domain: DOMAIN,
+      selector: SELECTOR,
+      oldSelector: OLD_SELECTOR,
+      ttl: 3600,
+      contacts: CONTACTS,
+    }),
+    abandonedNotification({ domain: DOMAIN, selector: SELECTOR, reason: 'expired', contacts: CONTACTS }),
+    abandonedNotification({ domain: DOMAIN, selector: SELECTOR, reason: 'rejected' }),
+    ...(['rolled-back', 'rollback-failed', 'retirement-failed'] as const).map((kind) =>
+      failureNotification({
+        kind,
+        domain: DOMAIN,
+        selector: SELECTOR,
+        executionName: `mail-example-jp-${SELECTOR}`,
+        reason: 'SesDkimFailed: FAILED in ap-northeast-1',
+        contacts: CONTACTS,
+      }),
+    ),
+  ];
+
+  it('never puts a private key or a task token in any message, in any language', () => {
+    const documents = all().flatMap((notification, index) =>
+      (['ja', 'en', 'both'] as const).map((language) => {
+        const { subject, message } = render(notification, language);
+        return { source: `${index}:${language}`, text: `${subject}\n${message}` };
+      }),
+    );
+    const report = scanForLeaks(documents, { privateKeys: [keyPair.privateKey], taskTokens: [TASK_TOKEN] });
+    expect(report).toMatchObject({ scanned: 27, found: 0 });
+    // (the scan itself finds a key when there is one)
+    expect(
+      scanForLeaks([{ source: 'control', text: privateKeyToPem(keyPair.privateKey) }], {
+        privateKeys: [keyPair.privateKey],
+        taskTokens: [],
+      }).found,
+    ).toBeGreaterThan(0);
+  });
+
+  it('writes Japanese then English in every message, with a severity in every subject', () => {
+    for (const notification of all()) {
+      const { subject, message } = render(notification, 'both');
+      expect(subject).toMatch(/^\[(CRITICAL|WARNING|INFO)\] \S/);
+      expect(message.indexOf('■ 日本語')).toBeGreaterThan(-1);
+      expect(message.indexOf('■ 日本語')).toBeLessThan(message.indexOf('■ English'));
+    }
+    expect(all().map((notification) => notification.severity)).toEqual([
+      'INFO',
+      'WARNING',
+      'INFO',
+      'INFO',
+      'WARNING',
+      'WARNING',
+      'WARNING',
+      'CRITICAL',
+      'WARNING',
+    ]);
+  });
+
+  it('asks to remove or revoke only the old record, with a pasteable revocation', () => {
+    const { message } = render(
+      retirementNotification({ domain: DOMAIN, selector: SELECTOR, oldSelector: OLD_SELECTOR, ttl: 3600 }),
+      'both',
+    );
+    const oldRecord = `${OLD_SELECTOR}._domainkey.${DOMAIN}`;
+    // The sentence the simulated DNS team acts on
+    expect(/remove the TXT record (\S+?),/.exec(message)?.[1]).toBe(oldRecord);
+    expect(block(message, 'To revoke instead (zone-file line)')).toBe(
+      `${oldRecord}. 3600 IN TXT "v=DKIM1; p="`,
+    );
+    const batch = JSON.parse(block(message, 'To revoke instead (Route 53')) as {
+      Changes: { ResourceRecordSet: { Name: string; ResourceRecords: { Value: string }[] } }[];
+    };
+    expect(batch.Changes[0]?.ResourceRecordSet.Name).toBe(`${oldRecord}.`);
+    expect(unquote(batch.Changes[0]?.ResourceRecordSet.ResourceRecords[0]?.Value ?? '')).toEqual([
+      'v=DKIM1; p=',
+    ]);
+    expect(message).toContain(
+      `Do not change the record of the new selector, ${SELECTOR}._domainkey.${DOMAIN}`,
+    );
+  });
+
+  it('tells the DNS team to keep the old record after a rollback, and pages operators when rollback failed', () => {
+    const base = {
+      domain: DOMAIN,
+      selector: SELECTOR,
+      executionName: 'exec-1',
+      reason: 'SesDkimFailed: FAILED in ap-northeast-1',
+    };
+    const rolledBack = render(failureNotification({ ...base, kind: 'rolled-back' }), 'both');
+    expect(rolledBack.subject).toMatch(/^\[WARNING\] /);
+    expect(rolledBack.message).toContain('Do not remove the old record');
+    expect(rolledBack.message).toContain('旧レコードは削除しないでください');
+    expect(rolledBack.message).toContain('SesDkimFailed: FAILED in ap-northeast-1');
+    const failed = render(failureNotification({ ...base, kind: 'rollback-failed' }), 'both');
+    expect(failed.subject).toMatch(/^\[CRITICAL\] DKIM ロールバック失敗/);
+    expect(failed.message).toContain('redrive this execution');
+  });
+});
