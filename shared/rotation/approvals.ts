@@ -173,3 +173,26 @@ export async function reopenApproval(
     current.etag,
   );
 }
+
+/**
+ * Marks an approval this caller just closed as EXPIRED, when Step Functions said the wait had
+ * already ended (TaskTimedOut): the link then reads "expired", not "approved", to anyone opening it.
+ * @returns false when the record changed meanwhile (it then stays as it is).
+ */
+export async function expireClosedApproval(
+  deps: KeyStoreDeps,
+  approvalId: string,
+  closed: ApprovalRecord,
+  at: Date,
+): Promise<boolean> {
+  const current = await readApproval(deps, approvalId);
+  if (
+    current === undefined ||
+    current.record.status !== closed.status ||
+    current.record.decidedAt !== closed.decidedAt
+  ) {
+    return false;
+  }
+  const next: ApprovalRecord = { ...current.record, status: 'EXPIRED', decidedAt: at.toISOString() };
+  return putIfMatch(deps, approvalPath(approvalId), `${JSON.stringify(next, null, 2)}\n`, current.etag);
+}

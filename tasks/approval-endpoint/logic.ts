@@ -13,6 +13,7 @@ import {
   checkCsrfToken,
   closeApproval,
   csrfToken,
+  expireClosedApproval,
   readApproval,
   reopenApproval,
 } from '../../shared/rotation/approvals';
@@ -258,6 +259,7 @@ export async function handleApprovalRequest(
     const name = (error as Error).name;
     if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') {
       deps.logger.warn('Decision arrived after the wait closed', { approvalId: record.approvalId, name });
+      await expireClosedApproval(deps, record.approvalId, closing.record, now);
       return outcome(410, {
         tone: 'warn',
         badge: { ja: '期限切れ', en: 'Expired' },

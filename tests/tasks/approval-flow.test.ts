@@ -2,6 +2,7 @@
  * NotifyDnsTeam → approval endpoint → SendReminder → AbandonKey: the task token stays in S3, a GET
  * never acts, a POST needs the page's CSRF token, decisions are single use, old links die.
  */
+import { createHash } from 'node:crypto';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ApprovalRecord, approvalUrl, csrfToken } from '../../shared/rotation/approvals';
@@ -136,6 +137,86 @@ describe('approval flow', () => {
     expect(sfnMock.calls()).toHaveLength(0);
   });
 
+  it('renders what is approved in Japanese then English, two CSRF forms, and a CSP naming its stylesheet', async () => {
+    // GIVEN a link was sent
+    const { approvalId } = await notifyDnsTeam(
+      { state: { ...waiting, plan: { ...waiting.plan, opsContacts: ['ops@example.jp'] } }, taskToken: TOKEN },
+      notifyDeps(),
+    );
+    const request = s3.json<{ recordName: string; fingerprint: string }>(
+      dnsRequestPath(DOMAIN, NEW_SELECTOR),
+    );
+    // WHEN the page is opened
+    const { statusCode, headers, body } = await handleApprovalRequest(
+      get(linkOf(approvalId)),
+      endpointDeps(),
+    );
+    // THEN it shows the domain, record name, fingerprint and expiry (JST and UTC), Japanese first
+    expect(statusCode).toBe(200);
+    for (const text of [
+      DOMAIN,
+      request.recordName,
+      request.fingerprint,
+      '(日本時間)',
+      ' UTC',
+      'ops@example.jp',
+    ]) {
+      expect(body).toContain(text);
+    }
+    expect(body.indexOf('レコードの公開前に承認しても構いません')).toBeLessThan(
+      body.indexOf('You may approve before the record is live'),
+    );
+    // AND two POST forms carry the CSRF token of this link, and nothing carries the task token
+    const csrf = csrfToken(TEST_SECRET, approvalId, Number(linkOf(approvalId).searchParams.get('exp')));
+    expect(body.match(/<form method="post">/g)).toHaveLength(2);
+    expect(body.match(new RegExp(`name="csrf" value="${csrf}"`, 'g'))).toHaveLength(2);
+    expect(body).not.toContain(TOKEN);
+    expect(body).not.toMatch(/<script/i);
+    // AND the CSP allows exactly its stylesheet (by hash), no framing, no referrer, no caching
+    const style = /<style>([\s\S]*?)<\/style>/.exec(body)?.[1] ?? '';
+    const hash = createHash('sha256').update(style).digest('base64');
+    expect(headers['content-security-policy']).toContain(`style-src 'sha256-${hash}'`);
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(headers).toMatchObject({ 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
+  });
+
+  it('answers HEAD like GET and never acts on it', async () => {
+    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const response = await handleApprovalRequest(
+      { ...get(linkOf(approvalId)), method: 'HEAD' },
+      endpointDeps(),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(sfnMock.calls()).toHaveLength(0);
+    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`).status).toBe('OPEN');
+    expect(
+      (await handleApprovalRequest({ ...get(linkOf(approvalId)), method: 'PUT' }, endpointDeps())).statusCode,
+    ).toBe(405);
+  });
+
+  it('explains forged, expired and late links on pages that change nothing', async () => {
+    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const link = linkOf(approvalId);
+    const forged = new URL(link);
+    forged.searchParams.set('sig', 'AAAA');
+    const refused = await handleApprovalRequest(get(forged), endpointDeps());
+    expect(refused.body).toContain('このリンクは無効です');
+    expect(refused.body).toContain('This link is not valid');
+    sfnMock.on(SendTaskSuccessCommand).rejects(sdkError('TaskTimedOut', 400, 'Task Timed Out'));
+    const late = await handleApprovalRequest(post(link, 'approve'), endpointDeps());
+    expect(late.statusCode).toBe(410);
+    expect(late.body).toContain('This request has expired');
+    // (the approval that never reached the workflow now reads "expired", not "approved")
+    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`).status).toBe('EXPIRED');
+    expect((await handleApprovalRequest(get(link), endpointDeps())).body).toContain('This link has expired');
+    clock.advance(73 * 3600_000);
+    const expired = await handleApprovalRequest(get(link), endpointDeps());
+    expect(expired.statusCode).toBe(410);
+    expect(expired.body).toContain('このリンクの有効期限が切れました');
+    expect(expired.body).not.toContain('<form');
+  });
+
   it('approves once on a POST with the CSRF token; a second POST changes nothing', async () => {
     const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
     const url = linkOf(approvalId);
@@ -153,6 +234,8 @@ describe('approval flow', () => {
     // AND a replay is refused
     const second = await handleApprovalRequest(post(url, 'approve'), endpointDeps());
     expect(second.statusCode).toBe(409);
+    expect(second.body).toContain('Already decided');
+    expect(second.body).toContain('この依頼は処理済みです');
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
   });
 
