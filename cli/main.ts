@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { isRotationError } from '../shared/errors';
 import { registerDnsCheck } from './commands/dns-check';
+import { registerImport } from './commands/import';
 import { registerLocalMonitor } from './commands/local-monitor';
 import { registerLocalRotate } from './commands/local-rotate';
+import { registerLocalServe } from './commands/local-serve';
+import { registerOperations } from './commands/operations';
 import { EXIT } from './exit-codes';
 
 /**
@@ -24,6 +27,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerLocalRotate(local);
   registerLocalMonitor(local);
+  registerLocalServe(local);
+  registerOperations(program);
+  registerImport(program);
   return program;
 }
 

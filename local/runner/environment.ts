@@ -238,6 +238,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       timing: localTiming(definition, first.timing),
       onEvent: options.onEvent,
     });
+    stops.push(async () => sfn.abortAll());
     const sfnServer = await startLocalStepFunctionsServer(sfn, stateMachineArn);
     stops.push(() => sfnServer.stop());
     const sfnClient = new SFNClient({

@@ -150,6 +150,7 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, LocalExecution>();
   private readonly done = new Map<string, Promise<LocalExecution>>();
   private readonly crashes = new Set<string>();
+  private readonly aborts = new Map<string, () => void>();
   private readonly waitForTokenStates: Set<string>;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -240,6 +241,14 @@ export class LocalStepFunctions {
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
   }
 
+  /** StopExecution for every running execution (the environment is shutting down). */
+  abortAll(): void {
+    for (const [executionArn, abort] of this.aborts) {
+      abort();
+      this.tokens.closeExecution(executionArn);
+    }
+  }
+
   /** Resolves when the execution's current run ends. */
   async whenDone(executionArn: string): Promise<LocalExecution> {
     const done = this.done.get(executionArn);
@@ -291,6 +300,7 @@ export class LocalStepFunctions {
       },
       noThrowOnAbort: true,
     });
+    this.aborts.set(execution.executionArn, run.abort);
     const entered = new Map<string, unknown>();
     const collect = (async () => {
       for await (const event of run.eventLogs) {
@@ -313,6 +323,9 @@ export class LocalStepFunctions {
       execution.cause = cause.message;
     }
     await collect;
+    this.aborts.delete(execution.executionArn);
+    if (execution.status === 'FAILED' && execution.error === 'ExecutionAbortedError')
+      execution.status = 'ABORTED';
     execution.stopDate = new Date();
     this.tokens.closeExecution(execution.executionArn);
     return execution;

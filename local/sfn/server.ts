@@ -90,7 +90,16 @@ export async function startLocalStepFunctionsServer(
         return summary;
       }),
     }),
-    GetExecutionHistory: (body) => ({ events: history(engine.describe(String(body.executionArn))) }),
+    GetExecutionHistory: (body) => {
+      const events = history(engine.describe(String(body.executionArn)));
+      const ordered = body.reverseOrder === true ? events.reverse() : events;
+      return {
+        events:
+          typeof body.maxResults === 'number' && body.maxResults > 0
+            ? ordered.slice(0, body.maxResults)
+            : ordered,
+      };
+    },
     RedriveExecution: (body) => ({
       redriveDate: epochSeconds(engine.redrive(String(body.executionArn)) && new Date()),
     }),

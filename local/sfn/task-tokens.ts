@@ -46,8 +46,11 @@ export class TaskTokenBroker {
 
   /** Ends a wait from the workflow's side (timeout, abort): the token stops working. */
   close(token: string): void {
+    const pending = this.pending.get(token);
     this.pending.delete(token);
     this.closed.add(token);
+    // Whoever still waits on it is released (an aborted execution must not hold timers open).
+    pending?.resolve({ kind: 'failure', error: 'States.Aborted', cause: 'The wait was closed' });
   }
 
   /** Closes every open token of an execution (it ended or crashed). */
@@ -73,7 +76,8 @@ export class TaskTokenBroker {
   private take(token: string): PendingToken {
     const pending = this.pending.get(token);
     if (pending) {
-      this.close(token);
+      this.pending.delete(token);
+      this.closed.add(token);
       return pending;
     }
     if (this.closed.has(token)) throw new TaskTokenError('TaskTimedOut', 'Task Timed Out');

@@ -1,0 +1,215 @@
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { Command } from 'commander';
+import { domainSlug, normaliseDomain } from '../../shared/dkim/domain';
+import { DomainNotConfiguredError, InvalidInputError } from '../../shared/errors';
+import { startRotation } from '../../shared/rotation/start-rotation';
+import { domainStatus } from '../domain-status';
+import { printTable } from '../output';
+import { resolveTarget, type Target, type TargetOptions } from '../target';
+
+/** Options shared by the commands that act on a deployment. */
+interface CommonOptions extends TargetOptions {
+  readonly json?: boolean;
+}
+
+/** Adds `--local [state-file]`, `--stage`, `--stack`, `--config` and `--json` to a command. */
+export function withTargetOptions(command: Command): Command {
+  return command
+    .option(
+      '--local [state-file]',
+      'act on the local environment of `byodkim local serve` (default .byodkim-local.json)',
+    )
+    .option(
+      '--stage <stage>',
+      'deployed stage: stack ByodkimRotation-<stage>, config infra/config/<stage>.json',
+      'prod',
+    )
+    .option('--stack <name>', 'CloudFormation stack name (default ByodkimRotation-<stage>)')
+    .option('--config <file>', 'configuration file (default infra/config/<stage>.json)')
+    .option('--json', 'print JSON instead of text');
+}
+
+async function withTarget<T>(options: TargetOptions, run: (target: Target) => Promise<T>): Promise<T> {
+  const target = await resolveTarget(options);
+  try {
+    return await run(target);
+  } finally {
+    target.close();
+  }
+}
+
+function configuredDomain(target: Target, domain: string) {
+  const wanted = normaliseDomain(domain);
+  const settings = target.config.domains.find((candidate) => candidate.domain === wanted);
+  if (!settings)
+    throw new DomainNotConfiguredError(`${wanted} is not in the configuration: add it and deploy first.`);
+  return settings;
+}
+
+/** The executions of one domain's rotations, newest first. */
+async function executionsOf(target: Target, domain: string) {
+  const slug = domainSlug(domain);
+  const executions = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await target.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: target.stateMachineArn, nextToken }),
+    );
+    executions.push(...(page.executions ?? []).filter((execution) => execution.name?.startsWith(`${slug}-`)));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return executions.sort((a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0));
+}
+
+/** Registers status, start, history and redrive. */
+export function registerOperations(program: Command): void {
+  withTargetOptions(
+    program
+      .command('status')
+      .description(
+        'where each domain stands: active key, days to expiry, SES per region, running rotation, pending approval',
+      )
+      .argument('[domain]', 'one domain (default: every configured domain)'),
+  ).action(async (domain: string | undefined, options: CommonOptions) => {
+    await withTarget(options, async (target) => {
+      const domains = domain
+        ? [configuredDomain(target, domain).domain]
+        : target.config.domains.map((entry) => entry.domain);
+      const statuses = [];
+      for (const name of domains) statuses.push(await domainStatus(target, name));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(domain ? statuses[0] : statuses)}\n`);
+        return;
+      }
+      for (const status of statuses) {
+        console.log(`${status.domain}`);
+        console.log(
+          `  active key:  ${status.activeSelector ?? 'none recorded'}${status.keyAgeDays === null ? '' : ` (${status.keyAgeDays} days old)`}`,
+        );
+        console.log(
+          `  expiry:      ${status.daysUntilExpiry === null ? '-' : `${status.daysUntilExpiry} days (${status.expiresAt})`}`,
+        );
+        printTable(
+          ['  REGION', 'ORIGIN', 'SELECTOR', 'STATUS', 'SIGNING'],
+          status.ses.map((ses) => [
+            `  ${ses.region}`,
+            ses.origin ?? ses.error ?? '?',
+            ses.selector ?? '-',
+            ses.status ?? '-',
+            ses.signingEnabled ? 'enabled' : 'DISABLED',
+          ]),
+        );
+        console.log(
+          `  rotation:    ${status.rotation ? `${status.rotation.execution} at ${status.rotation.currentState ?? '?'}` : 'none running'}`,
+        );
+        if (status.pendingApproval) {
+          console.log(
+            `  approval:    ${status.pendingApproval.approvalId} for ${status.pendingApproval.selector}, deadline ${status.pendingApproval.deadline}`,
+          );
+        }
+      }
+    });
+  });
+
+  withTargetOptions(
+    program
+      .command('start')
+      .description('start a rotation of <domain> now (refused while one runs)')
+      .argument('<domain>', 'a configured domain'),
+  ).action(async (domain: string, options: CommonOptions) => {
+    await withTarget(options, async (target) => {
+      const settings = configuredDomain(target, domain);
+      const started = await startRotation(
+        {
+          sfn: target.sfn,
+          stateMachineArn: target.stateMachineArn,
+          s3: target.s3,
+          bucket: target.bucket,
+          clock: () => new Date(),
+        },
+        {
+          domain: settings.domain,
+          selectorPrefix: settings.selectorPrefix,
+          timeZone: target.config.timeZone,
+          requestedBy: `cli:${process.env.USER ?? 'operator'}`,
+        },
+      );
+      if (options.json) process.stdout.write(`${JSON.stringify(started)}\n`);
+      else
+        console.log(
+          `Started ${started.executionName} (selector ${started.selector}). Follow it with: byodkim status ${settings.domain}`,
+        );
+    });
+  });
+
+  withTargetOptions(
+    program
+      .command('history')
+      .description('past and running rotations of <domain>: outcome and duration')
+      .argument('<domain>', 'a configured domain'),
+  ).action(async (domain: string, options: CommonOptions) => {
+    await withTarget(options, async (target) => {
+      const settings = configuredDomain(target, domain);
+      const rows = [];
+      for (const execution of await executionsOf(target, settings.domain)) {
+        const described = await target.sfn.send(
+          new DescribeExecutionCommand({ executionArn: execution.executionArn }),
+        );
+        const stop = described.stopDate?.getTime() ?? Date.now();
+        rows.push({
+          execution: execution.name ?? '',
+          status: described.status ?? '',
+          error: described.error ?? null,
+          startedAt: described.startDate?.toISOString() ?? '',
+          durationSeconds: Math.round((stop - (described.startDate?.getTime() ?? stop)) / 1000),
+          redriveCount: described.redriveCount ?? 0,
+        });
+      }
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(rows)}\n`);
+        return;
+      }
+      if (rows.length === 0) console.log(`No rotation of ${settings.domain} yet.`);
+      else
+        printTable(
+          ['EXECUTION', 'STATUS', 'ERROR', 'STARTED', 'DURATION'],
+          rows.map((row) => [
+            row.execution,
+            row.status,
+            row.error ?? '-',
+            row.startedAt,
+            `${row.durationSeconds}s`,
+          ]),
+        );
+    });
+  });
+
+  withTargetOptions(
+    program
+      .command('redrive')
+      .description(
+        'redrive the latest failed rotation of <domain> (or the named execution) from the state that failed',
+      )
+      .argument('<domain-or-execution>', 'a configured domain, an execution name or an execution ARN'),
+  ).action(async (which: string, options: CommonOptions) => {
+    await withTarget(options, async (target) => {
+      let executionArn: string | undefined;
+      if (which.startsWith('arn:')) executionArn = which;
+      else if (target.config.domains.some((entry) => entry.domain === which.toLowerCase())) {
+        executionArn = (await executionsOf(target, which)).find(
+          (execution) => execution.status === 'FAILED',
+        )?.executionArn;
+        if (!executionArn) throw new InvalidInputError(`No failed rotation of ${which} to redrive.`);
+      } else {
+        executionArn = `${target.stateMachineArn.replace(':stateMachine:', ':execution:')}:${which}`;
+      }
+      await target.sfn.send(new RedriveExecutionCommand({ executionArn }));
+      if (options.json) process.stdout.write(`${JSON.stringify({ redriven: executionArn })}\n`);
+      else console.log(`Redriven: ${executionArn}`);
+    });
+  });
+}

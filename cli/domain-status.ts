@@ -1,0 +1,130 @@
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { daysUntilExpiry, parseDkimCertificate } from '../shared/dkim/certificate';
+import { normaliseDomain } from '../shared/dkim/domain';
+import { readApproval } from '../shared/rotation/approvals';
+import {
+  getObject,
+  type KeyMetadata,
+  keyPaths,
+  listSelectors,
+  readMetadata,
+} from '../shared/rotation/key-store';
+import { readSesSigning } from '../shared/rotation/ses-signing';
+import { findRunningRotation } from '../shared/rotation/start-rotation';
+import type { Target } from './target';
+
+/** Where one domain stands: what `byodkim status` prints (never key material or task tokens). */
+export interface DomainStatus {
+  readonly domain: string;
+  readonly activeSelector: string | null;
+  readonly keyAgeDays: number | null;
+  readonly daysUntilExpiry: number | null;
+  readonly expiresAt: string | null;
+  readonly ses: ReadonlyArray<{
+    region: string;
+    origin: string | null;
+    selector: string | null;
+    status: string | null;
+    signingEnabled: boolean | null;
+    error?: string;
+  }>;
+  readonly rotation: { readonly execution: string; readonly currentState: string | null } | null;
+  readonly pendingApproval: {
+    readonly approvalId: string;
+    readonly selector: string;
+    readonly deadline: string;
+  } | null;
+}
+
+const DAY_MS = 86_400_000;
+
+async function allMetadata(target: Target, domain: string): Promise<KeyMetadata[]> {
+  const deps = { s3: target.s3, bucket: target.bucket };
+  const selectors = await listSelectors(deps, domain);
+  const metadata = await Promise.all(selectors.map((selector) => readMetadata(deps, domain, selector)));
+  return metadata.filter((entry): entry is KeyMetadata => entry !== undefined);
+}
+
+async function currentState(target: Target, executionArn: string): Promise<string | null> {
+  const history = await target.sfn.send(
+    new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 50 }),
+  );
+  const entered = (history.events ?? []).find((event) => event.stateEnteredEventDetails?.name);
+  return entered?.stateEnteredEventDetails?.name ?? null;
+}
+
+/** Reads the key store, SES in every region and Step Functions for one domain. */
+export async function domainStatus(
+  target: Target,
+  domainInput: string,
+  now: Date = new Date(),
+): Promise<DomainStatus> {
+  const domain = normaliseDomain(domainInput);
+  const settings = target.config.domains.find((candidate) => candidate.domain === domain);
+  const deps = { s3: target.s3, bucket: target.bucket };
+  const metadata = await allMetadata(target, domain);
+  const active = metadata
+    .filter((entry) => entry.state === 'ACTIVE')
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  let daysLeft: number | null = null;
+  let expiresAt: string | null = null;
+  if (active) {
+    const certificate = await getObject(deps, keyPaths(domain, active.selector).certificate);
+    if (certificate) {
+      const parsed = parseDkimCertificate(certificate.body);
+      daysLeft = daysUntilExpiry(parsed, now, target.config.timeZone);
+      expiresAt = parsed.expiresAt.toISOString();
+    }
+  }
+  const ses = await Promise.all(
+    (settings?.regions ?? ['ap-northeast-1']).map(async (region) => {
+      try {
+        const signing = await readSesSigning(target.ses, region, domain);
+        return {
+          region,
+          origin: signing.origin,
+          selector: signing.selector ?? null,
+          status: signing.status ?? null,
+          signingEnabled: signing.signingEnabled ?? null,
+        };
+      } catch (error) {
+        return {
+          region,
+          origin: null,
+          selector: null,
+          status: null,
+          signingEnabled: null,
+          error: (error as Error).name,
+        };
+      }
+    }),
+  );
+  const running = await findRunningRotation(
+    { sfn: target.sfn, stateMachineArn: target.stateMachineArn },
+    domain,
+  );
+  const pending = metadata.find((entry) => entry.state === 'PENDING' && entry.openApprovalId !== undefined);
+  let pendingApproval: DomainStatus['pendingApproval'] = null;
+  if (pending?.openApprovalId) {
+    const approval = await readApproval(deps, pending.openApprovalId);
+    if (approval?.record.status === 'OPEN') {
+      pendingApproval = {
+        approvalId: approval.record.approvalId,
+        selector: pending.selector,
+        deadline: approval.record.expiresAt,
+      };
+    }
+  }
+  return {
+    domain,
+    activeSelector: active?.selector ?? null,
+    keyAgeDays: active ? Math.floor((now.getTime() - Date.parse(active.createdAt)) / DAY_MS) : null,
+    daysUntilExpiry: daysLeft,
+    expiresAt,
+    ses,
+    rotation: running
+      ? { execution: running.name, currentState: await currentState(target, running.executionArn) }
+      : null,
+    pendingApproval,
+  };
+}

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { loadConfig, parseConfig, type RotationConfig } from '../shared/config';
+import type { DnsCheckOptions } from '../shared/dns/types';
+import { InvalidInputError } from '../shared/errors';
+import type { SesClientFor } from '../shared/rotation/ses-signing';
+
+/** Where the CLI acts: a deployed stack in AWS, or a running local environment. */
+export interface Target {
+  readonly kind: 'aws' | 'local';
+  readonly config: RotationConfig;
+  readonly stateMachineArn: string;
+  readonly bucket: string;
+  readonly s3: S3Client;
+  readonly sfn: SFNClient;
+  readonly ses: SesClientFor;
+  readonly dnsOptions: DnsCheckOptions;
+  /** Closes every client. */
+  close(): void;
+}
+
+/** What `byodkim local serve` writes so other commands can reach the environment with `--local`. */
+export interface LocalState {
+  readonly s3Endpoint: string;
+  readonly sesEndpoint: string;
+  readonly sfnEndpoint: string;
+  readonly stateMachineArn: string;
+  readonly bucket: string;
+  readonly approvalBaseUrl: string;
+  readonly nameServers: ReadonlyArray<{ host: string; port: number }>;
+  readonly config: unknown;
+}
+
+/** Default path of the local state file. */
+export const DEFAULT_LOCAL_STATE = '.byodkim-local.json';
+
+/** The options every command that talks to a deployment accepts. */
+export interface TargetOptions {
+  /** Use the local environment described by this state file (`true`: the default path). */
+  readonly local?: string | boolean;
+  readonly stage?: string;
+  readonly stack?: string;
+  readonly config?: string;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function perRegion(create: (region: string) => SESv2Client): { ses: SesClientFor; all: () => SESv2Client[] } {
+  const clients = new Map<string, SESv2Client>();
+  return {
+    ses: (region) => {
+      let client = clients.get(region);
+      if (!client) {
+        client = create(region);
+        clients.set(region, client);
+      }
+      return client;
+    },
+    all: () => [...clients.values()],
+  };
+}
+
+function localTarget(path: string): Target {
+  let state: LocalState;
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8')) as LocalState;
+  } catch {
+    throw new InvalidInputError(
+      `No local environment at ${path}: start one with "npx byodkim local serve" first.`,
+    );
+  }
+  const region = 'ap-northeast-1';
+  const s3 = new S3Client({
+    endpoint: state.s3Endpoint,
+    forcePathStyle: true,
+    region,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const sfn = new SFNClient({ endpoint: state.sfnEndpoint, region, credentials: LOCAL_CREDENTIALS });
+  const ses = perRegion(
+    (sesRegion) =>
+      new SESv2Client({ endpoint: state.sesEndpoint, region: sesRegion, credentials: LOCAL_CREDENTIALS }),
+  );
+  return {
+    kind: 'local',
+    config: parseConfig(state.config, path),
+    stateMachineArn: state.stateMachineArn,
+    bucket: state.bucket,
+    s3,
+    sfn,
+    ses: ses.ses,
+    dnsOptions: { nameServers: [...state.nameServers], timeoutMs: 500, retries: 1 },
+    close: () => {
+      s3.destroy();
+      sfn.destroy();
+      for (const client of ses.all()) client.destroy();
+    },
+  };
+}
+
+async function awsTarget(options: TargetOptions): Promise<Target> {
+  const stage = options.stage ?? 'prod';
+  const stackName = options.stack ?? `ByodkimRotation-${stage}`;
+  const config = loadConfig(options.config ?? join(__dirname, '..', 'infra', 'config', `${stage}.json`));
+  const cloudFormation = new CloudFormationClient({});
+  let outputs: Record<string, string>;
+  try {
+    const described = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    outputs = Object.fromEntries(
+      (described.Stacks?.[0]?.Outputs ?? []).map((output) => [
+        output.OutputKey ?? '',
+        output.OutputValue ?? '',
+      ]),
+    );
+  } finally {
+    cloudFormation.destroy();
+  }
+  const stateMachineArn = outputs.StateMachineArn;
+  const bucket = outputs.KeyStoreBucket;
+  if (!stateMachineArn || !bucket) {
+    throw new InvalidInputError(
+      `Stack ${stackName} has no StateMachineArn/KeyStoreBucket outputs: deploy it first, or pass --stack.`,
+    );
+  }
+  const s3 = new S3Client({});
+  const sfn = new SFNClient({});
+  const ses = perRegion((region) => new SESv2Client({ region }));
+  return {
+    kind: 'aws',
+    config,
+    stateMachineArn,
+    bucket,
+    s3,
+    sfn,
+    ses: ses.ses,
+    dnsOptions: {},
+    close: () => {
+      s3.destroy();
+      sfn.destroy();
+      for (const client of ses.all()) client.destroy();
+    },
+  };
+}
+
+/**
+ * Resolves where a command acts: `--local [state-file]` for the local environment, otherwise the
+ * deployed stack `ByodkimRotation-<stage>` (outputs read with the SDK's default credentials and
+ * region) with the stage's configuration file.
+ */
+export async function resolveTarget(options: TargetOptions): Promise<Target> {
+  if (options.local)
+    return localTarget(typeof options.local === 'string' ? options.local : DEFAULT_LOCAL_STATE);
+  return awsTarget(options);
+}

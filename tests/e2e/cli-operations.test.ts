@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SimulatedDnsTeam } from '../../local/runner/dns-team';
+import { type LocalEnvironment, startLocalEnvironment } from '../../local/runner/environment';
+import { writeLocalState } from '../../local/runner/serve';
+import { scenario } from './support';
+
+jest.setTimeout(120_000);
+const run = promisify(execFile);
+const BIN = join(__dirname, '../../bin/byodkim.js');
+const DOMAIN = 'demo.example.test';
+
+async function byodkim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('operator commands against a running local environment (--local)', () => {
+  let env: LocalEnvironment;
+  let dir: string;
+  let state: string;
+
+  beforeAll(async () => {
+    // The DNS team publishes but never decides: the rotation waits at NotifyDnsTeam.
+    const waiting = scenario('happy-path', {
+      dnsTeam: { ...scenario('happy-path').dnsTeam, decision: 'none' },
+      timing: { ...scenario('happy-path').timing, approvalWaitMs: 110_000 },
+    });
+    env = await startLocalEnvironment({ scenarios: [waiting] });
+    new SimulatedDnsTeam(env, waiting);
+    dir = mkdtempSync(join(tmpdir(), 'byodkim-cli-'));
+    state = join(dir, 'local.json');
+    writeLocalState(env, state);
+  });
+  afterAll(async () => {
+    await env.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('status shows the active key, its expiry and SES per region, with nothing running', async () => {
+    const result = await byodkim(['status', DOMAIN, '--local', state, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      domain: DOMAIN,
+      activeSelector: env.seeded.get(DOMAIN)?.selector,
+      keyAgeDays: 440,
+      daysUntilExpiry: 16,
+      ses: [{ region: 'ap-northeast-1', origin: 'EXTERNAL', status: 'SUCCESS', signingEnabled: true }],
+      rotation: null,
+      pendingApproval: null,
+    });
+  });
+
+  it('start begins a rotation, a second start is refused, and status shows where it waits and until when', async () => {
+    const started = await byodkim(['start', DOMAIN, '--local', state, '--json']);
+    expect(started.code).toBe(0);
+    const { executionName } = JSON.parse(started.stdout) as { executionName: string };
+    expect(executionName).toMatch(/^demo-example-test-demo-\d{8}-1$/);
+
+    const again = await byodkim(['start', DOMAIN, '--local', state]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/RotationInProgress: A rotation of demo\.example\.test is already running/);
+
+    let status:
+      | { rotation: { currentState: string } | null; pendingApproval: { deadline: string } | null }
+      | undefined;
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const result = await byodkim(['status', DOMAIN, '--local', state, '--json']);
+      status = JSON.parse(result.stdout);
+      if (status?.pendingApproval) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status?.rotation).toEqual({ execution: executionName, currentState: 'NotifyDnsTeam' });
+    expect(Date.parse(status?.pendingApproval?.deadline ?? '')).toBeGreaterThan(Date.now());
+    // The task token stays server-side: no command prints it.
+    const human = await byodkim(['status', '--local', state]);
+    for (const token of env.sfn.tokens.minted) expect(human.stdout).not.toContain(token.slice(0, 40));
+
+    const history = await byodkim(['history', DOMAIN, '--local', state, '--json']);
+    expect(JSON.parse(history.stdout)).toEqual([
+      expect.objectContaining({ execution: executionName, status: 'RUNNING' }),
+    ]);
+  });
+
+  it('redrive refuses when no rotation failed', async () => {
+    const result = await byodkim(['redrive', DOMAIN, '--local', state]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/No failed rotation of demo\.example\.test to redrive/);
+  });
+
+  it('import adopts the old layout: the key SES uses becomes ACTIVE, an older one PREVIOUS, no key printed', async () => {
+    const s3 = env.aws.s3Client('ap-northeast-1');
+    await s3.send(new CreateBucketCommand({ Bucket: 'legacy-dkim' }));
+    const seeded = env.seeded.get(DOMAIN);
+    const older = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const put = (key: string, body: string) =>
+      s3.send(new PutObjectCommand({ Bucket: 'legacy-dkim', Key: key, Body: body }));
+    await put(
+      `dkim-certificates/${DOMAIN}/${seeded?.selector}/private_key.pem`,
+      seeded?.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() ?? '',
+    );
+    await put(
+      `dkim-certificates/${DOMAIN}/${seeded?.selector}/certificate_info.json`,
+      JSON.stringify({ validity_days: 456, renewal_alert_days: 16 }),
+    );
+    await put(
+      `dkim-certificates/${DOMAIN}/demo-20240801-1/private_key.pem`,
+      older.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    );
+    await put(
+      `dkim-certificates/${DOMAIN}/demo-20240801-1/certificate_info.json`,
+      JSON.stringify({ validity_days: 456, created_at: '2024-08-01T00:00:00Z' }),
+    );
+    await put(`dkim-certificates/${DOMAIN}/demo-20230801-1/private_key.pem`, 'not a key');
+
+    const dry = await byodkim([
+      'import',
+      '--from-bucket',
+      'legacy-dkim',
+      '--local',
+      state,
+      '--dry-run',
+      '--json',
+    ]);
+    expect(
+      JSON.parse(dry.stdout)
+        .map((row: { action: string }) => row.action)
+        .sort(),
+    ).toEqual(['refused', 'would-import', 'would-import']);
+
+    const result = await byodkim(['import', '--from-bucket', 'legacy-dkim', '--local', state, '--json']);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as Array<{
+      selector: string;
+      state: string;
+      action: string;
+      expiresAt: string;
+    }>;
+    expect(rows.find((row) => row.selector === seeded?.selector)).toMatchObject({
+      state: 'ACTIVE',
+      action: 'already-present',
+    });
+    expect(rows.find((row) => row.selector === 'demo-20240801-1')).toMatchObject({
+      state: 'PREVIOUS',
+      action: 'imported',
+      expiresAt: '2025-10-31T00:00:00.000Z',
+    });
+    expect(rows.find((row) => row.selector === 'demo-20230801-1')).toMatchObject({ action: 'refused' });
+    expect(result.stdout + result.stderr).not.toMatch(/PRIVATE KEY|MII[A-Za-z0-9+/]{60}/);
+  });
+});
