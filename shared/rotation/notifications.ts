@@ -65,9 +65,9 @@ export function render(notification: Notification, language: Language): { subjec
   const head = `[${notification.severity}] `;
   let subject = head + label(notification.subject, language);
   if (subject.length > MAX_SUBJECT_CHARS) subject = `${subject.slice(0, MAX_SUBJECT_CHARS - 3)}...`;
-  const parts: string[] = [];
-  if (language === 'both') parts.push('(English follows Japanese.)');
-  parts.push(...pick(notification.body, language));
+  const parts = pick(notification.body, language);
+  if (language === 'both')
+    parts[0] = `(日本語の後に英語が続きます / English follows Japanese.)\n\n${parts[0]}`;
   const details = notification.details ?? [];
   if (details.length > 0) {
     parts.push(
@@ -285,8 +285,8 @@ export function dnsRequestNotification(input: DnsRequestMessage): Notification {
       },
       {
         label: {
-          ja: 'Route 53 変更バッチ (aws route53 change-resource-record-sets --change-batch)',
-          en: 'Route 53 change batch (aws route53 change-resource-record-sets --change-batch)',
+          ja: 'Route 53 変更バッチ',
+          en: 'Route 53 change batch (aws route53 change-resource-record-sets --change-batch file://batch.json)',
         },
         text: JSON.stringify(request.route53ChangeBatch, null, 2),
       },
