@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { executionHtml } from '../../local/runner/html-view';
 import type { RotationSummary } from '../../local/runner/rotate';
 import { rotate } from '../../local/runner/rotate';
 import { loadScenario } from '../../local/scenario';
@@ -8,6 +10,7 @@ import { EXIT } from '../exit-codes';
 interface LocalRotateOptions {
   readonly scenario: string;
   readonly json?: boolean;
+  readonly html?: string;
   readonly debug?: boolean;
 }
 
@@ -46,6 +49,13 @@ export async function runLocalRotate(options: LocalRotateOptions): Promise<numbe
     onState: (name, elapsedMs) => progress(`  +${seconds(elapsedMs).padStart(7)}  ${name}`),
     ...(options.debug ? { echoLogs: (line: string) => process.stderr.write(`    ${line}\n`) } : {}),
   });
+  if (options.html) {
+    writeFileSync(
+      options.html,
+      executionHtml(run.definition, run, `Rehearsal "${scenario.name}" of ${scenario.domain}`),
+    );
+    progress(`  execution view written to ${options.html}`);
+  }
   if (options.json) process.stdout.write(`${JSON.stringify(run.summary)}\n`);
   else console.log(formatSummary(scenario.domain, run.summary));
   return run.summary.status === 'SUCCEEDED' ? EXIT.OK : EXIT.NOT_VERIFIED;
@@ -58,6 +68,7 @@ export function registerLocalRotate(local: Command): void {
     .description('rehearse a whole rotation offline on the embedded environment, driven by a scenario file')
     .requiredOption('--scenario <file>', 'scenario JSON (see local/scenarios/)')
     .option('--json', 'print one JSON summary object and nothing else on stdout')
+    .option('--html <file>', 'also write an HTML view of the execution with the visited path coloured')
     .action(async (options: LocalRotateOptions, command: Command) => {
       const debug = Boolean(command.optsWithGlobals().debug);
       process.exitCode = await runLocalRotate({ ...options, debug });

@@ -4,7 +4,7 @@ import type { DnsEndpoint } from '../../shared/dns/types';
 import { type LeakReport, type ScannedDocument, scanForLeaks } from '../leak-scan';
 import { DkimProbe, type ProbeCounts, type ProbeResult } from '../probe';
 import type { Scenario } from '../scenario';
-import type { EventLog, LocalExecution } from '../sfn/engine';
+import type { AslDefinition, EventLog, LocalExecution } from '../sfn/engine';
 import { SimulatedDnsTeam } from './dns-team';
 import { type LocalEnvironment, startLocalEnvironment } from './environment';
 
@@ -28,6 +28,8 @@ export interface RotationSummary {
 /** Everything a run produced, for tests and the HTML view. */
 export interface RotationRun {
   readonly summary: RotationSummary;
+  /** The state machine definition that ran (flattened from the synthesized template). */
+  readonly definition: AslDefinition;
   readonly execution: LocalExecution;
   readonly probeResults: readonly ProbeResult[];
   readonly leakReport: LeakReport;
@@ -211,6 +213,7 @@ async function summarise(
   };
   return {
     summary,
+    definition: env.definition,
     execution,
     probeResults: probe.results(),
     leakReport,
