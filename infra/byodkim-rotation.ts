@@ -5,7 +5,7 @@
  * the configuration, and one least-privilege role per function.
  */
 import * as path from 'node:path';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -23,6 +23,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
+import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
 
 /** Properties of {@link ByodkimRotation}. */
@@ -87,20 +88,8 @@ export function validateByodkimRotationProps(props: ByodkimRotationProps): strin
       );
     }
   }
-  if (props.namePrefix !== undefined && !Token.isUnresolved(props.namePrefix)) {
-    if (!/^[a-z][a-z0-9-]{0,39}$/.test(props.namePrefix)) {
-      problems.push(
-        `props.namePrefix = "${props.namePrefix}": must be 1-40 lower-case letters, digits or hyphens, starting with a letter`,
-      );
-    }
-  }
-  if (props.memorySize !== undefined && !Token.isUnresolved(props.memorySize)) {
-    if (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10_240) {
-      problems.push(
-        `props.memorySize = ${props.memorySize}: must be a whole number of MiB from 128 to 10240`,
-      );
-    }
-  }
+  checkNamePrefix(props.namePrefix, problems);
+  checkMemorySize(props.memorySize, problems);
   if (props.functionTimeout !== undefined && !props.functionTimeout.isUnresolved()) {
     const seconds = props.functionTimeout.toSeconds();
     if (seconds < 10 || seconds > 900) {

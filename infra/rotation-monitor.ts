@@ -30,6 +30,7 @@ import { describeIssues, type RotationConfig, RotationConfigSchema } from '../sh
 import { CHECK_SEVERITY, type HealthCheck } from '../shared/monitoring/evaluate';
 import { DIMENSION, METRIC, MONITOR_SERVICE_NAME, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
+import { checkMemorySize, checkNamePrefix } from './prop-checks';
 
 /** Properties of {@link RotationMonitor}. */
 export interface RotationMonitorProps {
@@ -130,20 +131,8 @@ export function validateRotationMonitorProps(props: RotationMonitorProps): strin
   const problems: string[] = [];
   const parsed = RotationConfigSchema.safeParse(props.config, { reportInput: true });
   if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, 'props.config'));
-  if (props.namePrefix !== undefined && !Token.isUnresolved(props.namePrefix)) {
-    if (!/^[a-z][a-z0-9-]{0,39}$/.test(props.namePrefix)) {
-      problems.push(
-        `props.namePrefix = "${props.namePrefix}": must be 1-40 lower-case letters, digits or hyphens, starting with a letter`,
-      );
-    }
-  }
-  if (props.memorySize !== undefined && !Token.isUnresolved(props.memorySize)) {
-    if (!Number.isInteger(props.memorySize) || props.memorySize < 128 || props.memorySize > 10_240) {
-      problems.push(
-        `props.memorySize = ${props.memorySize}: must be a whole number of MiB from 128 to 10240`,
-      );
-    }
-  }
+  checkNamePrefix(props.namePrefix, problems);
+  checkMemorySize(props.memorySize, problems);
   if (props.timeout !== undefined && !props.timeout.isUnresolved()) {
     const seconds = props.timeout.toSeconds();
     if (seconds < 120 || seconds > 900) {

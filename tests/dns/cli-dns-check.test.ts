@@ -1,27 +1,14 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { txtRecord } from '../../local/dns/zone-writer';
 import { type DkimKeyPair, generateDkimKeyPair, publicKeyToPem } from '../../shared/dkim/keys';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import type { DnsEndpoint } from '../../shared/dns/types';
+import { byodkim } from '../support/byodkim-cli';
 import { DnsLab } from './support/dns-lab';
 
-const run = promisify(execFile);
-const BIN = join(__dirname, '../../bin/byodkim.js');
 const ORIGIN = 'example.test';
 const SELECTOR = 'cli-20261123-1';
-
-async function byodkim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('byodkim dns check', () => {
   let keyPair: DkimKeyPair;

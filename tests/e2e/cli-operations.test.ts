@@ -1,29 +1,16 @@
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SimulatedDnsTeam } from '../../local/runner/dns-team';
 import { type LocalEnvironment, startLocalEnvironment } from '../../local/runner/environment';
 import { writeLocalState } from '../../local/runner/serve';
+import { byodkim } from '../support/byodkim-cli';
 import { scenario } from './support';
 
 jest.setTimeout(120_000);
-const run = promisify(execFile);
-const BIN = join(__dirname, '../../bin/byodkim.js');
 const DOMAIN = 'demo.example.test';
-
-async function byodkim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('operator commands against a running local environment (--local)', () => {
   let env: LocalEnvironment;

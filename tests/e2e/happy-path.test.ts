@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { byodkim } from '../support/byodkim-cli';
 import { E2E_TIMEOUT_MS, rehearse, scenario } from './support';
 
 jest.setTimeout(E2E_TIMEOUT_MS);
@@ -52,15 +51,9 @@ describe('a complete rotation on the local environment', () => {
   });
 
   it('prints exactly one JSON object with the contract fields from byodkim local rotate --json', async () => {
-    const bin = join(__dirname, '../../bin/byodkim.js');
     const file = join(__dirname, '../../local/scenarios/happy-path.json');
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [bin, 'local', 'rotate', '--scenario', file, '--json'],
-      {
-        timeout: E2E_TIMEOUT_MS,
-      },
-    );
+    const { code, stdout } = await byodkim(['local', 'rotate', '--scenario', file, '--json'], E2E_TIMEOUT_MS);
+    expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect(Object.keys(summary).sort()).toEqual(
       [
@@ -91,17 +84,13 @@ describe('a complete rotation on the local environment', () => {
   });
 
   it('refuses a bad scenario file with exit code 2, naming the field', async () => {
-    const bin = join(__dirname, '../../bin/byodkim.js');
-    const run = promisify(execFile)(process.execPath, [
-      bin,
+    const result = await byodkim([
       'local',
       'rotate',
       '--scenario',
       join(__dirname, 'fixtures/bad-scenario.json'),
     ]);
-    await expect(run).rejects.toMatchObject({
-      code: 2,
-      stderr: expect.stringMatching(/scenario\.dnsTeam\.decision = "maybe"/),
-    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/scenario\.dnsTeam\.decision = "maybe"/);
   });
 });
