@@ -1,7 +1,7 @@
 import type { AslDefinition } from '../sfn/engine';
 import type { RotationRun } from './rotate';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 type Outcome = 'visited' | 'failed' | 'not-visited';
 
@@ -41,12 +41,12 @@ export function executionHtml(definition: AslDefinition, run: RotationRun, title
         : stat.failed || (failedEnd && state.Type === 'Fail')
           ? 'failed'
           : 'visited';
-    return `<tr class="${outcome}"><td>${escape(name)}</td><td>${escape(state.Type)}</td><td>${
+    return `<tr class="${outcome}"><td>${escapeHtml(name)}</td><td>${escapeHtml(state.Type)}</td><td>${
       stat ? `+${((stat.firstAt - started) / 1000).toFixed(2)} s` : ''
     }</td><td>${stat?.entered ?? 0}</td><td>${stat?.retried ?? 0}</td></tr>`;
   });
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2a35}
 table{border-collapse:collapse;min-width:40rem}td,th{padding:.35rem .8rem;border-bottom:1px solid #dde3e8;text-align:left}
@@ -56,12 +56,12 @@ tr.not-visited{color:#9aa5ad}tr.not-visited td:first-child{border-left:.4rem sol
 .status{font-size:1.2rem;font-weight:700}.SUCCEEDED{color:#2e8540}.FAILED{color:#c0392b}
 pre{background:#f4f6f8;padding:1rem;overflow:auto}
 </style></head><body>
-<h1>${escape(title)}</h1>
-<p class="status ${escape(run.summary.status)}">${escape(run.summary.status)}${run.summary.error ? ` (${escape(run.summary.error)})` : ''} in ${(run.summary.durationMs / 1000).toFixed(1)} s, ${run.summary.transitions} transitions</p>
-<p>Execution <code>${escape(run.execution.name)}</code>${run.execution.redriveCount ? `, redriven ${run.execution.redriveCount}×` : ''}. Green: visited; red: where it failed; grey: not visited.</p>
+<h1>${escapeHtml(title)}</h1>
+<p class="status ${escapeHtml(run.summary.status)}">${escapeHtml(run.summary.status)}${run.summary.error ? ` (${escapeHtml(run.summary.error)})` : ''} in ${(run.summary.durationMs / 1000).toFixed(1)} s, ${run.summary.transitions} transitions</p>
+<p>Execution <code>${escapeHtml(run.execution.name)}</code>${run.execution.redriveCount ? `, redriven ${run.execution.redriveCount}×` : ''}. Green: visited; red: where it failed; grey: not visited.</p>
 <table><thead><tr><th>State</th><th>Type</th><th>First entered</th><th>Runs</th><th>Retries</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>
-<h2>Summary</h2><pre>${escape(JSON.stringify(run.summary, null, 2))}</pre>
+<h2>Summary</h2><pre>${escapeHtml(JSON.stringify(run.summary, null, 2))}</pre>
 </body></html>
 `;
 }
