@@ -30,3 +30,20 @@ export function countForDomain(
 ): void {
   metrics.put(name, value, 'Count', domain ? { [DIMENSION.Domain]: domain } : {});
 }
+
+/**
+ * Wraps a task handler so that, once it succeeded, the metric `metricOf(event)` names (if any) is
+ * counted for the event's domain. A failed handler counts nothing (Step Functions retries it).
+ */
+export function countingAfterSuccess<E extends { plan?: { domain?: string } }, R, C>(
+  handler: (event: E, context?: C) => Promise<R>,
+  metricOf: (event: E) => MetricName | undefined,
+  metrics: () => MetricsSink = rotationMetrics,
+): (event: E, context?: C) => Promise<R> {
+  return async (event, context) => {
+    const result = await handler(event, context);
+    const name = metricOf(event);
+    if (name !== undefined) countForDomain(metrics(), name, event?.plan?.domain);
+    return result;
+  };
+}

@@ -1,4 +1,6 @@
 /** NotifyFailure: AWS wiring only; the logic is in ./logic.ts. */
+import { METRIC, type MetricName, type MetricsSink } from '../../shared/monitoring/metrics';
+import { countingAfterSuccess, rotationMetrics } from '../../shared/monitoring/task-metrics';
 import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, snsClient } from '../../shared/rotation/runtime';
 import type { NotificationSent, RotationState } from '../../shared/rotation/state';
@@ -17,13 +19,28 @@ export function defaultDeps(): NotifyFailureDeps {
   };
 }
 
-/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
-export function makeHandler(deps: NotifyFailureDeps | (() => NotifyFailureDeps)) {
-  return taskHandler<RotationState, NotifyFailureDeps, NotificationSent>(
-    logger,
-    deps,
-    notifyFailure,
-    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
+/** RotationRolledBack when the previous key was restored, RotationFailed otherwise. */
+export function failureMetric(state: RotationState): MetricName {
+  return state.rollback !== undefined && state.rollbackFailure === undefined
+    ? METRIC.RotationRolledBack
+    : METRIC.RotationFailed;
+}
+
+/**
+ * The handler for any deps (the local runner passes its own); deps are resolved on first call.
+ * Counts RotationRolledBack or RotationFailed once the operators were told.
+ */
+export function makeHandler(
+  deps: NotifyFailureDeps | (() => NotifyFailureDeps),
+  metrics: () => MetricsSink = rotationMetrics,
+) {
+  return countingAfterSuccess(
+    taskHandler<RotationState, NotifyFailureDeps, NotificationSent>(logger, deps, notifyFailure, (event) => ({
+      domain: event?.plan?.domain,
+      selector: event?.plan?.selector,
+    })),
+    failureMetric,
+    metrics,
   );
 }
 

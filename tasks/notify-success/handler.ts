@@ -1,4 +1,6 @@
 /** NotifySuccess: AWS wiring only; the logic is in ./logic.ts. */
+import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
+import { countingAfterSuccess, rotationMetrics } from '../../shared/monitoring/task-metrics';
 import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, snsClient } from '../../shared/rotation/runtime';
 import type { NotificationSent, RotationState } from '../../shared/rotation/state';
@@ -17,13 +19,21 @@ export function defaultDeps(): NotifySuccessDeps {
   };
 }
 
-/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
-export function makeHandler(deps: NotifySuccessDeps | (() => NotifySuccessDeps)) {
-  return taskHandler<RotationState, NotifySuccessDeps, NotificationSent>(
-    logger,
-    deps,
-    notifySuccess,
-    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
+/**
+ * The handler for any deps (the local runner passes its own); deps are resolved on first call.
+ * Counts RotationSucceeded once SES confirmed the new key everywhere and people were told.
+ */
+export function makeHandler(
+  deps: NotifySuccessDeps | (() => NotifySuccessDeps),
+  metrics: () => MetricsSink = rotationMetrics,
+) {
+  return countingAfterSuccess(
+    taskHandler<RotationState, NotifySuccessDeps, NotificationSent>(logger, deps, notifySuccess, (event) => ({
+      domain: event?.plan?.domain,
+      selector: event?.plan?.selector,
+    })),
+    () => METRIC.RotationSucceeded,
+    metrics,
   );
 }
 
