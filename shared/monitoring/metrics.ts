@@ -87,6 +87,6 @@ export function powertoolsMetricsSink(metrics: Metrics): MetricsSink {
 /**
  * Powertools' service name of the workflow's task functions (POWERTOOLS_SERVICE_NAME in
  * ByodkimRotation): the `service` dimension of RotationSucceeded/Failed/RolledBack and
- * KeyGenerationStatus once those tasks emit them.
+ * KeyGenerationStatus (emitted by NotifySuccess, NotifyFailure and GenerateKey).
  */
 export const ROTATION_SERVICE_NAME = 'byodkim-rotation';
