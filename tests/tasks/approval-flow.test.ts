@@ -13,7 +13,7 @@ import { abandonKey } from '../../tasks/abandon-key/logic';
 import { type ApprovalRequest, handleApprovalRequest } from '../../tasks/approval-endpoint/logic';
 import { notifyDnsTeam } from '../../tasks/notify-dns-team/logic';
 import { sendReminder } from '../../tasks/send-reminder/logic';
-import { buildDnsRequest } from '../../tasks/store-dns-request/logic';
+import { buildDnsRequest, dnsRequestZonePath } from '../../tasks/store-dns-request/logic';
 import {
   DNS_TOPIC,
   FakeS3,
@@ -38,7 +38,11 @@ describe('approval flow', () => {
   let ids: string[];
   const waiting: RotationState = state({
     key: keyReference(),
-    dnsRequest: { dnsRequestKey: dnsRequestPath(DOMAIN, NEW_SELECTOR), recordName: 'r' },
+    dnsRequest: {
+      dnsRequestKey: dnsRequestPath(DOMAIN, NEW_SELECTOR),
+      recordName: 'r',
+      zoneFileKey: dnsRequestZonePath(DOMAIN, NEW_SELECTOR),
+    },
   });
 
   const notifyDeps = () => ({
@@ -120,6 +124,9 @@ describe('approval flow', () => {
     const message = JSON.stringify(sns.messages);
     expect(message).not.toContain(TOKEN);
     expect(message).toContain(`${BASE}/approvals/${result.approvalId}?exp=`);
+    // AND the message names the files the team can paste
+    expect(message).toContain(`s3://${s3.deps().bucket}/${dnsRequestPath(DOMAIN, NEW_SELECTOR)}`);
+    expect(message).toContain(`s3://${s3.deps().bucket}/${dnsRequestZonePath(DOMAIN, NEW_SELECTOR)}`);
     expect(JSON.stringify(result)).not.toContain(TOKEN);
     expect(metadataOf(s3, NEW_SELECTOR).openApprovalId).toBe(result.approvalId);
   });

@@ -69,6 +69,8 @@ describe('PrepareRotation', () => {
         maxReminders: 3,
       }),
     );
+    // AND the operators' addresses, the "who to call" of every notification (contacts, no secret)
+    expect(prepared.plan.opsContacts).toEqual(['ops@example.jp']);
     expect(prepared.reminders).toEqual({ count: 0 });
   });
 
