@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isRotationError } from '../shared/errors';
+import { registerApprovals } from './commands/approve';
 import { registerDnsCheck } from './commands/dns-check';
 import { registerImport } from './commands/import';
 import { registerLocalMonitor } from './commands/local-monitor';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerLocalMonitor(local);
   registerLocalServe(local);
   registerOperations(program);
+  registerApprovals(program);
   registerImport(program);
   return program;
 }

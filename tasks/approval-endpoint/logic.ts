@@ -4,24 +4,19 @@
  * token approves or rejects, once. The task token is read from S3 and handed to Step Functions;
  * it never appears in a URL, a page or a log. The HTML is in ./page.ts.
  */
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Secret } from '../../shared/dkim/secret';
-import { ERROR_NAMES } from '../../shared/errors';
+import { decideApproval } from '../../shared/rotation/approval-decision';
 import {
   type ApprovalRecord,
   checkApprovalLink,
   checkCsrfToken,
-  closeApproval,
   csrfToken,
-  expireClosedApproval,
   readApproval,
-  reopenApproval,
 } from '../../shared/rotation/approvals';
-import { callAws } from '../../shared/rotation/aws-errors';
 import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import { formatInstant } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
-import type { ApprovalDecision } from '../../shared/rotation/state';
 import { approvalPage, type MessagePageInput, messagePage, SECURITY_HEADERS } from './page';
 
 export interface ApprovalEndpointDeps extends BaseDeps, KeyStoreDeps {
@@ -224,59 +219,24 @@ export async function handleApprovalRequest(
       en: ['Open the approval page again and press one of the buttons.', NOTHING_CHANGED.en],
     });
   }
-  const closing = await closeApproval(
-    deps,
-    record.approvalId,
-    decision === 'approve' ? 'APPROVED' : 'REJECTED',
-    now,
-  );
-  if (closing === undefined) return outcome(404, NOT_FOUND_PAGE);
-  if (!closing.changed) return closedPage(closing.record);
-  try {
-    if (decision === 'approve') {
-      const output: ApprovalDecision = {
-        decision: 'APPROVED',
-        approvalId: record.approvalId,
-        decidedAt: now.toISOString(),
-      };
-      await callAws('Step Functions SendTaskSuccess', () =>
-        deps.sfn.send(
-          new SendTaskSuccessCommand({ taskToken: record.taskToken, output: JSON.stringify(output) }),
-        ),
-      );
-    } else {
-      await callAws('Step Functions SendTaskFailure', () =>
-        deps.sfn.send(
-          new SendTaskFailureCommand({
-            taskToken: record.taskToken,
-            error: ERROR_NAMES.DnsChangeRejected,
-            cause: `The DNS team rejected ${record.recordName} (approval ${record.approvalId}).`,
-          }),
-        ),
-      );
-    }
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') {
-      deps.logger.warn('Decision arrived after the wait closed', { approvalId: record.approvalId, name });
-      await expireClosedApproval(deps, record.approvalId, closing.record, now);
-      return outcome(410, {
-        tone: 'warn',
-        badge: { ja: '期限切れ', en: 'Expired' },
-        title: { ja: 'この依頼は期限切れです', en: 'This request has expired' },
-        facts: factsOf(record),
-        ja: [
-          '承認の待ち時間が終わった後に届いたため、この操作はワークフローに反映されていません。新しいリンク付きのリマインドが届きます。最新の通知メールのリンクを使ってください。',
-        ],
-        en: [
-          'The decision arrived after the wait had closed, so it did not reach the workflow. A reminder with a new link follows; use the link in the newest message.',
-        ],
-        ...(record.operatorContacts ? { contacts: record.operatorContacts } : {}),
-      });
-    }
-    // The decision did not reach the workflow: reopen the link so the same button works again.
-    await reopenApproval(deps, record.approvalId, closing.record);
-    throw error;
+  const decided = await decideApproval(deps, record.approvalId, decision, now);
+  if (decided.kind === 'not-found') return outcome(404, NOT_FOUND_PAGE);
+  if (decided.kind === 'already-closed') return closedPage(decided.record);
+  if (decided.kind === 'late') {
+    deps.logger.warn('Decision arrived after the wait closed', { approvalId: record.approvalId });
+    return outcome(410, {
+      tone: 'warn',
+      badge: { ja: '期限切れ', en: 'Expired' },
+      title: { ja: 'この依頼は期限切れです', en: 'This request has expired' },
+      facts: factsOf(record),
+      ja: [
+        '承認の待ち時間が終わった後に届いたため、この操作はワークフローに反映されていません。新しいリンク付きのリマインドが届きます。最新の通知メールのリンクを使ってください。',
+      ],
+      en: [
+        'The decision arrived after the wait had closed, so it did not reach the workflow. A reminder with a new link follows; use the link in the newest message.',
+      ],
+      ...(record.operatorContacts ? { contacts: record.operatorContacts } : {}),
+    });
   }
   deps.logger.info('Decision recorded', { approvalId: record.approvalId, decision, domain: record.domain });
   const contacts = record.operatorContacts ? { contacts: record.operatorContacts } : {};

@@ -48,43 +48,6 @@ describe('operator commands against a running local environment (--local)', () =
     });
   });
 
-  it('start begins a rotation, a second start is refused, and status shows where it waits and until when', async () => {
-    const started = await byodkim(['start', DOMAIN, '--local', state, '--json']);
-    expect(started.code).toBe(0);
-    const { executionName } = JSON.parse(started.stdout) as { executionName: string };
-    expect(executionName).toMatch(/^demo-example-test-demo-\d{8}-1$/);
-
-    const again = await byodkim(['start', DOMAIN, '--local', state]);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/RotationInProgress: A rotation of demo\.example\.test is already running/);
-
-    let status:
-      | { rotation: { currentState: string } | null; pendingApproval: { deadline: string } | null }
-      | undefined;
-    for (let attempt = 0; attempt < 50; attempt += 1) {
-      const result = await byodkim(['status', DOMAIN, '--local', state, '--json']);
-      status = JSON.parse(result.stdout);
-      if (status?.pendingApproval) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(status?.rotation).toEqual({ execution: executionName, currentState: 'NotifyDnsTeam' });
-    expect(Date.parse(status?.pendingApproval?.deadline ?? '')).toBeGreaterThan(Date.now());
-    // The task token stays server-side: no command prints it.
-    const human = await byodkim(['status', '--local', state]);
-    for (const token of env.sfn.tokens.minted) expect(human.stdout).not.toContain(token.slice(0, 40));
-
-    const history = await byodkim(['history', DOMAIN, '--local', state, '--json']);
-    expect(JSON.parse(history.stdout)).toEqual([
-      expect.objectContaining({ execution: executionName, status: 'RUNNING' }),
-    ]);
-  });
-
-  it('redrive refuses when no rotation failed', async () => {
-    const result = await byodkim(['redrive', DOMAIN, '--local', state]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/No failed rotation of demo\.example\.test to redrive/);
-  });
-
   it('import adopts the old layout: the key SES uses becomes ACTIVE, an older one PREVIOUS, no key printed', async () => {
     const s3 = env.aws.s3Client('ap-northeast-1');
     await s3.send(new CreateBucketCommand({ Bucket: 'legacy-dkim' }));
@@ -144,5 +107,63 @@ describe('operator commands against a running local environment (--local)', () =
     });
     expect(rows.find((row) => row.selector === 'demo-20230801-1')).toMatchObject({ action: 'refused' });
     expect(result.stdout + result.stderr).not.toMatch(/PRIVATE KEY|MII[A-Za-z0-9+/]{60}/);
+  });
+
+  it('start begins a rotation, a second start is refused, and status shows where it waits and until when', async () => {
+    const started = await byodkim(['start', DOMAIN, '--local', state, '--json']);
+    expect(started.code).toBe(0);
+    const { executionName } = JSON.parse(started.stdout) as { executionName: string };
+    expect(executionName).toMatch(/^demo-example-test-demo-\d{8}-1$/);
+
+    const again = await byodkim(['start', DOMAIN, '--local', state]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/RotationInProgress: A rotation of demo\.example\.test is already running/);
+
+    let status:
+      | { rotation: { currentState: string } | null; pendingApproval: { deadline: string } | null }
+      | undefined;
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const result = await byodkim(['status', DOMAIN, '--local', state, '--json']);
+      status = JSON.parse(result.stdout);
+      if (status?.pendingApproval) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status?.rotation).toEqual({ execution: executionName, currentState: 'NotifyDnsTeam' });
+    expect(Date.parse(status?.pendingApproval?.deadline ?? '')).toBeGreaterThan(Date.now());
+    // The task token stays server-side: no command prints it.
+    const human = await byodkim(['status', '--local', state]);
+    for (const token of env.sfn.tokens.minted) expect(human.stdout).not.toContain(token.slice(0, 40));
+
+    const history = await byodkim(['history', DOMAIN, '--local', state, '--json']);
+    expect(JSON.parse(history.stdout)).toEqual([
+      expect.objectContaining({ execution: executionName, status: 'RUNNING' }),
+    ]);
+  });
+
+  it("approve resumes the waiting rotation once, with the page's rules, and it completes", async () => {
+    const status = JSON.parse((await byodkim(['status', DOMAIN, '--local', state, '--json'])).stdout);
+    const approvalId: string = status.pendingApproval.approvalId;
+    expect(await byodkim(['approve', 'not-an-id', '--local', state])).toMatchObject({ code: 2 });
+
+    const approved = await byodkim(['approve', approvalId, '--local', state, '--json']);
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ approvalId, domain: DOMAIN, result: 'approved' });
+    for (const token of env.sfn.tokens.minted) expect(approved.stdout).not.toContain(token.slice(0, 40));
+
+    const again = await byodkim(['reject', approvalId, '--local', state]);
+    expect(again.code).toBe(3);
+    expect(again.stdout).toMatch(/Nothing changed: approval .* is APPROVED/);
+
+    const [execution] = env.sfn.list();
+    const done = await env.sfn.whenDone(execution?.executionArn ?? '');
+    expect(done.status).toBe('SUCCEEDED');
+    const history = JSON.parse((await byodkim(['history', DOMAIN, '--local', state, '--json'])).stdout);
+    expect(history[0]).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('redrive refuses when no rotation failed', async () => {
+    const result = await byodkim(['redrive', DOMAIN, '--local', state]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/No failed rotation of demo\.example\.test to redrive/);
   });
 });
