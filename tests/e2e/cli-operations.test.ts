@@ -7,7 +7,7 @@ import { SimulatedDnsTeam } from '../../local/runner/dns-team';
 import { type LocalEnvironment, startLocalEnvironment } from '../../local/runner/environment';
 import { writeLocalState } from '../../local/runner/serve';
 import { byodkim } from '../support/byodkim-cli';
-import { scenario } from './support';
+import { rehearse, scenario } from './support';
 
 jest.setTimeout(120_000);
 const DOMAIN = 'demo.example.test';
@@ -165,5 +165,37 @@ describe('operator commands against a running local environment (--local)', () =
     const result = await byodkim(['redrive', DOMAIN, '--local', state]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/No failed rotation of demo\.example\.test to redrive/);
+  });
+});
+
+describe('byodkim redrive on a crashed rotation (--local)', () => {
+  it('redrives the failed execution from the state that failed, and it completes without a second apply', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'byodkim-redrive-'));
+    const state = join(dir, 'local.json');
+    let redriven: { code: number; stdout: string } | undefined;
+    let finalStatus: string | undefined;
+    let switches = 0;
+    try {
+      await rehearse(scenario('crash-redrive', { redrive: false }), {
+        inspect: async (env) => {
+          writeLocalState(env, state);
+          const [execution] = env.sfn.list();
+          expect(execution?.status).toBe('FAILED');
+          redriven = await byodkim(['redrive', DOMAIN, '--local', state, '--json']);
+          finalStatus = (await env.sfn.whenDone(execution?.executionArn ?? '')).status;
+          switches = env.aws.ses
+            .switches()
+            .filter((change) => change.selector !== env.seeded.get(DOMAIN)?.selector).length;
+        },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(redriven?.code).toBe(0);
+    expect(JSON.parse(redriven?.stdout ?? '{}')).toEqual({
+      redriven: expect.stringContaining(':execution:'),
+    });
+    expect(finalStatus).toBe('SUCCEEDED');
+    expect(switches).toBe(1);
   });
 });
