@@ -35,27 +35,31 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
   return value;
 }
 
-/** Optional endpoint override for every client (the local environment points them at 127.0.0.1). */
-function endpointOverride(env: NodeJS.ProcessEnv): { endpoint?: string; forcePathStyle?: boolean } {
-  const endpoint = env.AWS_ENDPOINT_URL;
-  return endpoint ? { endpoint, forcePathStyle: true } : {};
+/**
+ * Optional endpoint override (stand-ins on 127.0.0.1): the service's own variable
+ * (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_SESV2`, `AWS_ENDPOINT_URL_SNS`, the SDK's names) wins
+ * over the global `AWS_ENDPOINT_URL`, so each service can point at its own stand-in.
+ */
+function endpointOverride(env: NodeJS.ProcessEnv, service: 'S3' | 'SESV2' | 'SNS'): { endpoint?: string } {
+  const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+  return endpoint ? { endpoint } : {};
 }
 
-/** One S3 client for the task's lifetime. */
+/** One S3 client for the task's lifetime (path-style when pointed at a stand-in). */
 export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
-  return new S3Client({ ...endpointOverride(env) });
+  const override = endpointOverride(env, 'S3');
+  return new S3Client(override.endpoint ? { ...override, forcePathStyle: true } : {});
 }
 
 /** One SNS client for the task's lifetime. */
 export function snsClient(env: NodeJS.ProcessEnv = process.env): SNSClient {
-  const { endpoint } = endpointOverride(env);
-  return new SNSClient(endpoint ? { endpoint } : {});
+  return new SNSClient(endpointOverride(env, 'SNS'));
 }
 
 /** SES clients per region, created on first use and kept. */
 export function sesClients(env: NodeJS.ProcessEnv = process.env): SesClientFor {
   const clients = new Map<string, SESv2Client>();
-  const { endpoint } = endpointOverride(env);
+  const { endpoint } = endpointOverride(env, 'SESV2');
   return (region) => {
     let client = clients.get(region);
     if (client === undefined) {
