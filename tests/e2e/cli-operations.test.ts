@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -197,5 +198,36 @@ describe('byodkim redrive on a crashed rotation (--local)', () => {
     });
     expect(finalStatus).toBe('SUCCEEDED');
     expect(switches).toBe(1);
+  });
+});
+
+describe('byodkim local serve', () => {
+  it('keeps an environment running for --local commands and removes its state file on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'byodkim-serve-'));
+    const state = join(dir, 'serve.json');
+    const child = spawn(
+      process.execPath,
+      [join(__dirname, '../../bin/byodkim.js'), 'local', 'serve', '--state-file', state],
+      {
+        stdio: 'ignore',
+      },
+    );
+    try {
+      for (let attempt = 0; attempt < 150 && !existsSync(state); attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const status = await byodkim(['status', '--local', state, '--json']);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toEqual([
+        expect.objectContaining({ domain: DOMAIN, daysUntilExpiry: 16 }),
+      ]);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      expect(existsSync(state)).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
