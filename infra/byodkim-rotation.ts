@@ -23,6 +23,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
+import { LAMBDA_BUNDLING } from './bundling';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
 
@@ -289,18 +290,7 @@ export class ByodkimRotation extends Construct {
           POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
           NODE_OPTIONS: '--enable-source-maps',
         },
-        bundling: {
-          // Bundle the AWS SDK too: conditional writes (If-None-Match / If-Match) need a recent
-          // client, and a pinned bundle behaves the same in Lambda and in the local environment.
-          externalModules: [],
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          target: 'node22',
-          format: nodejs.OutputFormat.CJS,
-          forceDockerBundling: false,
-          logLevel: nodejs.LogLevel.ERROR,
-        },
+        bundling: LAMBDA_BUNDLING,
       });
       Validations.of(functions[name]).acknowledge({
         id: 'AwsSolutions-L1',

@@ -30,6 +30,7 @@ import { describeIssues, type RotationConfig, RotationConfigSchema } from '../sh
 import { CHECK_SEVERITY, type HealthCheck } from '../shared/monitoring/evaluate';
 import { DIMENSION, METRIC, MONITOR_SERVICE_NAME, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
+import { LAMBDA_BUNDLING } from './bundling';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 
 /** Properties of {@link RotationMonitor}. */
@@ -296,16 +297,7 @@ export class RotationMonitor extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: namespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.CJS,
-        forceDockerBundling: false,
-        logLevel: nodejs.LogLevel.ERROR,
-      },
+      bundling: LAMBDA_BUNDLING,
     });
     acknowledgeNag(
       this.function,
