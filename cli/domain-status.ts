@@ -9,8 +9,8 @@ import {
   listSelectors,
   readMetadata,
 } from '../shared/rotation/key-store';
-import { readSesSigning } from '../shared/rotation/ses-signing';
 import { findRunningRotation } from '../shared/rotation/start-rotation';
+import { readSigningPatiently } from './ses-signing-read';
 import type { Target } from './target';
 
 /** Where one domain stands: what `byodkim status` prints (never key material or task tokens). */
@@ -79,7 +79,7 @@ export async function domainStatus(
   const ses = await Promise.all(
     (settings?.regions ?? ['ap-northeast-1']).map(async (region) => {
       try {
-        const signing = await readSesSigning(target.ses, region, domain);
+        const signing = await readSigningPatiently(target, region, domain);
         return {
           region,
           origin: signing.origin,

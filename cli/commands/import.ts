@@ -7,8 +7,8 @@ import { privateKeyFromPem, privateKeyToPem } from '../../shared/dkim/keys';
 import { assertValidSelector } from '../../shared/dkim/selector';
 import { InvalidInputError } from '../../shared/errors';
 import { type KeyMetadata, type KeyState, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
-import { readSesSigning } from '../../shared/rotation/ses-signing';
 import { printTable } from '../output';
+import { readSigningPatiently } from '../ses-signing-read';
 import { resolveTarget, type Target } from '../target';
 import { withTargetOptions } from './operations';
 
@@ -98,6 +98,17 @@ export async function importLegacyKeys(
   const wanted = options.domain ? normaliseDomain(options.domain) : undefined;
   const deps = { s3: target.s3, bucket: target.bucket };
   const results: ImportedKey[] = [];
+  // One SES read per domain and region, however many selectors the old bucket holds (1 request/s).
+  const signings = new Map<string, ReturnType<typeof readSigningPatiently>>();
+  const signingOf = (domain: string, region: string) => {
+    const key = `${domain} ${region}`;
+    let signing = signings.get(key);
+    if (!signing) {
+      signing = readSigningPatiently(target, region, domain);
+      signings.set(key, signing);
+    }
+    return signing;
+  };
   for (const { domain: rawDomain, selector: rawSelector } of await legacyKeys(
     target,
     options.fromBucket,
@@ -142,9 +153,7 @@ export async function importLegacyKeys(
       now: createdAt,
     });
     const inUse = await Promise.all(
-      settings.regions.map(
-        async (region) => (await readSesSigning(target.ses, region, domain)).selector === selector,
-      ),
+      settings.regions.map(async (region) => (await signingOf(domain, region)).selector === selector),
     );
     const state: KeyState = inUse.some(Boolean) ? 'ACTIVE' : 'PREVIOUS';
     const fingerprint = publicKeyFingerprint(keyPair.publicKey);
