@@ -92,8 +92,8 @@ export const ScenarioSchema = z.strictObject({
     .strictObject({
       /** Pause between DNS/SES polls (VerifyDnsRecord, ConfirmSesStatus, RetireOldKey). */
       pollMs: millis(60_000).default(40),
-      /** Pause between retries of transient AWS errors. */
-      transientRetryMs: millis(60_000).default(400),
+      /** Pause between retries of transient AWS errors (SES refills one request a second). */
+      transientRetryMs: millis(60_000).default(1000),
       /** The approval wait before a reminder. */
       approvalWaitMs: millis(600_000).default(8_000),
       /** WaitRetention. */
