@@ -54,12 +54,11 @@ async function serve(
 ): Promise<Servers> {
   const current = lab.writeZone('current.zone', zone(records, 2));
   const older = lab.writeZone('older.zone', zone(knotBRecords, 1));
-  const [portA, portB] = [await freePort(), await freePort()];
-  await lab.startKnot('a', current, ORIGIN, { host: '127.0.0.1', port: portA });
-  const knotB = await lab.startKnot('b', older, ORIGIN, { host: '127.0.0.1', port: portB });
+  const knotA = await lab.startKnotOnFreePort('a', current, ORIGIN);
+  const knotB = await lab.startKnotOnFreePort('b', older, ORIGIN);
   const inProcess = await lab.startInProcess({ zoneFile: current, origin: ORIGIN });
   return {
-    endpoints: [{ host: '127.0.0.1', port: portA }, { host: '127.0.0.1', port: portB }, inProcess.endpoint],
+    endpoints: [knotA.endpoint, knotB.endpoint, inProcess.endpoint],
     knotB,
     inProcess,
   };

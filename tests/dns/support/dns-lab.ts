@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,13 +14,25 @@ import type { DnsEndpoint } from '../../../shared/dns/types';
 
 export const KNOTD = '/usr/sbin/knotd';
 
-/** A free TCP port on loopback (UDP on the same number is free in practice on a test machine). */
+/**
+ * A port free for both TCP and UDP on 127.0.0.1 (Knot listens on both; a port only checked for TCP
+ * can be held by some process's UDP client socket).
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const udp = createSocket('udp4');
+    const udpFree = await new Promise<boolean>((resolve) => {
+      udp.once('error', () => resolve(false));
+      udp.bind(port, '127.0.0.1', () => resolve(true));
+    });
+    await new Promise<void>((resolve) => udp.close(() => resolve()));
+    await new Promise((resolve) => server.close(resolve));
+    if (udpFree) return port;
+  }
+  throw new Error('no port free for both TCP and UDP on 127.0.0.1');
 }
 
 /** A scratch directory with zone files, removed by {@link DnsLab.stop}. */
@@ -40,6 +53,28 @@ export class DnsLab {
     await server.start();
     this.stops.push(() => server.stop());
     return server;
+  }
+
+  /**
+   * Starts Knot DNS on a free port of 127.0.0.1 (retrying when another process takes the port
+   * between the check and the bind) and returns where it listens.
+   */
+  async startKnotOnFreePort(
+    name: string,
+    zoneFile: string,
+    origin: string,
+  ): Promise<{ endpoint: DnsEndpoint; stop(): Promise<void> }> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const endpoint = { host: '127.0.0.1', port: await freePort() };
+      try {
+        return { endpoint, ...(await this.startKnot(`${name}-${attempt}`, zoneFile, origin, endpoint)) };
+      } catch (error) {
+        lastError = error;
+        if (!String((error as Error).message).includes('address already in use')) throw error;
+      }
+    }
+    throw lastError;
   }
 
   /** Starts Knot DNS serving one zone on host@port and waits until it answers. */
