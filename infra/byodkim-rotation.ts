@@ -26,6 +26,7 @@ import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../w
 import { LAMBDA_BUNDLING } from './bundling';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
+import { stateMachineAlarmSpecs } from './state-machine-alarms';
 
 /** Properties of {@link ByodkimRotation}. */
 export interface ByodkimRotationProps {
@@ -510,16 +511,8 @@ export class ByodkimRotation extends Construct {
         created.addAlarmAction(action);
         workflowAlarms.push(created);
       };
-      alarm(
-        'ExecutionsFailedAlarm',
-        this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-        'A rotation failed (rolled back, rejected, expired, or stuck before ApplyToSes): read the execution graph and the runbook.',
-      );
-      alarm(
-        'ExecutionsTimedOutAlarm',
-        this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
-        'A rotation timed out.',
-      );
+      for (const spec of stateMachineAlarmSpecs(this.stateMachine))
+        alarm(spec.id, spec.metric, spec.description);
       alarm(
         'ApprovalEndpointErrorsAlarm',
         functions.ApprovalEndpoint.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),

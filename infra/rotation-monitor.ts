@@ -32,6 +32,7 @@ import { DIMENSION, METRIC, MONITOR_SERVICE_NAME, ROTATION_SERVICE_NAME } from '
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
 import { LAMBDA_BUNDLING } from './bundling';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
+import { stateMachineAlarmSpecs } from './state-machine-alarms';
 
 /** Properties of {@link RotationMonitor}. */
 export interface RotationMonitorProps {
@@ -389,16 +390,8 @@ export class RotationMonitor extends Construct {
       });
 
     if (props.stateMachineAlarms ?? true) {
-      alarm(
-        'ExecutionsFailedAlarm',
-        props.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-        'A rotation failed (rolled back, rejected, expired, or stuck before ApplyToSes): read the execution graph and the runbook.',
-      );
-      alarm(
-        'ExecutionsTimedOutAlarm',
-        props.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
-        'A rotation timed out: read the execution graph and the runbook.',
-      );
+      for (const spec of stateMachineAlarmSpecs(props.stateMachine))
+        alarm(spec.id, spec.metric, spec.description);
     }
     for (const [check, severity] of Object.entries(CHECK_SEVERITY) as [HealthCheck, string][]) {
       if (severity === 'INFO') continue;
