@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { computeChecksum } from '../../local/s3/checksums';
 import { type S3StandIn, startS3StandIn } from '../../local/s3/server';
+import { fakePrivateKeyPem } from '../support/fake-pem';
 
 const BUCKET = 'byodkim-local';
 
@@ -162,9 +163,7 @@ describe('S3 stand-in, through an unmodified S3Client', () => {
 
   it('accepts the default aws-chunked streaming upload with a CRC32 trailer and stores the decoded bytes', async () => {
     // GIVEN a stream body of known length (the SDK then sends aws-chunked with a checksum trailer)
-    const content = Buffer.from(
-      '-----BEGIN PRIVATE KEY-----\nstand-in\n-----END PRIVATE KEY-----\n'.repeat(50),
-    );
+    const content = Buffer.from(`${fakePrivateKeyPem('stand-in')}\n`.repeat(50));
     const body = Readable.from([content.subarray(0, 1000), content.subarray(1000)]);
     const sent: Record<string, string>[] = [];
     client.middlewareStack.add(

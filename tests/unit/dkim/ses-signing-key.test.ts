@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import { type DkimKeyPair, generateDkimKeyPair } from '../../../shared/dkim/keys';
 import { parseSesSigningPrivateKey, toSesSigningPrivateKey } from '../../../shared/dkim/ses-signing-key';
 import { InvalidInputError } from '../../../shared/errors';
+import { RSA_PRIVATE_KEY_ARMOR } from '../../support/fake-pem';
 
 describe('SES DomainSigningPrivateKey', () => {
   let keyPair: DkimKeyPair;
@@ -40,7 +41,7 @@ describe('SES DomainSigningPrivateKey', () => {
   it.each([
     [
       'armored PEM',
-      (value: string) => `-----BEGIN RSA PRIVATE KEY-----\n${value}\n-----END RSA PRIVATE KEY-----`,
+      (value: string) => `${RSA_PRIVATE_KEY_ARMOR.begin}\n${value}\n${RSA_PRIVATE_KEY_ARMOR.end}`,
     ],
     ['line breaks', (value: string) => value.replace(/(.{64})/g, '$1\n')],
     ['empty', () => ''],
