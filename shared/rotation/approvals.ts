@@ -34,9 +34,13 @@ export interface ApprovalRecord {
   readonly decidedAt?: string;
 }
 
-/** A new opaque approval id (128 random bits, base64url). */
+/**
+ * A new opaque approval id: 128 random bits as 32 lower-case hex digits. Not base64url: one id in 64
+ * would begin with "-", which `byodkim approve <id>` reads as an option, and "-" also breaks
+ * double-click selection in terminals and mail clients.
+ */
 export function newApprovalId(): string {
-  return randomBytes(16).toString('base64url');
+  return randomBytes(16).toString('hex');
 }
 
 function hmac(secret: Secret, purpose: string, approvalId: string, expiresEpoch: number): string {
