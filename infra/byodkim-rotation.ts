@@ -340,12 +340,49 @@ export class ByodkimRotation extends Construct {
         topics.map((topic) => topic.topicArn),
       );
 
+    // AUTO domains: TXT records under _domainkey of their own domain, in their own hosted zone, one
+    // action per function (PublishDnsRecord creates, RetireOldKey deletes); nothing for MANUAL.
+    const autoZones = new Map<string, string[]>();
+    for (const domain of config.domains) {
+      if (domain.rotationMode !== 'AUTO' || domain.hostedZoneId === undefined) continue;
+      autoZones.set(domain.hostedZoneId, [...(autoZones.get(domain.hostedZoneId) ?? []), domain.domain]);
+    }
+    const route53Change = (name: RotationFunctionName, action: 'CREATE' | 'DELETE') => {
+      for (const [zoneId, domains] of autoZones) {
+        const zoneArn = `arn:${stack.partition}:route53:::hostedzone/${zoneId}`;
+        allow(name, `ReadDkimRecords${zoneId}`, ['route53:ListResourceRecordSets'], [zoneArn]);
+        roles[name].addToPolicy(
+          new iam.PolicyStatement({
+            sid: `${action === 'CREATE' ? 'Create' : 'Delete'}DkimRecords${zoneId}`,
+            actions: ['route53:ChangeResourceRecordSets'],
+            resources: [zoneArn],
+            conditions: {
+              'ForAllValues:StringEquals': {
+                'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
+                'route53:ChangeResourceRecordSetsActions': [action],
+              },
+              'ForAllValues:StringLike': {
+                'route53:ChangeResourceRecordSetsNormalizedRecordNames': domains.map(
+                  (domain) => `*._domainkey.${domain}`,
+                ),
+              },
+            },
+          }),
+        );
+      }
+    };
+
     read('PrepareRotation', privateKeys);
     sesRead('PrepareRotation');
     read('GenerateKey', privateKeys, certificates, metadata);
     write('GenerateKey', privateKeys, certificates, metadata);
     read('StoreDnsRequest', certificates, dnsRequests);
     write('StoreDnsRequest', dnsRequests);
+    read('PublishDnsRecord', dnsRequests, metadata);
+    write('PublishDnsRecord', metadata);
+    publishTo('PublishDnsRecord', this.dnsTeamTopic);
+    route53Change('PublishDnsRecord', 'CREATE');
+    route53Change('RetireOldKey', 'DELETE');
     read('NotifyDnsTeam', dnsRequests, metadata, approvals);
     write('NotifyDnsTeam', metadata, approvals);
     publishTo('NotifyDnsTeam', this.dnsTeamTopic);
@@ -379,6 +416,7 @@ export class ByodkimRotation extends Construct {
       functions[name].addEnvironment('APPROVAL_SECRET_ARN', approvalSecret.secretArn);
     }
     for (const name of [
+      'PublishDnsRecord',
       'NotifyDnsTeam',
       'NotifySuccess',
       'RetireOldKey',

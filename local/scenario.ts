@@ -58,6 +58,19 @@ export const ScenarioSchema = z.strictObject({
   previousSigning: z.enum(['external', 'easy-dkim']).default('external'),
   /** Reminders before ApprovalExpired (the product's maxReminders). */
   maxReminders: z.number().int().min(0).max(10).default(2),
+  /**
+   * MANUAL: the simulated DNS team publishes and approves. AUTO: the workflow publishes through the
+   * Route 53 stand-in (hosted zone of the domain) and removes the old record itself.
+   */
+  rotationMode: z.enum(['MANUAL', 'AUTO']).default('MANUAL'),
+  route53: z
+    .strictObject({
+      /** How long a Route 53 change stays PENDING before the name servers serve it. */
+      propagationMs: millis(600_000).default(300),
+      /** Route 53's API rate (5 requests/s per account). */
+      requestsPerSecond: z.number().min(0.1).max(1000).default(5),
+    })
+    .prefault({}),
   /** Authoritative name servers of the zone (separate in-process servers). */
   nameServers: z.number().int().min(1).max(8).default(2),
   dnsTeam: DnsTeamSchema.prefault({}),

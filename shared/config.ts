@@ -128,13 +128,15 @@ export const DomainConfigSchema = z
       .enum(['MANUAL', 'AUTO'], { error: 'must be MANUAL or AUTO' })
       .default('MANUAL')
       .describe(
-        "MANUAL: wait for the DNS team's approval, then verify. AUTO (publish through Route 53, still verify) is accepted but not acted on yet: every rotation waits for approval.",
+        "MANUAL: the DNS team publishes the record and approves; the workflow then verifies. AUTO: the workflow publishes the record in the domain's Route 53 hosted zone (CREATE, never overwriting another value), tells the DNS team, verifies it on every authoritative name server like MANUAL, and removes the old record itself after the retention wait.",
       ),
     hostedZoneId: z
       .string({ error: 'must be a Route 53 hosted zone id' })
       .regex(/^Z[A-Z0-9]{1,31}$/, { error: 'must be a Route 53 hosted zone id such as Z0123456789ABC' })
       .optional()
-      .describe('Route 53 hosted zone of the domain; required when rotationMode is AUTO.'),
+      .describe(
+        'Route 53 hosted zone holding <selector>._domainkey.<domain>; required when rotationMode is AUTO (the stack grants TXT changes under _domainkey.<domain> in this zone, nothing else).',
+      ),
     dnsTeamEmails: emailList.describe(
       "Who publishes DNS records and approves: subscribed (per domain) to the DNS team's SNS topic.",
     ),

@@ -2,7 +2,9 @@
  * The rotation state machine: the one place its states, order, retries and catches are defined.
  *
  * ```
- * PrepareRotation → GenerateKey → StoreDnsRequest → NotifyDnsTeam (.waitForTaskToken)
+ * PrepareRotation → GenerateKey → StoreDnsRequest → HowToPublish
+ *   HowToPublish ─MANUAL→ NotifyDnsTeam (.waitForTaskToken)
+ *   HowToPublish ─AUTO→ PublishDnsRecord (Route 53 CREATE) → VerifyDnsRecord
  *   NotifyDnsTeam ─timeout→ SendReminder → NotifyDnsTeam   (after maxReminders: ApprovalExpired)
  *   NotifyDnsTeam ─approved→ VerifyDnsRecord → ApplyToSes → ConfirmSesStatus → NotifySuccess
  *                            → WaitRetention → RetireOldKey → RotationComplete
@@ -28,6 +30,8 @@ export const STATE = {
   PrepareRotation: 'PrepareRotation',
   GenerateKey: 'GenerateKey',
   StoreDnsRequest: 'StoreDnsRequest',
+  HowToPublish: 'HowToPublish',
+  PublishDnsRecord: 'PublishDnsRecord',
   NotifyDnsTeam: 'NotifyDnsTeam',
   SendReminder: 'SendReminder',
   VerifyDnsRecord: 'VerifyDnsRecord',
@@ -54,6 +58,7 @@ export const LAMBDA_TASKS = {
   PrepareRotation: 'prepare-rotation',
   GenerateKey: 'generate-key',
   StoreDnsRequest: 'store-dns-request',
+  PublishDnsRecord: 'publish-dns-record',
   NotifyDnsTeam: 'notify-dns-team',
   SendReminder: 'send-reminder',
   VerifyDnsRecord: 'verify-dns-record',
@@ -182,6 +187,9 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   });
   const generateKey = task(STATE.GenerateKey, '$.key', { comment: 'Create-only key and certificate in S3.' });
   const storeDnsRequest = task(STATE.StoreDnsRequest, '$.dnsRequest');
+  const publishDnsRecord = task(STATE.PublishDnsRecord, '$.publication', {
+    comment: 'AUTO: CREATE the record in the Route 53 hosted zone (never overwrite) and tell the DNS team.',
+  });
   const notifyDnsTeam = new tasks.LambdaInvoke(scope, STATE.NotifyDnsTeam, {
     stateName: STATE.NotifyDnsTeam,
     lambdaFunction: fn.NotifyDnsTeam,
@@ -255,6 +263,7 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
     prepare,
     generateKey,
     storeDnsRequest,
+    publishDnsRecord,
     notifyDnsTeam,
     sendReminder,
     applyToSes,
@@ -294,15 +303,26 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   retireOldKey.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.retirementFailure' });
   notifyFailure.next(howItFailed);
 
-  return prepare
-    .next(generateKey)
-    .next(storeDnsRequest)
-    .next(notifyDnsTeam)
-    .next(verifyDnsRecord)
+  // Who publishes: the DNS team (approval wait) or, in AUTO, the workflow through Route 53. Both
+  // paths meet at VerifyDnsRecord: nothing reaches SES without the record on every name server.
+  const howToPublish = new sfn.Choice(scope, STATE.HowToPublish, { stateName: STATE.HowToPublish })
+    .when(
+      // isPresent first: a Choice comparing a missing path fails the execution (States.Runtime).
+      sfn.Condition.and(
+        sfn.Condition.isPresent('$.plan.rotationMode'),
+        sfn.Condition.stringEquals('$.plan.rotationMode', 'AUTO'),
+      ),
+      publishDnsRecord,
+    )
+    .otherwise(notifyDnsTeam);
+  publishDnsRecord.next(verifyDnsRecord);
+  notifyDnsTeam.next(verifyDnsRecord);
+  verifyDnsRecord
     .next(applyToSes)
     .next(confirmSesStatus)
     .next(notifySuccess)
     .next(waitRetention)
     .next(retireOldKey)
     .next(complete);
+  return prepare.next(generateKey).next(storeDnsRequest).next(howToPublish);
 }

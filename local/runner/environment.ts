@@ -1,7 +1,8 @@
-import { type KeyObject, randomBytes } from 'node:crypto';
+import { createHash, type KeyObject, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { parseConfig, type RotationConfig } from '../../shared/config';
 import { createDkimCertificate } from '../../shared/dkim/certificate';
@@ -15,6 +16,7 @@ import { type KeyMetadata, keyPaths, putIfAbsent } from '../../shared/rotation/k
 import { type StartedRotation, startRotation } from '../../shared/rotation/start-rotation';
 import { type LocalApprovalServer, startLocalApprovalServer } from '../approval-server';
 import { LOCAL_CREDENTIALS, type LocalAws, startLocalAws } from '../aws-stand-ins';
+import { LocalRoute53 } from '../route53';
 import type { Scenario } from '../scenario';
 import {
   type AslDefinition,
@@ -62,6 +64,8 @@ export interface LocalEnvironment {
   readonly sfnServer: LocalStepFunctionsServer;
   readonly aws: LocalAws;
   readonly dns: LocalDns;
+  /** The hosted zones of the AUTO domains (Route 53 stand-in; no zones when every domain is MANUAL). */
+  readonly route53: LocalRoute53;
   readonly outbox: LocalOutbox;
   readonly logger: CaptureLogger;
   readonly approvals: LocalApprovalServer;
@@ -88,10 +92,18 @@ export function localConfig(scenarios: readonly Scenario[]): RotationConfig {
         dnsTeamEmails: ['dns-team@example.test'],
         opsEmails: ['mail-ops@example.test'],
         maxReminders: scenario.maxReminders,
+        ...(scenario.rotationMode === 'AUTO'
+          ? { rotationMode: 'AUTO', hostedZoneId: localHostedZoneId(scenario.domain) }
+          : {}),
       })),
     },
     'local scenario',
   );
+}
+
+/** The Route 53 hosted zone id the local environment gives a domain (stable across runs). */
+export function localHostedZoneId(domain: string): string {
+  return `Z${createHash('sha256').update(domain).digest('hex').slice(0, 16).toUpperCase()}`;
 }
 
 /**
@@ -228,6 +240,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         return approvals?.baseUrl ?? '';
       },
       sfn: undefined as unknown as SFNClient,
+      route53: undefined as unknown as Route53Client,
       clock: () => new Date(),
       logger,
     };
@@ -255,6 +268,26 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     for (const scenario of options.scenarios) {
       seeded.set(scenario.domain, await seedPreviousSigning({ aws, dns, deps, scenario }));
     }
+    // After seeding: Route 53 starts out with the records already published (the old key's).
+    const route53 = new LocalRoute53({
+      zones: config.domains.flatMap((domain) =>
+        domain.rotationMode === 'AUTO' && domain.hostedZoneId !== undefined
+          ? [{ hostedZoneId: domain.hostedZoneId, domain: domain.domain }]
+          : [],
+      ),
+      dns,
+      propagationMs: first.route53.propagationMs,
+      requestsPerSecond: first.route53.requestsPerSecond,
+    });
+    await route53.start();
+    stops.push(() => route53.stop());
+    const route53Client = new Route53Client({
+      region: 'us-east-1',
+      endpoint: route53.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(async () => route53Client.destroy());
+    (deps as { route53: Route53Client }).route53 = route53Client;
     return {
       config,
       definition,
@@ -265,6 +298,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       sfnServer,
       aws,
       dns,
+      route53,
       outbox,
       logger,
       approvals,

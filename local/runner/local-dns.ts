@@ -69,6 +69,19 @@ export class LocalDns {
     );
   }
 
+  /**
+   * The TXT records of `domain` on server 0 (the primary), each value with its character-strings
+   * joined: what the Route 53 stand-in imports as the zone's current records at start.
+   * @throws Error when `domain` is not a zone of the local environment.
+   */
+  txtRecords(domain: string): { name: string; value: string }[] {
+    const perServer = this.records.get(domain);
+    if (!perServer) throw new Error(`${domain} is not a zone of the local environment`);
+    return (perServer[0] ?? []).flatMap((record) =>
+      record.type === 'TXT' ? [{ name: record.name, value: record.strings.join('') }] : [],
+    );
+  }
+
   /** Stops every server. */
   async stop(): Promise<void> {
     await Promise.all(this.servers.map((server) => server.stop()));

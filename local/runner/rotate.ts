@@ -23,6 +23,8 @@ export interface RotationSummary {
   readonly probe: ProbeCounts;
   readonly leaks: { readonly scanned: number; readonly found: number };
   readonly approvals: { readonly accepted: number; readonly refused: number };
+  /** rotationMode AUTO: the changes the workflow made in the domain's hosted zone, in order. */
+  readonly route53?: { readonly changes: readonly { readonly action: string; readonly name: string }[] };
 }
 
 /** Everything a run produced, for tests and the HTML view. */
@@ -210,6 +212,16 @@ async function summarise(
     probe: probe.counts(),
     leaks: { scanned: leakReport.scanned, found: leakReport.found },
     approvals: { accepted: team.tally.accepted, refused: team.tally.refused },
+    ...(scenario.rotationMode === 'AUTO'
+      ? {
+          route53: {
+            changes: env.route53
+              .changes()
+              .filter((change) => change.domain === scenario.domain)
+              .map((change) => ({ action: change.action, name: change.name })),
+          },
+        }
+      : {}),
   };
   return {
     summary,

@@ -1,4 +1,5 @@
 import './quiet-powertools';
+import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { RotationConfig } from '../../shared/config';
 import type { Secret } from '../../shared/dkim/secret';
@@ -16,6 +17,7 @@ import * as notifyDnsTeam from '../../tasks/notify-dns-team/handler';
 import * as notifyFailure from '../../tasks/notify-failure/handler';
 import * as notifySuccess from '../../tasks/notify-success/handler';
 import * as prepareRotation from '../../tasks/prepare-rotation/handler';
+import * as publishDnsRecord from '../../tasks/publish-dns-record/handler';
 import * as retireOldKey from '../../tasks/retire-old-key/handler';
 import * as rollbackSigning from '../../tasks/rollback-signing/handler';
 import * as sendReminder from '../../tasks/send-reminder/handler';
@@ -40,6 +42,7 @@ export interface LocalTaskDeps extends BaseDeps, KeyStoreDeps {
   readonly approvalSecret: () => Promise<Secret>;
   readonly approvalBaseUrl: string;
   readonly sfn: SFNClient;
+  readonly route53: Route53Client;
 }
 
 type VerifyDeps = Parameters<typeof verifyDnsRecord.makeHandler>[0] extends infer D
@@ -54,6 +57,7 @@ export function localTaskHandlers(deps: LocalTaskDeps): Record<LambdaTaskName, L
     PrepareRotation: prepareRotation.makeHandler(deps),
     GenerateKey: generateKey.makeHandler(deps),
     StoreDnsRequest: storeDnsRequest.makeHandler(deps),
+    PublishDnsRecord: publishDnsRecord.makeHandler(deps),
     NotifyDnsTeam: notifyDnsTeam.makeHandler(deps),
     SendReminder: sendReminder.makeHandler(deps),
     VerifyDnsRecord: verifyDnsRecord.makeHandler(deps),

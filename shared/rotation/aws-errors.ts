@@ -23,6 +23,8 @@ const THROTTLING_NAMES = new Set([
   'ThrottledException',
   'SlowDown',
   'RequestLimitExceeded',
+  // Route 53: a change to the same zone is still being processed.
+  'PriorRequestNotComplete',
   'RequestThrottled',
   'RequestThrottledException',
   'LimitExceededException',

@@ -50,8 +50,10 @@ export interface KeyMetadata {
   readonly certificateExpiresAt?: string;
   /** The approval whose link is live now; older links are superseded. */
   readonly openApprovalId?: string;
-  /** When the DNS team was asked to revoke or remove this key's record. */
+  /** When the DNS team was asked to revoke or remove this key's record (AUTO: when the workflow deleted it). */
   readonly retirementRequestedAt?: string;
+  /** AUTO: when the workflow published this key's record through Route 53 and told the DNS team. */
+  readonly publishedAt?: string;
   readonly history: readonly { readonly state: KeyState; readonly at: string; readonly reason: string }[];
 }
 
@@ -234,7 +236,7 @@ export interface TransitionOptions {
    */
   readonly createIfMissing?: boolean;
   /** Other fields to set in the same write. */
-  readonly patch?: Partial<Pick<KeyMetadata, 'openApprovalId' | 'retirementRequestedAt'>>;
+  readonly patch?: Partial<Pick<KeyMetadata, 'openApprovalId' | 'retirementRequestedAt' | 'publishedAt'>>;
 }
 
 /**

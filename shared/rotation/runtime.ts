@@ -2,6 +2,7 @@
  * What every task's logic receives: a clock and a logger, plus its own clients.
  * Handlers build these once at module scope (AWS client factory, Powertools logger, env).
  */
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -37,10 +38,14 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
 
 /**
  * Optional endpoint override (stand-ins on 127.0.0.1): the service's own variable
- * (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_SESV2`, `AWS_ENDPOINT_URL_SNS`, the SDK's names) wins
+ * (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_SESV2`, `AWS_ENDPOINT_URL_SNS`, `AWS_ENDPOINT_URL_ROUTE_53`,
+ * the SDK's names) wins
  * over the global `AWS_ENDPOINT_URL`, so each service can point at its own stand-in.
  */
-function endpointOverride(env: NodeJS.ProcessEnv, service: 'S3' | 'SESV2' | 'SNS'): { endpoint?: string } {
+function endpointOverride(
+  env: NodeJS.ProcessEnv,
+  service: 'S3' | 'SESV2' | 'SNS' | 'ROUTE_53',
+): { endpoint?: string } {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   return endpoint ? { endpoint } : {};
 }
@@ -54,6 +59,11 @@ export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
 /** One SNS client for the task's lifetime. */
 export function snsClient(env: NodeJS.ProcessEnv = process.env): SNSClient {
   return new SNSClient(endpointOverride(env, 'SNS'));
+}
+
+/** One Route 53 client (a global service: its API lives in us-east-1). */
+export function route53Client(env: NodeJS.ProcessEnv = process.env): Route53Client {
+  return new Route53Client({ region: 'us-east-1', ...endpointOverride(env, 'ROUTE_53') });
 }
 
 /** SES clients per region, created on first use and kept. */

@@ -34,6 +34,8 @@ export interface RotationPlan {
   readonly certificateValidityDays: number;
   readonly language: 'ja' | 'en' | 'both';
   readonly rotationMode: 'MANUAL' | 'AUTO';
+  /** Route 53 hosted zone the workflow publishes in and retires from (AUTO only). */
+  readonly hostedZoneId?: string;
   /** NotifyDnsTeam's wait before a reminder (TimeoutSecondsPath). */
   readonly reminderAfterSeconds: number;
   readonly maxReminders: number;
@@ -76,6 +78,16 @@ export interface DnsRequestReference {
   readonly recordName: string;
   /** The same record as a zone-file snippet the DNS team can paste (`….zone`). */
   readonly zoneFileKey?: string;
+}
+
+/** PublishDnsRecord's result (AUTO): the Route 53 change that publishes the new record. */
+export interface PublicationResult {
+  readonly hostedZoneId: string;
+  readonly recordName: string;
+  /** Route 53's change id; absent when the exact record was already there (redrive). */
+  readonly changeId?: string;
+  readonly alreadyPublished: boolean;
+  readonly publishedAt: string;
 }
 
 /** SendReminder's count of reminders sent. */
@@ -158,6 +170,8 @@ export interface CaughtError {
 export interface RotationState extends PreparedRotation {
   readonly key?: KeyReference;
   readonly dnsRequest?: DnsRequestReference;
+  /** AUTO mode: the workflow published the record itself (no approval wait). */
+  readonly publication?: PublicationResult;
   readonly approval?: ApprovalDecision;
   readonly dns?: DnsVerified;
   readonly ses?: SesApplied;

@@ -87,6 +87,9 @@ export async function prepareRotation(
       certificateValidityDays: settings.certificateValidityDays,
       language: settings.language,
       rotationMode: settings.rotationMode,
+      ...(settings.rotationMode === 'AUTO' && settings.hostedZoneId !== undefined
+        ? { hostedZoneId: settings.hostedZoneId }
+        : {}),
       reminderAfterSeconds: settings.reminderAfterHours * HOUR,
       maxReminders: settings.maxReminders,
       retentionSeconds: settings.retentionDays * DAY,

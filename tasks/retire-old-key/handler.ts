@@ -1,7 +1,7 @@
 /** RetireOldKey: AWS wiring only; the logic is in ./logic.ts. */
 import { assertDnsVerified, verifyDkimRecord } from '../../shared/dns';
 import { dnsOptionsFromEnv, taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
-import { requiredEnv, s3Client, sesClients, snsClient } from '../../shared/rotation/runtime';
+import { requiredEnv, route53Client, s3Client, sesClients, snsClient } from '../../shared/rotation/runtime';
 import type { RetirementResult, RotationState } from '../../shared/rotation/state';
 import { type RetireOldKeyDeps, retireOldKey } from './logic';
 
@@ -17,6 +17,7 @@ export function defaultDeps(): RetireOldKeyDeps {
     dnsTeam: { sns, topicArn: requiredEnv('DNS_TEAM_TOPIC_ARN') },
     dns: { verifyDkimRecord, assertDnsVerified },
     dnsOptions: dnsOptionsFromEnv(),
+    route53: route53Client(),
     clock: () => new Date(),
     logger,
   };

@@ -1,13 +1,15 @@
 /**
  * RetireOldKey: after SES reported SUCCESS everywhere and the retention wait passed, asks the DNS
- * team (once) to revoke (`p=`) or remove the old selector's record, verifies on every
+ * team (once) to revoke (`p=`) or remove the old selector's record — in rotationMode AUTO deletes it
+ * from the Route 53 hosted zone itself and tells the team — verifies on every
  * authoritative name server that the old key is no longer served (retried with the DNS backoff),
  * and marks the key RETIRED. It never touches a selector SES still uses in any region.
  */
 
 import { privateKeyFromPem } from '../../shared/dkim/keys';
+import { dkimRecordName } from '../../shared/dkim/selector';
 import type { DnsCheckOptions } from '../../shared/dns/types';
-import { SesApplyFailedError } from '../../shared/errors';
+import { InvalidInputError, SesApplyFailedError } from '../../shared/errors';
 import {
   getRequiredObject,
   type KeyStoreDeps,
@@ -15,7 +17,14 @@ import {
   readMetadata,
   transitionKey,
 } from '../../shared/rotation/key-store';
-import { type NotifyDeps, publish, retirementNotification } from '../../shared/rotation/notifications';
+import {
+  type Notification,
+  type NotifyDeps,
+  publish,
+  retirementNotification,
+} from '../../shared/rotation/notifications';
+import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
+import { deleteDkimTxtRecord, type Route53Deps } from '../../shared/rotation/route53-records';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';
 import type { RetirementResult, RotationState } from '../../shared/rotation/state';
@@ -27,6 +36,8 @@ export interface RetireOldKeyDeps extends BaseDeps, KeyStoreDeps {
   readonly dnsTeam: NotifyDeps;
   readonly dns: Pick<DnsVerifier, 'verifyDkimRecord' | 'assertDnsVerified'>;
   readonly dnsOptions?: DnsCheckOptions;
+  /** AUTO: the client that deletes the old record (the stack gives it DELETE on TXT under _domainkey only). */
+  readonly route53?: Route53Deps['route53'];
 }
 
 export async function retireOldKey(state: RotationState, deps: RetireOldKeyDeps): Promise<RetirementResult> {
@@ -62,18 +73,7 @@ export async function retireOldKey(state: RotationState, deps: RetireOldKeyDeps)
     }
     const now = deps.clock();
     if (metadata?.retirementRequestedAt === undefined) {
-      await publish(
-        deps.dnsTeam,
-        domain,
-        language,
-        retirementNotification({
-          domain,
-          selector,
-          oldSelector: old,
-          ttl: DNS_RECORD_TTL,
-          contacts: state.plan.opsContacts ?? [],
-        }),
-      );
+      await publish(deps.dnsTeam, domain, language, await askOrRemove(state, old, deps));
       await transitionKey(deps, domain, old, 'PREVIOUS', {
         at: now,
         reason: 'retirement requested',
@@ -97,4 +97,46 @@ export async function retireOldKey(state: RotationState, deps: RetireOldKeyDeps)
     retired.push(old);
   }
   return { retiredSelectors: retired, skipped, retiredAt: deps.clock().toISOString() };
+}
+
+/**
+ * MANUAL: the request to revoke or remove the old record. AUTO: deletes the old record from the
+ * hosted zone (exact current values; already gone is fine) and returns the notice saying so.
+ */
+async function askOrRemove(
+  state: RotationState,
+  oldSelector: string,
+  deps: RetireOldKeyDeps,
+): Promise<Notification> {
+  const { domain, selector, hostedZoneId, rotationMode } = state.plan;
+  const contacts = state.plan.opsContacts ?? [];
+  if (rotationMode !== 'AUTO' || hostedZoneId === undefined) {
+    return retirementNotification({ domain, selector, oldSelector, ttl: DNS_RECORD_TTL, contacts });
+  }
+  if (deps.route53 === undefined) {
+    throw new InvalidInputError('RetireOldKey needs a Route 53 client for rotationMode AUTO.');
+  }
+  const recordName = dkimRecordName(oldSelector, domain);
+  const change = await deleteDkimTxtRecord(
+    { route53: deps.route53 },
+    hostedZoneId,
+    recordName,
+    `Retire old DKIM key ${oldSelector} of ${domain} (${state.plan.executionName})`,
+  );
+  deps.logger.info('Old DKIM record deleted from Route 53', {
+    domain,
+    selector: oldSelector,
+    hostedZoneId,
+    changeId: change.changeId,
+    alreadyAbsent: change.unchanged,
+  });
+  return route53ChangeNotification({
+    action: 'removed',
+    domain,
+    selector,
+    recordName,
+    hostedZoneId,
+    changeId: change.changeId,
+    contacts,
+  });
 }

@@ -1,6 +1,6 @@
 /** Template assertions on the real stack (synthesized once; bundling skipped) and cdk-nag AwsSolutions. */
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ByodkimRotation } from '../../infra/byodkim-rotation';
 import { parseConfig } from '../../shared/config';
@@ -179,6 +179,13 @@ describe('ByodkimRotation stack (prod)', () => {
     });
   });
 
+  it('grants Route 53 nothing when every domain is MANUAL', () => {
+    const route53 = policies.filter(({ statement }) =>
+      actionsOf(statement).some((action) => action.startsWith('route53:')),
+    );
+    expect(route53).toEqual([]);
+  });
+
   it('passes cdk-nag AwsSolutions with every finding acknowledged in code', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(
@@ -195,6 +202,85 @@ describe('ByodkimRotation stack (dev)', () => {
   it('takes log retention from the stage config', () => {
     const { template } = synthStack('dev');
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
+
+describe('ByodkimRotation with AUTO domains', () => {
+  const auto = (domain: string, hostedZoneId: string) => ({
+    domain,
+    selectorPrefix: 'p',
+    rotationMode: 'AUTO',
+    hostedZoneId,
+    dnsTeamEmails: ['d@example.jp'],
+    opsEmails: ['o@example.jp'],
+  });
+  const config = parseConfig({
+    domains: [
+      auto('mail.example.jp', 'Z111'),
+      auto('news.example.jp', 'Z111'),
+      auto('shop.example.com', 'Z222'),
+      {
+        domain: 'manual.example.jp',
+        selectorPrefix: 'p',
+        dnsTeamEmails: ['d@example.jp'],
+        opsEmails: ['o@example.jp'],
+      },
+    ],
+  });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Auto');
+  new ByodkimRotation(stack, 'Rotation', { config });
+  const policies = statementsOf(Template.fromStack(stack));
+  const route53Statements = (role: string) =>
+    policies
+      .filter(({ policy }) => policy.startsWith(`Rotation${role}RoleDefaultPolicy`))
+      .map(
+        ({ statement }) => statement as Statement & { Condition?: Record<string, Record<string, unknown>> },
+      )
+      .filter((statement) => actionsOf(statement).some((action) => action.startsWith('route53:')));
+
+  it('AUTO domains: Route 53 changes limited to TXT under _domainkey, one action per function', () => {
+    for (const [role, action] of [
+      ['PublishDnsRecord', 'CREATE'],
+      ['RetireOldKey', 'DELETE'],
+    ] as const) {
+      const changes = route53Statements(role).filter((statement) =>
+        actionsOf(statement).includes('route53:ChangeResourceRecordSets'),
+      );
+      // one statement per hosted zone, naming that zone and the domains in it only
+      expect(changes.map((statement) => JSON.stringify(statement.Resource))).toEqual([
+        expect.stringContaining('hostedzone/Z111'),
+        expect.stringContaining('hostedzone/Z222'),
+      ]);
+      expect(changes[0]?.Condition).toEqual({
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
+          'route53:ChangeResourceRecordSetsActions': [action],
+        },
+        'ForAllValues:StringLike': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [
+            '*._domainkey.mail.example.jp',
+            '*._domainkey.news.example.jp',
+          ],
+        },
+      });
+      expect(changes[1]?.Condition?.['ForAllValues:StringLike']).toEqual({
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['*._domainkey.shop.example.com'],
+      });
+      const actions = route53Statements(role).flatMap(actionsOf);
+      expect(new Set(actions)).toEqual(
+        new Set(['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets']),
+      );
+    }
+  });
+
+  it('gives no other function any Route 53 permission', () => {
+    const others = policies.filter(
+      ({ policy, statement }) =>
+        !/^Rotation(PublishDnsRecord|RetireOldKey)Role/.test(policy) &&
+        actionsOf(statement).some((action) => action.startsWith('route53:')),
+    );
+    expect(others).toEqual([]);
   });
 });
 

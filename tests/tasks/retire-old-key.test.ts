@@ -1,3 +1,4 @@
+import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { silentLogger } from '../../shared/rotation/runtime';
 import { retireOldKey } from '../../tasks/retire-old-key/logic';
 import { scriptedVerifier } from './support/dns';
@@ -12,6 +13,7 @@ import {
   seedKey,
   state,
 } from './support/rotation';
+import { HOSTED_ZONE_ID, startHostedZone } from './support/route53';
 
 describe('RetireOldKey', () => {
   let s3: FakeS3;
@@ -90,5 +92,79 @@ describe('RetireOldKey', () => {
     const result = await retireOldKey(state(), deps(verifier));
     expect(asked).toHaveLength(0);
     expect(result.skipped).toEqual([{ selector: OLD_SELECTOR, reason: 'already RETIRED' }]);
+  });
+});
+
+describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
+  const OLD_RECORD = `${OLD_SELECTOR}._domainkey.${DOMAIN}`;
+  const NEW_RECORD = `${NEW_SELECTOR}._domainkey.${DOMAIN}`;
+  let s3: FakeS3;
+  let ses: FakeSes;
+  let sns: FakeSns;
+  let hosted: Awaited<ReturnType<typeof startHostedZone>>;
+  const auto = () => state({}, { rotationMode: 'AUTO', hostedZoneId: HOSTED_ZONE_ID });
+  const deps = (dns: ReturnType<typeof scriptedVerifier>['verifier']) => ({
+    ...s3.deps(),
+    ses: ses.clientFor,
+    dnsTeam: sns.topic(DNS_TOPIC),
+    dns,
+    route53: hosted.client,
+    clock: fixedClock(),
+    logger: silentLogger,
+  });
+
+  beforeEach(async () => {
+    s3 = new FakeS3();
+    sns = new FakeSns();
+    const [oldKey, newKey] = await keyPairs();
+    if (oldKey === undefined || newKey === undefined) throw new Error('keys');
+    seedKey(s3, OLD_SELECTOR, oldKey, 'PREVIOUS');
+    seedKey(s3, NEW_SELECTOR, newKey, 'ACTIVE');
+    ses = new FakeSes(DOMAIN, {
+      [REGION]: { origin: 'EXTERNAL', selector: NEW_SELECTOR, status: 'SUCCESS', signingEnabled: true },
+    });
+    hosted = await startHostedZone(DOMAIN, {
+      [OLD_RECORD]: dkimTxtValue(oldKey.publicKey),
+      [NEW_RECORD]: dkimTxtValue(newKey.publicKey),
+    });
+  });
+  afterEach(async () => {
+    s3.restore();
+    ses.restore();
+    sns.restore();
+    await hosted.stop();
+  });
+
+  it('deletes the old record itself, once, tells the DNS team, and keeps the new record', async () => {
+    const { verifier } = scriptedVerifier({ verdicts: ['stale', 'match'] });
+    await expect(retireOldKey(auto(), deps(verifier))).rejects.toMatchObject({ name: 'DnsRecordMismatch' });
+    const result = await retireOldKey(auto(), deps(verifier));
+    expect(hosted.route53.changes()).toEqual([
+      expect.objectContaining({ action: 'DELETE', name: OLD_RECORD }),
+    ]);
+    expect(hosted.zone.records.has(NEW_RECORD)).toBe(true);
+    expect(sns.to(DNS_TOPIC)).toHaveLength(1);
+    expect(sns.to(DNS_TOPIC)[0]?.Subject).toContain('DKIM record removed (Route 53)');
+    expect(sns.to(DNS_TOPIC)[0]?.Message).not.toContain('Please remove');
+    expect(metadataOf(s3, OLD_SELECTOR).state).toBe('RETIRED');
+    expect(result.retiredSelectors).toEqual([OLD_SELECTOR]);
+  });
+
+  it('takes an old record someone already removed as done', async () => {
+    hosted.zone.records.delete(OLD_RECORD);
+    await hosted.stop();
+    hosted = await startHostedZone(DOMAIN, { [NEW_RECORD]: 'v=DKIM1; k=rsa; p=NEW' });
+    const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+    const result = await retireOldKey(auto(), deps(verifier));
+    expect(hosted.route53.changes()).toEqual([]);
+    expect(result.retiredSelectors).toEqual([OLD_SELECTOR]);
+  });
+
+  it('deletes nothing while SES still signs with the old selector somewhere', async () => {
+    ses.identity(REGION).selector = OLD_SELECTOR;
+    const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+    await expect(retireOldKey(auto(), deps(verifier))).rejects.toMatchObject({ name: 'SesApplyFailed' });
+    expect(hosted.route53.changes()).toEqual([]);
+    expect(hosted.zone.records.has(OLD_RECORD)).toBe(true);
   });
 });

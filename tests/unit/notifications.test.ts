@@ -20,6 +20,7 @@ import {
   retirementNotification,
   successNotification,
 } from '../../shared/rotation/notifications';
+import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
 import { buildDnsRequest, type DnsRequest } from '../../tasks/store-dns-request/logic';
 
 const DOMAIN = 'mail.example.jp';
@@ -222,6 +223,24 @@ describe('the template family', () => {
         contacts: CONTACTS,
       }),
     ),
+    route53ChangeNotification({
+      action: 'published',
+      domain: DOMAIN,
+      selector: SELECTOR,
+      recordName: `${SELECTOR}._domainkey.${DOMAIN}`,
+      hostedZoneId: 'Z0123456789ABC',
+      zoneFileLine: `${SELECTOR}._domainkey.${DOMAIN}. 3600 IN TXT "v=DKIM1; k=rsa; p=MIIB"`,
+      changeId: '/change/C2',
+      contacts: CONTACTS,
+    }),
+    route53ChangeNotification({
+      action: 'removed',
+      domain: DOMAIN,
+      selector: SELECTOR,
+      recordName: `${OLD_SELECTOR}._domainkey.${DOMAIN}`,
+      hostedZoneId: 'Z0123456789ABC',
+      contacts: CONTACTS,
+    }),
   ];
 
   it('never puts a private key or a task token in any message, in any language', () => {
@@ -232,7 +251,7 @@ describe('the template family', () => {
       }),
     );
     const report = scanForLeaks(documents, { privateKeys: [keyPair.privateKey], taskTokens: [TASK_TOKEN] });
-    expect(report).toMatchObject({ scanned: 27, found: 0 });
+    expect(report).toMatchObject({ scanned: 33, found: 0 });
     // (the scan itself finds a key when there is one)
     expect(
       scanForLeaks([{ source: 'control', text: privateKeyToPem(keyPair.privateKey) }], {
@@ -259,7 +278,35 @@ describe('the template family', () => {
       'WARNING',
       'CRITICAL',
       'WARNING',
+      'INFO',
+      'INFO',
     ]);
+  });
+
+  it('tells the DNS team of every change the workflow makes in their Route 53 zone (AUTO), nothing to do', () => {
+    const [published, removed] = all()
+      .slice(-2)
+      .map((notification) => render(notification, 'both'));
+    expect(published?.subject).toBe(
+      `[INFO] DKIM レコード登録 (Route 53) ${DOMAIN} / DKIM record added (Route 53): ${DOMAIN}`,
+    );
+    expect(published?.message).toContain(
+      `ホストゾーン Z0123456789ABC に ${SELECTOR}._domainkey.${DOMAIN} の TXT レコードを作成しました`,
+    );
+    expect(published?.message).toContain(
+      `created the TXT record ${SELECTOR}._domainkey.${DOMAIN} in hosted zone Z0123456789ABC`,
+    );
+    expect(published?.message).toContain('Action: CREATE');
+    expect(published?.message).toContain('/change/C2');
+    expect(published?.message).toContain('IN TXT "v=DKIM1; k=rsa; p=MIIB"');
+    expect(removed?.subject).toBe(
+      `[INFO] 旧 DKIM レコード削除 (Route 53) ${DOMAIN} / DKIM record removed (Route 53): ${DOMAIN}`,
+    );
+    expect(removed?.message).toContain(`deleted the old TXT record ${OLD_SELECTOR}._domainkey.${DOMAIN}`);
+    expect(removed?.message).toContain('Action: DELETE');
+    // the simulated DNS team (and people) must not read it as a request to act
+    expect(removed?.message).not.toMatch(/Please remove|remove the TXT record/);
+    for (const message of [published?.message, removed?.message]) expect(message).toContain(CONTACTS[0]);
   });
 
   it('asks to remove or revoke only the old record, with a pasteable revocation', () => {

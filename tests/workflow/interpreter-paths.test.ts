@@ -35,6 +35,13 @@ const happy: Required<Script> = {
   },
   GenerateKey: () => ({ privateKeyKey: 'dkim/d/s/private-key.pem', fingerprint: 'SHA256:AB', reused: false }),
   StoreDnsRequest: () => ({ dnsRequestKey: 'dns-requests/d/s.json', recordName: 's._domainkey.d' }),
+  PublishDnsRecord: () => ({
+    hostedZoneId: 'Z123',
+    recordName: 's._domainkey.d',
+    changeId: '/change/C1',
+    alreadyPublished: false,
+    publishedAt: 'now',
+  }),
   NotifyDnsTeam: () => ({ decision: 'APPROVED', approvalId: 'a1', decidedAt: 'now' }),
   SendReminder: (input) => ({ count: (input.reminders as { count: number }).count + 1 }),
   VerifyDnsRecord: () => ({
@@ -146,6 +153,54 @@ describe('rotation paths in the local interpreter', () => {
         'retirement',
       ]),
     );
+  });
+
+  const auto: Script['PrepareRotation'] = (input, call) => {
+    const prepared = happy.PrepareRotation(input, call) as { plan: Record<string, unknown> };
+    return { ...prepared, plan: { ...prepared.plan, rotationMode: 'AUTO', hostedZoneId: 'Z123' } };
+  };
+
+  it('AUTO: the workflow publishes through Route 53 instead of waiting for approval, then verifies before applying', async () => {
+    const result = await run({ PrepareRotation: auto });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.calls).toEqual([
+      STATE.PrepareRotation,
+      STATE.GenerateKey,
+      STATE.StoreDnsRequest,
+      STATE.PublishDnsRecord,
+      STATE.VerifyDnsRecord,
+      STATE.ApplyToSes,
+      STATE.ConfirmSesStatus,
+      STATE.NotifySuccess,
+      STATE.RetireOldKey,
+    ]);
+    expect(result.output).toMatchObject({ publication: { hostedZoneId: 'Z123', alreadyPublished: false } });
+    expect(result.output).not.toHaveProperty('approval');
+  });
+
+  it('AUTO: a record not yet on every name server keeps VerifyDnsRecord polling; SES waits', async () => {
+    const result = await run({
+      PrepareRotation: auto,
+      VerifyDnsRecord: (input, call) =>
+        call < 3 ? fail(ERROR_NAMES.DnsRecordNotFound) : happy.VerifyDnsRecord(input, call),
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.calls.filter((name) => name === STATE.PublishDnsRecord)).toHaveLength(1);
+    expect(result.calls.lastIndexOf(STATE.VerifyDnsRecord)).toBeLessThan(
+      result.calls.indexOf(STATE.ApplyToSes),
+    );
+  });
+
+  it('AUTO: a Route 53 failure ends the rotation at PublishDnsRecord (redrivable), SES never touched', async () => {
+    const result = await run({
+      PrepareRotation: auto,
+      PublishDnsRecord: () =>
+        fail('AccessDenied', 'not authorized to perform route53:ChangeResourceRecordSets'),
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.calls.at(-1)).toBe(STATE.PublishDnsRecord);
+    expect(result.calls).not.toContain(STATE.ApplyToSes);
+    expect(result.calls).not.toContain(STATE.NotifyDnsTeam);
   });
 
   it('keeps verifying (never applying) while the record is missing, then applies once it is served', async () => {

@@ -45,8 +45,33 @@ describe('rotation state machine graph', () => {
     expect(reachable(asl, asl.StartAt, [STATE.VerifyDnsRecord]).has(STATE.ApplyToSes)).toBe(false);
     // a failed verification never continues anywhere
     expect(state(STATE.VerifyDnsRecord).Catch).toBeUndefined();
-    // and VerifyDnsRecord itself is only entered after the DNS team approved
-    expect(predecessors(asl, STATE.VerifyDnsRecord)).toEqual([{ from: STATE.NotifyDnsTeam, via: 'next' }]);
+    // and VerifyDnsRecord itself is only entered after the DNS team approved, or (AUTO) after the
+    // workflow published the record in Route 53
+    expect(predecessors(asl, STATE.VerifyDnsRecord)).toEqual([
+      { from: STATE.NotifyDnsTeam, via: 'next' },
+      { from: STATE.PublishDnsRecord, via: 'next' },
+    ]);
+  });
+
+  it('publishes through Route 53 only when the plan says AUTO; everything else waits for the DNS team', () => {
+    expect(predecessors(asl, STATE.HowToPublish)).toEqual([{ from: STATE.StoreDnsRequest, via: 'next' }]);
+    const choice = state(STATE.HowToPublish) as unknown as {
+      Choices: { Next: string; And?: { Variable: string; StringEquals?: string; IsPresent?: boolean }[] }[];
+      Default: string;
+    };
+    expect(choice.Default).toBe(STATE.NotifyDnsTeam);
+    expect(choice.Choices).toEqual([
+      {
+        And: [
+          { Variable: '$.plan.rotationMode', IsPresent: true },
+          { Variable: '$.plan.rotationMode', StringEquals: 'AUTO' },
+        ],
+        Next: STATE.PublishDnsRecord,
+      },
+    ]);
+    expect(predecessors(asl, STATE.PublishDnsRecord)).toEqual([{ from: STATE.HowToPublish, via: 'choice' }]);
+    // a failed publication stops there (redrivable): no Catch leads anywhere near SES
+    expect(state(STATE.PublishDnsRecord).Catch).toBeUndefined();
   });
 
   it('never reaches SES from a rejection or an expired approval', () => {

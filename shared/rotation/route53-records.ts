@@ -1,0 +1,168 @@
+/**
+ * DKIM TXT records in a Route 53 hosted zone (rotationMode AUTO): create the new selector's record
+ * and delete the old one — nothing else. CREATE, never UPSERT: a record already at the new name
+ * with another value is someone else's and is reported, not overwritten. DELETE sends the exact
+ * current values read just before, as Route 53 requires, so a record edited by hand meanwhile
+ * makes the change fail instead of removing something unexpected.
+ */
+import {
+  ChangeResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
+import { route53TxtValue } from '../dkim/txt-record';
+import { DnsRecordMismatchError, InvalidInputError } from '../errors';
+import { callAws } from './aws-errors';
+
+/** What a Route 53 change needs. */
+export interface Route53Deps {
+  readonly route53: Route53Client;
+}
+
+/** The record the workflow publishes. */
+export interface DkimTxtRecord {
+  /** `<selector>._domainkey.<domain>`, without the trailing dot. */
+  readonly recordName: string;
+  /** The whole TXT value (`v=DKIM1; k=rsa; p=…`), split into 255-octet strings on the way. */
+  readonly value: string;
+  readonly ttl: number;
+}
+
+/** How a change ended. */
+export interface Route53ChangeOutcome {
+  /** Route 53's change id; absent when there was nothing to change. */
+  readonly changeId?: string;
+  /** True when the zone already was as wanted (a redrive, a retry after a timeout). */
+  readonly unchanged: boolean;
+}
+
+const absolute = (name: string) => `${name.replace(/\.$/, '')}.`;
+
+/** Route 53 escapes some characters in names as `\ooo`; DKIM names are LDH and `_`, so only case and the dot. */
+const sameName = (a: string | undefined, b: string) =>
+  a !== undefined && absolute(a).toLowerCase() === absolute(b).toLowerCase();
+
+/** The character-strings of a Route 53 TXT value (`"a" "b"`), unescaped and joined. */
+export function joinRoute53TxtValue(value: string): string {
+  const strings = [...value.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) =>
+    (match[1] ?? '').replace(/\\(.)/g, '$1'),
+  );
+  return strings.length > 0 ? strings.join('') : value;
+}
+
+/** The TXT record set at `recordName`, if any. */
+export async function readTxtRecordSet(
+  deps: Route53Deps,
+  hostedZoneId: string,
+  recordName: string,
+): Promise<ResourceRecordSet | undefined> {
+  const listed = await callAws('Route 53 ListResourceRecordSets', () =>
+    deps.route53.send(
+      new ListResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId,
+        StartRecordName: absolute(recordName),
+        StartRecordType: 'TXT',
+        MaxItems: 1,
+      }),
+    ),
+  );
+  const first = listed.ResourceRecordSets?.[0];
+  return first !== undefined && first.Type === 'TXT' && sameName(first.Name, recordName) ? first : undefined;
+}
+
+/** The joined values of a record set (one per resource record). */
+export function txtValuesOf(set: ResourceRecordSet): string[] {
+  return (set.ResourceRecords ?? []).map((record) => joinRoute53TxtValue(record.Value ?? ''));
+}
+
+/**
+ * Publishes `record` with CREATE. When the name already holds exactly this value (one record) the
+ * zone is left as it is; any other value there throws {@link DnsRecordMismatchError}.
+ */
+export async function createDkimTxtRecord(
+  deps: Route53Deps,
+  hostedZoneId: string,
+  record: DkimTxtRecord,
+  comment: string,
+): Promise<Route53ChangeOutcome> {
+  const judgeExisting = async (): Promise<Route53ChangeOutcome | undefined> => {
+    const existing = await readTxtRecordSet(deps, hostedZoneId, record.recordName);
+    if (existing === undefined) return undefined;
+    const values = txtValuesOf(existing);
+    if (values.length === 1 && values[0] === record.value) return { unchanged: true };
+    throw new DnsRecordMismatchError(
+      `Route 53 zone ${hostedZoneId} already has a TXT record at ${record.recordName} with another value; the workflow does not overwrite it. Remove it, or let the next selector be used by starting a new rotation.`,
+    );
+  };
+  const create = new ChangeResourceRecordSetsCommand({
+    HostedZoneId: hostedZoneId,
+    ChangeBatch: {
+      Comment: comment,
+      Changes: [
+        {
+          Action: 'CREATE',
+          ResourceRecordSet: {
+            Name: absolute(record.recordName),
+            Type: 'TXT',
+            TTL: record.ttl,
+            ResourceRecords: [{ Value: route53TxtValue(record.value) }],
+          },
+        },
+      ],
+    },
+  });
+  return inZone(hostedZoneId, async () => {
+    const before = await judgeExisting();
+    if (before !== undefined) return before;
+    try {
+      const changed = await callAws('Route 53 ChangeResourceRecordSets', () => deps.route53.send(create));
+      return { changeId: changed.ChangeInfo?.Id, unchanged: false };
+    } catch (error) {
+      // Another run created it between our read and our CREATE: judge what is there now.
+      const now = (error as Error).name === 'InvalidChangeBatch' ? await judgeExisting() : undefined;
+      if (now !== undefined) return now;
+      throw error;
+    }
+  });
+}
+
+/**
+ * Deletes the TXT record set at `recordName` with its exact current values. Nothing there: the
+ * zone is left as it is (a retry after the delete went through).
+ */
+export async function deleteDkimTxtRecord(
+  deps: Route53Deps,
+  hostedZoneId: string,
+  recordName: string,
+  comment: string,
+): Promise<Route53ChangeOutcome> {
+  return inZone(hostedZoneId, async () => {
+    const existing = await readTxtRecordSet(deps, hostedZoneId, recordName);
+    if (existing === undefined) return { unchanged: true };
+    const changed = await callAws('Route 53 ChangeResourceRecordSets', () =>
+      deps.route53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: hostedZoneId,
+          ChangeBatch: { Comment: comment, Changes: [{ Action: 'DELETE', ResourceRecordSet: existing }] },
+        }),
+      ),
+    );
+    return { changeId: changed.ChangeInfo?.Id, unchanged: false };
+  });
+}
+
+/** A hosted zone that does not exist is a configuration error: say which setting to fix. */
+async function inZone<T>(hostedZoneId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchHostedZone') {
+      throw new InvalidInputError(
+        `Route 53 has no hosted zone ${hostedZoneId}: check the domain's hostedZoneId in the configuration.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * PublishDnsRecord (rotationMode AUTO): creates the new selector's TXT record in the domain's
+ * Route 53 hosted zone — the record StoreDnsRequest wrote, byte for byte — and tells the DNS team,
+ * once. It does not wait for Route 53's INSYNC: VerifyDnsRecord, next, asks every authoritative
+ * name server directly, which is the check that matters (invariant 1) and the one a hosted zone
+ * delegated elsewhere by mistake would fail.
+ */
+import { InvalidInputError } from '../../shared/errors';
+import {
+  getRequiredObject,
+  type KeyStoreDeps,
+  readMetadata,
+  transitionKey,
+} from '../../shared/rotation/key-store';
+import { type NotifyDeps, publish } from '../../shared/rotation/notifications';
+import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
+import { createDkimTxtRecord, type Route53Deps } from '../../shared/rotation/route53-records';
+import type { BaseDeps } from '../../shared/rotation/runtime';
+import type { PublicationResult, RotationState } from '../../shared/rotation/state';
+import type { DnsRequest } from '../store-dns-request/logic';
+
+export interface PublishDnsRecordDeps extends BaseDeps, KeyStoreDeps, Route53Deps {
+  readonly dnsTeam: NotifyDeps;
+}
+
+export async function publishDnsRecord(
+  state: RotationState,
+  deps: PublishDnsRecordDeps,
+): Promise<PublicationResult> {
+  const { domain, selector, language, hostedZoneId } = state.plan;
+  if (state.plan.rotationMode !== 'AUTO' || hostedZoneId === undefined) {
+    throw new InvalidInputError(
+      `PublishDnsRecord runs only for rotationMode AUTO with a hostedZoneId; ${domain} is ${state.plan.rotationMode}.`,
+    );
+  }
+  if (state.dnsRequest === undefined) {
+    throw new InvalidInputError('PublishDnsRecord runs after StoreDnsRequest.');
+  }
+  const request = JSON.parse(
+    (await getRequiredObject(deps, state.dnsRequest.dnsRequestKey, 'The DNS request')).body,
+  ) as DnsRequest;
+  const change = await createDkimTxtRecord(
+    deps,
+    hostedZoneId,
+    { recordName: request.recordName, value: request.value, ttl: request.ttl },
+    `DKIM key ${selector} for ${domain} (${state.plan.executionName})`,
+  );
+  deps.logger.info('DKIM record published in Route 53', {
+    domain,
+    selector,
+    hostedZoneId,
+    recordName: request.recordName,
+    changeId: change.changeId,
+    alreadyPublished: change.unchanged,
+  });
+
+  // Told once: a redrive after the message went out finds publishedAt and stays quiet.
+  const metadata = await readMetadata(deps, domain, selector);
+  const now = deps.clock();
+  if (metadata?.publishedAt === undefined) {
+    await publish(
+      deps.dnsTeam,
+      domain,
+      language,
+      route53ChangeNotification({
+        action: 'published',
+        domain,
+        selector,
+        recordName: request.recordName,
+        hostedZoneId,
+        zoneFileLine: request.zoneFileLine,
+        changeId: change.changeId,
+        contacts: state.plan.opsContacts ?? [],
+      }),
+    );
+    await transitionKey(deps, domain, selector, 'PENDING', {
+      at: now,
+      reason: 'record published through Route 53',
+      patch: { publishedAt: now.toISOString() },
+    });
+  }
+  return {
+    hostedZoneId,
+    recordName: request.recordName,
+    ...(change.changeId === undefined ? {} : { changeId: change.changeId }),
+    alreadyPublished: change.unchanged,
+    publishedAt: metadata?.publishedAt ?? now.toISOString(),
+  };
+}
