@@ -16,6 +16,9 @@ import type { Target } from './target';
 /** Where one domain stands: what `byodkim status` prints (never key material or task tokens). */
 export interface DomainStatus {
   readonly domain: string;
+  /** Who publishes the records: the DNS team (MANUAL) or the workflow through Route 53 (AUTO). */
+  readonly rotationMode: 'MANUAL' | 'AUTO' | null;
+  readonly hostedZoneId: string | null;
   readonly activeSelector: string | null;
   readonly keyAgeDays: number | null;
   readonly daysUntilExpiry: number | null;
@@ -117,6 +120,8 @@ export async function domainStatus(
   }
   return {
     domain,
+    rotationMode: settings?.rotationMode ?? null,
+    hostedZoneId: settings?.rotationMode === 'AUTO' ? (settings.hostedZoneId ?? null) : null,
     activeSelector: active?.selector ?? null,
     keyAgeDays: active ? Math.floor((now.getTime() - Date.parse(active.createdAt)) / DAY_MS) : null,
     daysUntilExpiry: daysLeft,

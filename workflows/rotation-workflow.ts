@@ -251,7 +251,7 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
     stateName: STATE.OldKeyNotRetired,
     error: WORKFLOW_ERRORS.OldKeyNotRetired,
     cause:
-      'The new key signs in every region; the old record could not be confirmed retired. Redrive after fixing.',
+      'The new key signs in every region; the old record could not be confirmed retired. Have it removed or revoked on every name server (runbook: OldKeyNotRetired); a redrive would end here again.',
   });
   const howItFailed = new sfn.Choice(scope, STATE.HowItFailed, { stateName: STATE.HowItFailed })
     .when(sfn.Condition.isPresent('$.rollbackFailure'), rollbackFailed)

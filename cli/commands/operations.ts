@@ -88,6 +88,9 @@ export function registerOperations(program: Command): void {
       for (const status of statuses) {
         console.log(`${status.domain}`);
         console.log(
+          `  records:     ${status.rotationMode === 'AUTO' ? `published by the workflow in Route 53 zone ${status.hostedZoneId ?? '?'} (AUTO)` : status.rotationMode === 'MANUAL' ? 'published by the DNS team, who approve (MANUAL)' : 'not in the configuration'}`,
+        );
+        console.log(
           `  active key:  ${status.activeSelector ?? 'none recorded'}${status.keyAgeDays === null ? '' : ` (${status.keyAgeDays} days old)`}`,
         );
         console.log(

@@ -7,20 +7,33 @@ import { ChangeResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-
 import { LOCAL_CREDENTIALS } from '../../local/aws-stand-ins';
 import { type LocalEnvironment, localHostedZoneId } from '../../local/runner/environment';
 import { nextSelector } from '../../shared/dkim/selector';
+import { readTxtRecordSet, txtValuesOf } from '../../shared/rotation/route53-records';
 import { E2E_TIMEOUT_MS, rehearse, scenario } from './support';
 
 jest.setTimeout(E2E_TIMEOUT_MS);
 const DOMAIN = 'demo.example.test';
 
-/** Changes the hosted zone as someone else would (the console, another tool). */
-async function changeZone(env: LocalEnvironment, action: 'CREATE' | 'DELETE', name: string, value: string) {
+/** A Route 53 client of someone else (the console, another tool) on the environment's stand-in. */
+async function asSomeoneElse<T>(
+  env: LocalEnvironment,
+  use: (client: Route53Client) => Promise<T>,
+): Promise<T> {
   const client = new Route53Client({
     region: 'us-east-1',
     endpoint: env.route53.endpoint,
     credentials: LOCAL_CREDENTIALS,
   });
   try {
-    await client.send(
+    return await use(client);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Changes the hosted zone as someone else would. */
+function changeZone(env: LocalEnvironment, action: 'CREATE' | 'DELETE', name: string, value: string) {
+  return asSomeoneElse(env, (client) =>
+    client.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: localHostedZoneId(DOMAIN),
         ChangeBatch: {
@@ -37,10 +50,8 @@ async function changeZone(env: LocalEnvironment, action: 'CREATE' | 'DELETE', na
           ],
         },
       }),
-    );
-  } finally {
-    client.destroy();
-  }
+    ),
+  );
 }
 
 describe('rotationMode AUTO (Route 53)', () => {
@@ -104,12 +115,15 @@ describe('rotationMode AUTO (Route 53)', () => {
     const foreign = 'v=DKIM1; k=rsa; p=SOMEONEELSESKEY';
     let stopped: { status: string; failedState?: string; error?: string } | undefined;
     let untouched: string[] = [];
+    let changesBeforeRedrive: string[] = [];
     let switchesBeforeRedrive = -1;
     let redriven: string | undefined;
     let dnsTeamBeforeRedrive: string[] = [];
     const { run } = await rehearse(scenario('auto-route53'), {
       // GIVEN someone already put another value at the name the rotation will use
-      beforeStart: (env) => changeZone(env, 'CREATE', name, foreign),
+      beforeStart: async (env) => {
+        await changeZone(env, 'CREATE', name, foreign);
+      },
       inspect: async (env) => {
         const [execution] = env.sfn.list();
         stopped = {
@@ -117,7 +131,12 @@ describe('rotationMode AUTO (Route 53)', () => {
           failedState: execution?.failedState?.name,
           error: execution?.error,
         };
-        untouched = env.dns.txtOn(DOMAIN, 0, name.slice(0, -1));
+        // (Route 53's own view: the name servers may not have the stray record yet)
+        const set = await asSomeoneElse(env, (route53) =>
+          readTxtRecordSet({ route53 }, localHostedZoneId(DOMAIN), name),
+        );
+        untouched = set ? txtValuesOf(set) : [];
+        changesBeforeRedrive = env.route53.changes().map((change) => `${change.action} ${change.name}`);
         switchesBeforeRedrive = env.aws.ses.switches().length;
         dnsTeamBeforeRedrive = env.outbox.sent
           .filter((sent) => sent.topicArn.endsWith('byodkim-dns-team'))
@@ -137,6 +156,7 @@ describe('rotationMode AUTO (Route 53)', () => {
     });
     expect(run.summary.statesVisited).not.toContain('VerifyDnsRecord');
     expect(untouched).toEqual([foreign]);
+    expect(changesBeforeRedrive).toEqual([`CREATE ${name.slice(0, -1)}`]);
     // AND SES and the DNS team were never touched
     expect(switchesBeforeRedrive).toBe(0);
     expect(dnsTeamBeforeRedrive).toEqual([]);

@@ -40,6 +40,8 @@ describe('operator commands against a running local environment (--local)', () =
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
       domain: DOMAIN,
+      rotationMode: 'MANUAL',
+      hostedZoneId: null,
       activeSelector: env.seeded.get(DOMAIN)?.selector,
       keyAgeDays: 440,
       daysUntilExpiry: 16,

@@ -15,6 +15,7 @@ describe('a complete rotation on the local environment', () => {
       'PrepareRotation',
       'GenerateKey',
       'StoreDnsRequest',
+      'HowToPublish',
       'NotifyDnsTeam',
       'VerifyDnsRecord',
       'ApplyToSes',

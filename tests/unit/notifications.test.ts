@@ -346,6 +346,11 @@ describe('the template family', () => {
     expect(rolledBack.message).toContain('SesDkimFailed: FAILED in ap-northeast-1');
     const failed = render(failureNotification({ ...base, kind: 'rollback-failed' }), 'both');
     expect(failed.subject).toMatch(/^\[CRITICAL\] DKIM ロールバック失敗/);
-    expect(failed.message).toContain('redrive this execution');
+    // a redrive would end in the same Fail state: the message sends operators to the manual restore
+    expect(failed.message).toContain('Restoring SES signing by hand');
+    expect(failed.message).toContain('byodkim start <domain>');
+    expect(rolledBack.message).not.toMatch(/then start a new rotation or redrive/);
+    const retirement = render(failureNotification({ ...base, kind: 'retirement-failed' }), 'both');
+    expect(retirement.message).toContain('No redrive is needed');
   });
 });
