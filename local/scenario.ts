@@ -67,6 +67,8 @@ export const ScenarioSchema = z.strictObject({
     .strictObject({
       /** How long a Route 53 change stays PENDING before the name servers serve it. */
       propagationMs: millis(600_000).default(300),
+      /** Name servers after the first get each change this much later (Route 53 already says INSYNC). */
+      secondaryLagMs: millis(600_000).default(0),
       /** Route 53's API rate (5 requests/s per account). */
       requestsPerSecond: z.number().min(0.1).max(1000).default(5),
     })

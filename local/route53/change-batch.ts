@@ -7,6 +7,9 @@
 import { invalidInput, Route53Error } from './errors';
 import { childElement, childElements, parseXml, type XmlElement, XmlSyntaxError } from './xml-reader';
 
+/** A change batch comment's limit (ResourceDescription in the Route 53 API model). */
+const MAX_COMMENT_CHARS = 256;
+
 /** What a change does. */
 export type ChangeAction = 'CREATE' | 'DELETE' | 'UPSERT';
 
@@ -150,5 +153,11 @@ export function parseChangeBatchRequest(body: string): RequestedBatch {
     );
   }
   const comment = childElement(batch, 'Comment')?.text;
+  // Route 53's model: ResourceDescription, at most 256 characters.
+  if (comment !== undefined && comment.length > MAX_COMMENT_CHARS) {
+    throw invalidInput(
+      `1 validation error detected: Value '${comment}' at 'changeBatch.comment' failed to satisfy constraint: Member must have length less than or equal to ${MAX_COMMENT_CHARS}`,
+    );
+  }
   return { ...(comment === undefined ? {} : { comment }), changes: changes.map(readChange) };
 }

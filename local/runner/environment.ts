@@ -28,6 +28,7 @@ import {
 import { type LocalStepFunctionsServer, startLocalStepFunctionsServer } from '../sfn/server';
 import { CaptureLogger } from './capture-logger';
 import { stateMachineDefinition, synthesizeStack } from './definition';
+import { LaggingZoneTarget } from './lagging-zone-target';
 import { LocalDns } from './local-dns';
 import { LocalOutbox } from './outbox';
 import { type LocalTaskDeps, localApprovalHandler, localTaskHandlers } from './task-wiring';
@@ -269,13 +270,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       seeded.set(scenario.domain, await seedPreviousSigning({ aws, dns, deps, scenario }));
     }
     // After seeding: Route 53 starts out with the records already published (the old key's).
+    const zoneTarget = new LaggingZoneTarget(dns, first.route53.secondaryLagMs);
+    stops.push(async () => zoneTarget.stop());
     const route53 = new LocalRoute53({
       zones: config.domains.flatMap((domain) =>
         domain.rotationMode === 'AUTO' && domain.hostedZoneId !== undefined
           ? [{ hostedZoneId: domain.hostedZoneId, domain: domain.domain }]
           : [],
       ),
-      dns,
+      dns: zoneTarget,
       propagationMs: first.route53.propagationMs,
       requestsPerSecond: first.route53.requestsPerSecond,
     });

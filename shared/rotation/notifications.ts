@@ -309,6 +309,8 @@ export interface SuccessMessage {
   readonly retentionDays: number;
   /** When the retirement request will come. */
   readonly retireAfter: Date;
+  /** AUTO: the workflow deletes the old records from Route 53 itself (no request to the team). @default false */
+  readonly workflowRetires?: boolean;
   readonly contacts?: readonly string[];
 }
 
@@ -328,9 +330,11 @@ export function successNotification(input: SuccessMessage): Notification {
         `${domain} は ${regions.join(', ')} で新しいセレクタ ${selector} の鍵により署名しています。SES がすべてのリージョンで検証に成功しました。`,
         '',
         '今後の流れ:',
-        oldSelectors.length > 0
-          ? `- 旧セレクタ ${old} のレコードは ${retentionDays} 日間そのまま残してください (配送中のメールの検証に使われます)。${when.ja} 以降に、削除 (または p= で失効) をお願いするメールを送ります。`
-          : '- 以前は Easy DKIM で署名していたため、削除をお願いするレコードはありません。',
+        oldSelectors.length === 0
+          ? '- 以前は Easy DKIM で署名していたため、削除をお願いするレコードはありません。'
+          : input.workflowRetires
+            ? `- 旧セレクタ ${old} のレコードは ${retentionDays} 日間そのまま残してください (配送中のメールの検証に使われます)。${when.ja} 以降に、ワークフローが Route 53 から削除し、その旨をお知らせします。`
+            : `- 旧セレクタ ${old} のレコードは ${retentionDays} 日間そのまま残してください (配送中のメールの検証に使われます)。${when.ja} 以降に、削除 (または p= で失効) をお願いするメールを送ります。`,
         `- 新しいレコード ${selector}._domainkey.${domain} は変更・削除しないでください。`,
         contacts.ja,
       ),
@@ -339,9 +343,11 @@ export function successNotification(input: SuccessMessage): Notification {
         `${domain} is now signed with the new selector ${selector} in ${regions.join(', ')}; SES verified the key in every region.`,
         '',
         'What happens next:',
-        oldSelectors.length > 0
-          ? `- Keep the record(s) of the old selector ${old} for ${retentionDays} day(s) (mail in transit is still verified with them). After ${when.en} you will be asked to remove (or revoke with p=) them.`
-          : '- The previous signing was Easy DKIM: there is no record of ours to remove.',
+        oldSelectors.length === 0
+          ? '- The previous signing was Easy DKIM: there is no record of ours to remove.'
+          : input.workflowRetires
+            ? `- Keep the record(s) of the old selector ${old} for ${retentionDays} day(s) (mail in transit is still verified with them). After ${when.en} the workflow deletes them from Route 53 and tells you.`
+            : `- Keep the record(s) of the old selector ${old} for ${retentionDays} day(s) (mail in transit is still verified with them). After ${when.en} you will be asked to remove (or revoke with p=) them.`,
         `- Do not change or remove the new record ${selector}._domainkey.${domain}.`,
         contacts.en,
       ),

@@ -18,6 +18,8 @@ export interface Route53ChangeMessage {
   readonly zoneFileLine?: string;
   /** Route 53's change id (absent when the zone already was as wanted). */
   readonly changeId?: string;
+  /** `removed`: the record was no longer in the zone when the workflow looked (removed by someone, or by an earlier attempt of this step). */
+  readonly alreadyAbsent?: boolean;
   readonly contacts?: readonly string[];
 }
 
@@ -34,7 +36,10 @@ export function route53ChangeNotification(input: Route53ChangeMessage): Notifica
       rows: [
         { label: { ja: 'ホストゾーン', en: 'Hosted zone' }, value: hostedZoneId },
         { label: { ja: 'レコード', en: 'Record' }, value: `${recordName} TXT` },
-        { label: { ja: '操作', en: 'Action' }, value: published ? 'CREATE' : 'DELETE' },
+        {
+          label: { ja: '操作', en: 'Action' },
+          value: published ? 'CREATE' : input.alreadyAbsent ? 'DELETE (no longer present)' : 'DELETE',
+        },
         ...(input.changeId ? [{ label: { ja: '変更 ID', en: 'Change id' }, value: input.changeId }] : []),
       ],
     },
@@ -54,8 +59,8 @@ export function route53ChangeNotification(input: Route53ChangeMessage): Notifica
           '■ 日本語',
           `${domain} の DKIM 鍵ローテーション (自動モード) のため、ワークフローがホストゾーン ${hostedZoneId} に ${recordName} の TXT レコードを作成しました。対応は不要です。`,
           '',
-          '今後の流れ: すべての権威ネームサーバーでこのレコードが配信されたことを確認してから、SES に新しい鍵を設定します。旧レコードは保持期間の後にワークフローが削除します。',
-          `このレコードと ${selector} 以外のレコードは変更しません。心当たりのない変更であれば、下記へご連絡ください。`,
+          '今後の流れ: すべての権威ネームサーバーでこのレコードが配信されたことを確認してから、SES に新しい鍵を設定します。旧セレクタのレコードは保持期間の後にワークフローが削除します。',
+          `ワークフローが変更するのは ${selector} のこのレコードと旧セレクタのレコードだけです。心当たりのない変更であれば、下記へご連絡ください。`,
           contacts.ja,
         ),
         en: lines(
@@ -63,7 +68,7 @@ export function route53ChangeNotification(input: Route53ChangeMessage): Notifica
           `To rotate the DKIM key of ${domain} (automatic mode), the workflow created the TXT record ${recordName} in hosted zone ${hostedZoneId}. Nothing to do.`,
           '',
           'What happens next: SES gets the new key only once every authoritative name server serves this record. The workflow removes the old record itself after the retention period.',
-          `It changes no other record. If you did not expect this change, contact the people below.`,
+          `The workflow changes only this record of ${selector} and, later, the old selector's record. If you did not expect this change, contact the people below.`,
           contacts.en,
         ),
       },
@@ -79,14 +84,18 @@ export function route53ChangeNotification(input: Route53ChangeMessage): Notifica
     body: {
       ja: lines(
         '■ 日本語',
-        `${domain} は新しいセレクタ ${selector} で署名しており、保持期間も過ぎたため、ワークフローがホストゾーン ${hostedZoneId} から旧レコード ${recordName} の TXT レコードを削除しました。対応は不要です。`,
+        input.alreadyAbsent
+          ? `${domain} は新しいセレクタ ${selector} で署名しており、保持期間も過ぎました。旧レコード ${recordName} の TXT レコードは、ホストゾーン ${hostedZoneId} にもうありません。対応は不要です。`
+          : `${domain} は新しいセレクタ ${selector} で署名しており、保持期間も過ぎたため、ワークフローがホストゾーン ${hostedZoneId} から旧レコード ${recordName} の TXT レコードを削除しました。対応は不要です。`,
         '',
         `今後の流れ: すべての権威ネームサーバーで旧鍵が配信されなくなったことを確認し、鍵を RETIRED にして完了します。新しいレコード ${selector}._domainkey.${domain} は変更しないでください。`,
         contacts.ja,
       ),
       en: lines(
         '■ English',
-        `${domain} is signed with the new selector ${selector} and the retention period has passed, so the workflow deleted the old TXT record ${recordName} from hosted zone ${hostedZoneId}. Nothing to do.`,
+        input.alreadyAbsent
+          ? `${domain} is signed with the new selector ${selector} and the retention period has passed. The old TXT record ${recordName} is no longer in hosted zone ${hostedZoneId}. Nothing to do.`
+          : `${domain} is signed with the new selector ${selector} and the retention period has passed, so the workflow deleted the old TXT record ${recordName} from hosted zone ${hostedZoneId}. Nothing to do.`,
         '',
         `What happens next: the workflow checks that no authoritative name server serves the old key any more, marks it RETIRED and ends. Do not change the new record, ${selector}._domainkey.${domain}.`,
         contacts.en,

@@ -43,13 +43,23 @@ const absolute = (name: string) => `${name.replace(/\.$/, '')}.`;
 const sameName = (a: string | undefined, b: string) =>
   a !== undefined && absolute(a).toLowerCase() === absolute(b).toLowerCase();
 
-/** The character-strings of a Route 53 TXT value (`"a" "b"`), unescaped and joined. */
+/**
+ * The character-strings of a Route 53 TXT value (`"a" "b"`), unescaped and joined. Route 53 lists
+ * some characters as three-digit octal escapes (`\052`); `\"` and `\\` stand for themselves.
+ */
 export function joinRoute53TxtValue(value: string): string {
   const strings = [...value.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) =>
-    (match[1] ?? '').replace(/\\(.)/g, '$1'),
+    (match[1] ?? '').replace(/\\([0-7]{3}|.)/g, (_escape, code: string) =>
+      code.length === 3 ? String.fromCharCode(Number.parseInt(code, 8)) : code,
+    ),
   );
   return strings.length > 0 ? strings.join('') : value;
 }
+
+/** Route 53 keeps a change batch comment to 256 characters. */
+const MAX_COMMENT_CHARS = 256;
+const commentOf = (text: string) =>
+  text.length > MAX_COMMENT_CHARS ? `${text.slice(0, MAX_COMMENT_CHARS - 3)}...` : text;
 
 /** The TXT record set at `recordName`, if any. */
 export async function readTxtRecordSet(
@@ -98,7 +108,7 @@ export async function createDkimTxtRecord(
   const create = new ChangeResourceRecordSetsCommand({
     HostedZoneId: hostedZoneId,
     ChangeBatch: {
-      Comment: comment,
+      Comment: commentOf(comment),
       Changes: [
         {
           Action: 'CREATE',
@@ -128,27 +138,50 @@ export async function createDkimTxtRecord(
 }
 
 /**
- * Deletes the TXT record set at `recordName` with its exact current values. Nothing there: the
- * zone is left as it is (a retry after the delete went through).
+ * Deletes the TXT record set at `recordName` with its exact current values, when every value is one
+ * `ours` accepts (the old key, or its revocation); a set holding anything else is not the
+ * workflow's to remove: {@link DnsRecordMismatchError}. Nothing there: the zone is left as it is (a
+ * retry after the delete went through, or someone removed it first).
  */
 export async function deleteDkimTxtRecord(
   deps: Route53Deps,
   hostedZoneId: string,
   recordName: string,
+  ours: (value: string) => boolean,
   comment: string,
 ): Promise<Route53ChangeOutcome> {
   return inZone(hostedZoneId, async () => {
     const existing = await readTxtRecordSet(deps, hostedZoneId, recordName);
     if (existing === undefined) return { unchanged: true };
-    const changed = await callAws('Route 53 ChangeResourceRecordSets', () =>
-      deps.route53.send(
-        new ChangeResourceRecordSetsCommand({
-          HostedZoneId: hostedZoneId,
-          ChangeBatch: { Comment: comment, Changes: [{ Action: 'DELETE', ResourceRecordSet: existing }] },
-        }),
-      ),
-    );
-    return { changeId: changed.ChangeInfo?.Id, unchanged: false };
+    if (!txtValuesOf(existing).every(ours)) {
+      throw new DnsRecordMismatchError(
+        `Route 53 zone ${hostedZoneId} holds a TXT record at ${recordName} with a value the workflow did not publish; it deletes only the old key's own record. Remove or revoke it by hand.`,
+      );
+    }
+    try {
+      const changed = await callAws('Route 53 ChangeResourceRecordSets', () =>
+        deps.route53.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: hostedZoneId,
+            ChangeBatch: {
+              Comment: commentOf(comment),
+              Changes: [{ Action: 'DELETE', ResourceRecordSet: existing }],
+            },
+          }),
+        ),
+      );
+      return { changeId: changed.ChangeInfo?.Id, unchanged: false };
+    } catch (error) {
+      // "…but it was not found": a retried request whose first attempt went through, or someone
+      // removed it between our read and our DELETE. Gone is what we wanted.
+      if (
+        (error as Error).name === 'InvalidChangeBatch' &&
+        (await readTxtRecordSet(deps, hostedZoneId, recordName)) === undefined
+      ) {
+        return { unchanged: true };
+      }
+      throw error;
+    }
   });
 }
 
@@ -159,7 +192,7 @@ async function inZone<T>(hostedZoneId: string, call: () => Promise<T>): Promise<
   } catch (error) {
     if ((error as Error).name === 'NoSuchHostedZone') {
       throw new InvalidInputError(
-        `Route 53 has no hosted zone ${hostedZoneId}: check the domain's hostedZoneId in the configuration.`,
+        `Route 53 has no hosted zone ${hostedZoneId}: correct the domain's hostedZoneId in the configuration, deploy, and start a new rotation (this execution keeps the zone id it started with).`,
         { cause: error },
       );
     }

@@ -61,9 +61,12 @@ export function snsClient(env: NodeJS.ProcessEnv = process.env): SNSClient {
   return new SNSClient(endpointOverride(env, 'SNS'));
 }
 
-/** One Route 53 client (a global service: its API lives in us-east-1). */
+/**
+ * One Route 53 client. Route 53 is global, but its endpoint and signing region depend on the
+ * partition (aws, aws-cn, aws-us-gov): the SDK derives them from the function's own region.
+ */
 export function route53Client(env: NodeJS.ProcessEnv = process.env): Route53Client {
-  return new Route53Client({ region: 'us-east-1', ...endpointOverride(env, 'ROUTE_53') });
+  return new Route53Client({ region: env.AWS_REGION ?? 'us-east-1', ...endpointOverride(env, 'ROUTE_53') });
 }
 
 /** SES clients per region, created on first use and kept. */

@@ -21,6 +21,7 @@ export async function notifySuccess(
     oldSelectors: old.filter((candidate) => candidate !== selector),
     retentionDays: Math.round(retentionSeconds / 86_400),
     retireAfter: new Date(deps.clock().getTime() + retentionSeconds * 1000),
+    workflowRetires: state.plan.rotationMode === 'AUTO' && state.plan.hostedZoneId !== undefined,
     contacts: state.plan.opsContacts ?? [],
   });
   const messageIds = [

@@ -6,8 +6,10 @@
  * and marks the key RETIRED. It never touches a selector SES still uses in any region.
  */
 
+import type { KeyObject } from 'node:crypto';
 import { privateKeyFromPem } from '../../shared/dkim/keys';
 import { dkimRecordName } from '../../shared/dkim/selector';
+import { dkimTxtValue, parseDkimKeyRecord } from '../../shared/dkim/txt-record';
 import type { DnsCheckOptions } from '../../shared/dns/types';
 import { InvalidInputError, SesApplyFailedError } from '../../shared/errors';
 import {
@@ -71,9 +73,12 @@ export async function retireOldKey(state: RotationState, deps: RetireOldKeyDeps)
       skipped.push({ selector: old, reason: 'already RETIRED' });
       continue;
     }
+    const { publicKey } = privateKeyFromPem(
+      (await getRequiredObject(deps, keyPaths(domain, old).privateKey, 'The old private key')).body,
+    );
     const now = deps.clock();
     if (metadata?.retirementRequestedAt === undefined) {
-      await publish(deps.dnsTeam, domain, language, await askOrRemove(state, old, deps));
+      await publish(deps.dnsTeam, domain, language, await askOrRemove(state, old, publicKey, deps));
       await transitionKey(deps, domain, old, 'PREVIOUS', {
         at: now,
         reason: 'retirement requested',
@@ -81,9 +86,6 @@ export async function retireOldKey(state: RotationState, deps: RetireOldKeyDeps)
         patch: { retirementRequestedAt: now.toISOString() },
       });
     }
-    const { publicKey } = privateKeyFromPem(
-      (await getRequiredObject(deps, keyPaths(domain, old).privateKey, 'The old private key')).body,
-    );
     const verification = await deps.dns.verifyDkimRecord(
       { domain, selector: old, publicKey, expect: 'retired' },
       deps.dnsOptions,
@@ -101,11 +103,13 @@ export async function retireOldKey(state: RotationState, deps: RetireOldKeyDeps)
 
 /**
  * MANUAL: the request to revoke or remove the old record. AUTO: deletes the old record from the
- * hosted zone (exact current values; already gone is fine) and returns the notice saying so.
+ * hosted zone — only when it holds the old key's own value or its revocation, with the exact
+ * current values; already gone is fine — and returns the notice saying what happened.
  */
 async function askOrRemove(
   state: RotationState,
   oldSelector: string,
+  oldPublicKey: KeyObject,
   deps: RetireOldKeyDeps,
 ): Promise<Notification> {
   const { domain, selector, hostedZoneId, rotationMode } = state.plan;
@@ -117,19 +121,26 @@ async function askOrRemove(
     throw new InvalidInputError('RetireOldKey needs a Route 53 client for rotationMode AUTO.');
   }
   const recordName = dkimRecordName(oldSelector, domain);
+  const oldValue = dkimTxtValue(oldPublicKey);
   const change = await deleteDkimTxtRecord(
     { route53: deps.route53 },
     hostedZoneId,
     recordName,
+    (value) => value === oldValue || isRevocation(value),
     `Retire old DKIM key ${oldSelector} of ${domain} (${state.plan.executionName})`,
   );
-  deps.logger.info('Old DKIM record deleted from Route 53', {
-    domain,
-    selector: oldSelector,
-    hostedZoneId,
-    changeId: change.changeId,
-    alreadyAbsent: change.unchanged,
-  });
+  deps.logger.info(
+    change.unchanged
+      ? 'Old DKIM record already absent from Route 53'
+      : 'Old DKIM record deleted from Route 53',
+    {
+      domain,
+      selector: oldSelector,
+      hostedZoneId,
+      changeId: change.changeId,
+      alreadyAbsent: change.unchanged,
+    },
+  );
   return route53ChangeNotification({
     action: 'removed',
     domain,
@@ -137,6 +148,16 @@ async function askOrRemove(
     recordName,
     hostedZoneId,
     changeId: change.changeId,
+    alreadyAbsent: change.unchanged,
     contacts,
   });
+}
+
+/** `v=DKIM1; p=` (RFC 6376 §3.6.1): a revoked key, which the DNS team may have set by hand. */
+function isRevocation(value: string): boolean {
+  try {
+    return parseDkimKeyRecord(value).publicKey === '';
+  } catch {
+    return false;
+  }
 }

@@ -385,8 +385,8 @@ describe('LocalRoute53 ChangeResourceRecordSets', () => {
 
 describe('LocalRoute53 GetChange', () => {
   it('reports PENDING until the change reaches the name servers, then INSYNC', async () => {
-    // GIVEN changes that take 400 ms to reach the name servers
-    const r53 = await start({ propagationMs: 400 });
+    // GIVEN changes that take 2 s to reach the name servers (ample for the checks below on a busy CI machine)
+    const r53 = await start({ propagationMs: 2_000 });
 
     // WHEN a record is created
     const response = await change(r53, [txtChange('CREATE', NEW_NAME, quoted('v'))]);
@@ -404,12 +404,16 @@ describe('LocalRoute53 GetChange', () => {
   });
 
   it('pushes changes to the name servers in the order Route 53 accepted them', async () => {
-    // GIVEN a propagation delay
-    const r53 = await start({ propagationMs: 100 });
+    // GIVEN a propagation delay long enough for the DELETE to arrive before the CREATE propagated
+    const r53 = await start({ propagationMs: 1_500 });
 
     // WHEN a record is created and deleted before the first change propagated
-    await change(r53, [txtChange('CREATE', NEW_NAME, quoted('v'))]);
+    const created = await change(r53, [txtChange('CREATE', NEW_NAME, quoted('v'))]);
     const deleted = await change(r53, [txtChange('DELETE', NEW_NAME, quoted('v'))]);
+    // (the DELETE really was accepted while the CREATE was still on its way)
+    expect((await r53.send(new GetChangeCommand({ Id: created.ChangeInfo?.Id }))).ChangeInfo?.Status).toBe(
+      'PENDING',
+    );
     await waitForInsync(r53, deleted.ChangeInfo?.Id);
 
     // THEN the servers end as the zone does: without the record
@@ -519,8 +523,9 @@ describe('LocalRoute53 GetHostedZone and throttling', () => {
   });
 
   it('throttles above requestsPerSecond with the Throttling error', async () => {
-    // GIVEN one request a second, and a client that does not retry
-    const r53 = await start({ requestsPerSecond: 1 }, 1);
+    // GIVEN one request every 10 seconds (so a slow machine cannot refill a token mid-test), and a
+    // client that does not retry
+    const r53 = await start({ requestsPerSecond: 0.1 }, 1);
 
     // WHEN five requests arrive at once
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => list(r53)));

@@ -100,13 +100,13 @@ describe('PublishDnsRecord (rotationMode AUTO)', () => {
     expect(sns.to(DNS_TOPIC)).toEqual([]);
   });
 
-  it('names the setting to fix when the hosted zone does not exist', async () => {
+  it('names the setting to fix, and says a new rotation (not a redrive) is needed, when the hosted zone does not exist', async () => {
     const { client } = await zoneWith();
     const wrongZone = { ...auto, plan: { ...auto.plan, hostedZoneId: 'Z0NOSUCHZONE' } };
     await expect(publishDnsRecord(wrongZone, deps(client))).rejects.toMatchObject({
       name: 'InvalidInput',
-      message: expect.stringContaining(
-        "Route 53 has no hosted zone Z0NOSUCHZONE: check the domain's hostedZoneId",
+      message: expect.stringMatching(
+        /Route 53 has no hosted zone Z0NOSUCHZONE: correct the domain's hostedZoneId .* start a new rotation/,
       ),
     });
   });

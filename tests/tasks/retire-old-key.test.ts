@@ -2,7 +2,7 @@ import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { silentLogger } from '../../shared/rotation/runtime';
 import { retireOldKey } from '../../tasks/retire-old-key/logic';
 import { scriptedVerifier } from './support/dns';
-import { DNS_TOPIC, FakeS3, FakeSes, FakeSns, fixedClock } from './support/fakes';
+import { DNS_TOPIC, FakeS3, FakeSes, FakeSns, fixedClock, sdkError } from './support/fakes';
 import {
   DOMAIN,
   keyPairs,
@@ -150,14 +150,49 @@ describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
     expect(result.retiredSelectors).toEqual([OLD_SELECTOR]);
   });
 
-  it('takes an old record someone already removed as done', async () => {
-    hosted.zone.records.delete(OLD_RECORD);
+  const restartZone = async (records: Record<string, string>) => {
     await hosted.stop();
-    hosted = await startHostedZone(DOMAIN, { [NEW_RECORD]: 'v=DKIM1; k=rsa; p=NEW' });
+    hosted = await startHostedZone(DOMAIN, { [NEW_RECORD]: 'v=DKIM1; k=rsa; p=NEW', ...records });
+  };
+
+  it('takes an old record someone already removed as done, and does not claim to have deleted it', async () => {
+    await restartZone({});
     const { verifier } = scriptedVerifier({ verdicts: ['match'] });
     const result = await retireOldKey(auto(), deps(verifier));
     expect(hosted.route53.changes()).toEqual([]);
     expect(result.retiredSelectors).toEqual([OLD_SELECTOR]);
+    expect(sns.to(DNS_TOPIC)[0]?.Message).toContain('is no longer in hosted zone');
+    expect(sns.to(DNS_TOPIC)[0]?.Message).not.toContain('the workflow deleted');
+  });
+
+  it('deletes a record the DNS team already revoked (p=)', async () => {
+    await restartZone({ [OLD_RECORD]: 'v=DKIM1; p=' });
+    const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+    await retireOldKey(auto(), deps(verifier));
+    expect(hosted.route53.changes()).toEqual([
+      expect.objectContaining({ action: 'DELETE', name: OLD_RECORD }),
+    ]);
+  });
+
+  it('never deletes a value it did not publish at the old name: DnsRecordMismatch (retried), record kept, nobody told yet', async () => {
+    await restartZone({ [OLD_RECORD]: 'v=DKIM1; k=rsa; p=SOMEONEELSESKEY' });
+    const { verifier, asked } = scriptedVerifier({ verdicts: ['match'] });
+    await expect(retireOldKey(auto(), deps(verifier))).rejects.toMatchObject({ name: 'DnsRecordMismatch' });
+    expect(hosted.route53.changes()).toEqual([]);
+    expect(hosted.zone.records.get(OLD_RECORD)).toBe('v=DKIM1; k=rsa; p=SOMEONEELSESKEY');
+    expect(sns.to(DNS_TOPIC)).toEqual([]);
+    expect(asked).toEqual([]);
+    expect(metadataOf(s3, OLD_SELECTOR).retirementRequestedAt).toBeUndefined();
+  });
+
+  it('deletes once even when telling the DNS team failed the first time', async () => {
+    sns.faults.add('Publish', sdkError('InternalError', 500));
+    const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+    await expect(retireOldKey(auto(), deps(verifier))).rejects.toMatchObject({ name: 'TransientAwsError' });
+    await retireOldKey(auto(), deps(verifier));
+    expect(hosted.route53.changes().map((change) => change.action)).toEqual(['DELETE']);
+    expect(sns.to(DNS_TOPIC)).toHaveLength(1);
+    expect(metadataOf(s3, OLD_SELECTOR).state).toBe('RETIRED');
   });
 
   it('deletes nothing while SES still signs with the old selector somewhere', async () => {

@@ -309,6 +309,23 @@ describe('the template family', () => {
     for (const message of [published?.message, removed?.message]) expect(message).toContain(CONTACTS[0]);
   });
 
+  it('after an AUTO rotation, says the workflow deletes the old record, not that the team will be asked', () => {
+    const input = {
+      domain: DOMAIN,
+      selector: SELECTOR,
+      regions: ['ap-northeast-1'],
+      oldSelectors: [OLD_SELECTOR],
+      retentionDays: 7,
+      retireAfter: new Date('2026-11-30T03:00:00Z'),
+    };
+    const manual = render(successNotification(input), 'both').message;
+    const auto = render(successNotification({ ...input, workflowRetires: true }), 'both').message;
+    expect(manual).toContain('you will be asked to remove');
+    expect(auto).not.toContain('you will be asked to remove');
+    expect(auto).toContain('the workflow deletes them from Route 53 and tells you');
+    expect(auto).toContain('ワークフローが Route 53 から削除し');
+  });
+
   it('asks to remove or revoke only the old record, with a pasteable revocation', () => {
     const { message } = render(
       retirementNotification({ domain: DOMAIN, selector: SELECTOR, oldSelector: OLD_SELECTOR, ttl: 3600 }),
