@@ -63,6 +63,16 @@ function firstEvents(env: LocalEnvironment): Record<string, unknown> {
         'RetireOldKey',
       ].map((name) => [name, inputOf(name)]),
     ),
+    // The bench rehearsal is MANUAL: the same state made AUTO, against the Route 53 stand-in (which
+    // holds no such zone: the first call goes all the way to Route 53 and back).
+    PublishDnsRecord: {
+      ...(inputOf('HowToPublish') as { plan: object }),
+      plan: {
+        ...(inputOf('HowToPublish') as { plan: object }).plan,
+        rotationMode: 'AUTO',
+        hostedZoneId: 'Z0BENCH',
+      },
+    },
     RollbackSigning: state,
     AbandonKey: state,
     NotifyFailure: {
@@ -90,6 +100,7 @@ function childEnvironment(env: LocalEnvironment): NodeJS.ProcessEnv {
     AWS_ENDPOINT_URL_S3: env.aws.endpoints.s3,
     AWS_ENDPOINT_URL_SESV2: env.aws.endpoints.ses,
     AWS_ENDPOINT_URL_SFN: env.sfnServer.endpoint,
+    AWS_ENDPOINT_URL_ROUTE_53: env.route53.endpoint,
     AWS_MAX_ATTEMPTS: '1',
     BUCKET_NAME: env.bucket,
     ROTATION_CONFIG: JSON.stringify(env.config),

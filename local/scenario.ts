@@ -109,8 +109,11 @@ export const ScenarioSchema = z.strictObject({
       pollMs: millis(60_000).default(40),
       /** Pause between retries of transient AWS errors (SES refills one request a second). */
       transientRetryMs: millis(60_000).default(1000),
-      /** The approval wait before a reminder. */
-      approvalWaitMs: millis(600_000).default(8_000),
+      /**
+       * The approval wait before a reminder (long enough that a busy machine never sends one the
+       * scenario did not ask for; no-answer sets a short one).
+       */
+      approvalWaitMs: millis(600_000).default(30_000),
       /** WaitRetention. */
       retentionMs: millis(600_000).default(50),
     })

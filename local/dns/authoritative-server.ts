@@ -72,21 +72,47 @@ export class AuthoritativeDnsServer {
     return { host: this.options.host ?? '127.0.0.1', port: this.port };
   }
 
-  /** Starts UDP and TCP listeners on the same port. */
+  /**
+   * Starts UDP and TCP listeners on the same port. With port 0 the port is the one TCP got, and a
+   * UDP socket may already hold it (a client's ephemeral port): then both are tried again on a
+   * fresh port, a few times.
+   */
   async start(): Promise<DnsEndpoint> {
+    const attempts = this.options.port === undefined || this.options.port === 0 ? 5 : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.listen();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= attempts) throw error;
+      }
+    }
+  }
+
+  private async listen(): Promise<DnsEndpoint> {
     const host = this.options.host ?? '127.0.0.1';
     const tcp = createServer((socket) => this.serveTcp(socket));
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', reject);
       tcp.listen(this.options.port ?? 0, host, () => resolve());
     });
-    this.tcp = tcp;
-    this.port = (tcp.address() as { port: number }).port;
+    const port = (tcp.address() as { port: number }).port;
     const udp = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(this.port, host, () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        udp.once('error', reject);
+        udp.bind(port, host, () => resolve());
+      });
+    } catch (error) {
+      try {
+        udp.close();
+      } catch {
+        // never bound: nothing to close
+      }
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      throw error;
+    }
+    this.tcp = tcp;
+    this.port = port;
     udp.on('message', (message, remote) => {
       void this.answer(message, 'udp').then((reply) => {
         if (reply) udp.send(reply, remote.port, remote.address);

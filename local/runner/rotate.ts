@@ -52,13 +52,17 @@ export interface RotateOptions {
   readonly inspect?: (env: LocalEnvironment, runs: readonly RotationRun[]) => void | Promise<void>;
 }
 
-/** A resolver that asks the servers in turn, as receivers spread across a zone's name servers. */
+/**
+ * A resolver that asks the servers in turn, as receivers spread across a zone's name servers.
+ * Generous timeouts: the servers share the event loop with everything else of the rehearsal, and a
+ * lookup timing out would count as a DKIM failure of the probe, not of the workflow.
+ */
 function roundRobinResolver(endpoints: readonly DnsEndpoint[]) {
   let next = 0;
   return (name: string, rrtype: string) => {
     const endpoint = endpoints[next % endpoints.length] as DnsEndpoint;
     next += 1;
-    return authoritativeTxtResolver(endpoint, { timeoutMs: 500, retries: 1 })(name, rrtype);
+    return authoritativeTxtResolver(endpoint, { timeoutMs: 2_000, retries: 2 })(name, rrtype);
   };
 }
 

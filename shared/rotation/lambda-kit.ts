@@ -9,6 +9,7 @@ import { Secret } from '../dkim/secret';
 import type { DnsCheckOptions, DnsEndpoint } from '../dns/types';
 import { callAws } from './aws-errors';
 import { type DepsSource, memoDeps } from './runtime';
+import { assertRotationState, type RotationState } from './state';
 
 /** One Powertools logger per function (service name from POWERTOOLS_SERVICE_NAME). */
 export function taskLogger(): Logger {
@@ -42,6 +43,27 @@ export function taskHandler<E, D extends object, R>(
       logger.removeKeys(Object.keys(keys));
     }
   };
+}
+
+/**
+ * {@link taskHandler} for the tasks whose input is the rotation state: checks its shape first and
+ * logs the rotation's domain and selector.
+ */
+export function rotationStateTask<D extends object, R>(
+  task: string,
+  logger: Logger,
+  source: DepsSource<D>,
+  run: (state: RotationState, deps: D) => Promise<R>,
+): (event: RotationState, context?: Context) => Promise<R> {
+  return taskHandler<RotationState, D, R>(
+    logger,
+    source,
+    (event, deps) => {
+      assertRotationState(event, task);
+      return run(event, deps);
+    },
+    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
+  );
 }
 
 /** Reads the approval HMAC secret from Secrets Manager once per container. */

@@ -6,6 +6,7 @@
  * field (the `ResultPath` in workflows/rotation-workflow.ts), so a reader of the execution graph
  * sees where the rotation stands.
  */
+import { InvalidInputError } from '../errors';
 import type { KeyState } from './key-store';
 
 /** Execution input, as written by {@link startRotation}. */
@@ -195,4 +196,19 @@ export interface RotationState extends PreparedRotation {
 export interface NotifyDnsTeamInput {
   readonly state: RotationState;
   readonly taskToken: string;
+}
+
+/**
+ * Throws a clear {@link InvalidInputError} unless `event` looks like the rotation state the state
+ * machine passes between states (`{"plan": {"domain", "selector", …}, …}`): a function invoked by
+ * hand with another payload (as the phase-based system's runbook did) gets a sentence, not a
+ * TypeError.
+ */
+export function assertRotationState(event: unknown, task: string): asserts event is RotationState {
+  const plan = (event as { plan?: { domain?: unknown; selector?: unknown } } | null | undefined)?.plan;
+  if (typeof plan?.domain !== 'string' || typeof plan.selector !== 'string') {
+    throw new InvalidInputError(
+      `${task} takes the rotation state the state machine passes between states ({"plan": {"domain", "selector", …}, …}), not this event. Start rotations with byodkim start or the state machine; do not invoke the function by hand.`,
+    );
+  }
 }

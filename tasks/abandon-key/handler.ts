@@ -1,7 +1,7 @@
 /** AbandonKey: AWS wiring only; the logic is in ./logic.ts. */
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client, snsClient } from '../../shared/rotation/runtime';
-import type { AbandonResult, RotationState } from '../../shared/rotation/state';
+import type { AbandonResult } from '../../shared/rotation/state';
 import { type AbandonKeyDeps, abandonKey } from './logic';
 
 const logger = taskLogger();
@@ -21,10 +21,7 @@ export function defaultDeps(): AbandonKeyDeps {
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: AbandonKeyDeps | (() => AbandonKeyDeps)) {
-  return taskHandler<RotationState, AbandonKeyDeps, AbandonResult>(logger, deps, abandonKey, (event) => ({
-    domain: event?.plan?.domain,
-    selector: event?.plan?.selector,
-  }));
+  return rotationStateTask<AbandonKeyDeps, AbandonResult>('AbandonKey', logger, deps, abandonKey);
 }
 
 export const handler = makeHandler(defaultDeps);

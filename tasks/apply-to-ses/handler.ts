@@ -1,7 +1,7 @@
 /** ApplyToSes: AWS wiring only; the logic is in ./logic.ts. */
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
-import type { RotationState, SesApplied } from '../../shared/rotation/state';
+import type { SesApplied } from '../../shared/rotation/state';
 import { type ApplyToSesDeps, applyToSes } from './logic';
 
 const logger = taskLogger();
@@ -19,10 +19,7 @@ export function defaultDeps(): ApplyToSesDeps {
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: ApplyToSesDeps | (() => ApplyToSesDeps)) {
-  return taskHandler<RotationState, ApplyToSesDeps, SesApplied>(logger, deps, applyToSes, (event) => ({
-    domain: event?.plan?.domain,
-    selector: event?.plan?.selector,
-  }));
+  return rotationStateTask<ApplyToSesDeps, SesApplied>('ApplyToSes', logger, deps, applyToSes);
 }
 
 export const handler = makeHandler(defaultDeps);

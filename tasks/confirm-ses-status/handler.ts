@@ -1,7 +1,7 @@
 /** ConfirmSesStatus: AWS wiring only; the logic is in ./logic.ts. */
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
-import type { RotationState, SesConfirmed } from '../../shared/rotation/state';
+import type { SesConfirmed } from '../../shared/rotation/state';
 import { type ConfirmSesStatusDeps, confirmSesStatus } from './logic';
 
 const logger = taskLogger();
@@ -19,11 +19,11 @@ export function defaultDeps(): ConfirmSesStatusDeps {
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: ConfirmSesStatusDeps | (() => ConfirmSesStatusDeps)) {
-  return taskHandler<RotationState, ConfirmSesStatusDeps, SesConfirmed>(
+  return rotationStateTask<ConfirmSesStatusDeps, SesConfirmed>(
+    'ConfirmSesStatus',
     logger,
     deps,
     confirmSesStatus,
-    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
   );
 }
 

@@ -2,7 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countForDomain, rotationMetrics } from '../../shared/monitoring/task-metrics';
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client } from '../../shared/rotation/runtime';
 import type { KeyReference, RotationState } from '../../shared/rotation/state';
 import { type GenerateKeyDeps, generateKey } from './logic';
@@ -22,15 +22,7 @@ export function makeHandler(
   deps: GenerateKeyDeps | (() => GenerateKeyDeps),
   metrics: () => MetricsSink = rotationMetrics,
 ) {
-  const run = taskHandler<RotationState, GenerateKeyDeps, KeyReference>(
-    logger,
-    deps,
-    generateKey,
-    (event) => ({
-      domain: event?.plan?.domain,
-      selector: event?.plan?.selector,
-    }),
-  );
+  const run = rotationStateTask<GenerateKeyDeps, KeyReference>('GenerateKey', logger, deps, generateKey);
   return async (event: RotationState, context?: Context): Promise<KeyReference> => {
     try {
       const reference = await run(event, context);

@@ -15,7 +15,7 @@ import {
 } from '../../shared/rotation/key-store';
 import { dnsRequestNotification, type NotifyDeps, publish } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
-import type { NotifyDnsTeamInput } from '../../shared/rotation/state';
+import { assertRotationState, type NotifyDnsTeamInput } from '../../shared/rotation/state';
 import type { DnsRequest } from '../store-dns-request/logic';
 
 export interface NotifyDnsTeamDeps extends BaseDeps, KeyStoreDeps {
@@ -36,7 +36,8 @@ export async function notifyDnsTeam(
   input: NotifyDnsTeamInput,
   deps: NotifyDnsTeamDeps,
 ): Promise<NotifyDnsTeamResult> {
-  const { state, taskToken } = input;
+  const { state, taskToken } = input ?? {};
+  assertRotationState(state, 'NotifyDnsTeam (its state field)');
   if (typeof taskToken !== 'string' || taskToken.length === 0) {
     throw new InvalidInputError('NotifyDnsTeam needs a task token (invoke it with .waitForTaskToken).');
   }

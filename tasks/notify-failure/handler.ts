@@ -1,7 +1,7 @@
 /** NotifyFailure: AWS wiring only; the logic is in ./logic.ts. */
 import { METRIC, type MetricName, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countingAfterSuccess, rotationMetrics } from '../../shared/monitoring/task-metrics';
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, snsClient } from '../../shared/rotation/runtime';
 import type { NotificationSent, RotationState } from '../../shared/rotation/state';
 import { type NotifyFailureDeps, notifyFailure } from './logic';
@@ -35,10 +35,7 @@ export function makeHandler(
   metrics: () => MetricsSink = rotationMetrics,
 ) {
   return countingAfterSuccess(
-    taskHandler<RotationState, NotifyFailureDeps, NotificationSent>(logger, deps, notifyFailure, (event) => ({
-      domain: event?.plan?.domain,
-      selector: event?.plan?.selector,
-    })),
+    rotationStateTask<NotifyFailureDeps, NotificationSent>('NotifyFailure', logger, deps, notifyFailure),
     failureMetric,
     metrics,
   );

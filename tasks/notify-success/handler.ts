@@ -1,9 +1,9 @@
 /** NotifySuccess: AWS wiring only; the logic is in ./logic.ts. */
 import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countingAfterSuccess, rotationMetrics } from '../../shared/monitoring/task-metrics';
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, snsClient } from '../../shared/rotation/runtime';
-import type { NotificationSent, RotationState } from '../../shared/rotation/state';
+import type { NotificationSent } from '../../shared/rotation/state';
 import { type NotifySuccessDeps, notifySuccess } from './logic';
 
 const logger = taskLogger();
@@ -28,10 +28,7 @@ export function makeHandler(
   metrics: () => MetricsSink = rotationMetrics,
 ) {
   return countingAfterSuccess(
-    taskHandler<RotationState, NotifySuccessDeps, NotificationSent>(logger, deps, notifySuccess, (event) => ({
-      domain: event?.plan?.domain,
-      selector: event?.plan?.selector,
-    })),
+    rotationStateTask<NotifySuccessDeps, NotificationSent>('NotifySuccess', logger, deps, notifySuccess),
     () => METRIC.RotationSucceeded,
     metrics,
   );

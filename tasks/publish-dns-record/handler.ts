@@ -1,7 +1,7 @@
 /** PublishDnsRecord: AWS wiring only; the logic is in ./logic.ts. */
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, route53Client, s3Client, snsClient } from '../../shared/rotation/runtime';
-import type { PublicationResult, RotationState } from '../../shared/rotation/state';
+import type { PublicationResult } from '../../shared/rotation/state';
 import { type PublishDnsRecordDeps, publishDnsRecord } from './logic';
 
 const logger = taskLogger();
@@ -20,11 +20,11 @@ export function defaultDeps(): PublishDnsRecordDeps {
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: PublishDnsRecordDeps | (() => PublishDnsRecordDeps)) {
-  return taskHandler<RotationState, PublishDnsRecordDeps, PublicationResult>(
+  return rotationStateTask<PublishDnsRecordDeps, PublicationResult>(
+    'PublishDnsRecord',
     logger,
     deps,
     publishDnsRecord,
-    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
   );
 }
 

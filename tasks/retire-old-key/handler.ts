@@ -1,8 +1,8 @@
 /** RetireOldKey: AWS wiring only; the logic is in ./logic.ts. */
 import { assertDnsVerified, verifyDkimRecord } from '../../shared/dns';
-import { dnsOptionsFromEnv, taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { dnsOptionsFromEnv, rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, route53Client, s3Client, sesClients, snsClient } from '../../shared/rotation/runtime';
-import type { RetirementResult, RotationState } from '../../shared/rotation/state';
+import type { RetirementResult } from '../../shared/rotation/state';
 import { type RetireOldKeyDeps, retireOldKey } from './logic';
 
 const logger = taskLogger();
@@ -25,12 +25,7 @@ export function defaultDeps(): RetireOldKeyDeps {
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: RetireOldKeyDeps | (() => RetireOldKeyDeps)) {
-  return taskHandler<RotationState, RetireOldKeyDeps, RetirementResult>(
-    logger,
-    deps,
-    retireOldKey,
-    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
-  );
+  return rotationStateTask<RetireOldKeyDeps, RetirementResult>('RetireOldKey', logger, deps, retireOldKey);
 }
 
 export const handler = makeHandler(defaultDeps);

@@ -1,7 +1,7 @@
 /** RollbackSigning: AWS wiring only; the logic is in ./logic.ts. */
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
-import type { RollbackResult, RotationState } from '../../shared/rotation/state';
+import type { RollbackResult } from '../../shared/rotation/state';
 import { type RollbackSigningDeps, rollbackSigning } from './logic';
 
 const logger = taskLogger();
@@ -19,11 +19,11 @@ export function defaultDeps(): RollbackSigningDeps {
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: RollbackSigningDeps | (() => RollbackSigningDeps)) {
-  return taskHandler<RotationState, RollbackSigningDeps, RollbackResult>(
+  return rotationStateTask<RollbackSigningDeps, RollbackResult>(
+    'RollbackSigning',
     logger,
     deps,
     rollbackSigning,
-    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
   );
 }
 

@@ -1,7 +1,7 @@
 /** SendReminder: AWS wiring only; the logic is in ./logic.ts. */
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client } from '../../shared/rotation/runtime';
-import type { ReminderCount, RotationState } from '../../shared/rotation/state';
+import type { ReminderCount } from '../../shared/rotation/state';
 import { type SendReminderDeps, sendReminder } from './logic';
 
 const logger = taskLogger();
@@ -13,10 +13,7 @@ export function defaultDeps(): SendReminderDeps {
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: SendReminderDeps | (() => SendReminderDeps)) {
-  return taskHandler<RotationState, SendReminderDeps, ReminderCount>(logger, deps, sendReminder, (event) => ({
-    domain: event?.plan?.domain,
-    selector: event?.plan?.selector,
-  }));
+  return rotationStateTask<SendReminderDeps, ReminderCount>('SendReminder', logger, deps, sendReminder);
 }
 
 export const handler = makeHandler(defaultDeps);

@@ -1,7 +1,7 @@
 /** StoreDnsRequest: AWS wiring only; the logic is in ./logic.ts. */
-import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client } from '../../shared/rotation/runtime';
-import type { DnsRequestReference, RotationState } from '../../shared/rotation/state';
+import type { DnsRequestReference } from '../../shared/rotation/state';
 import { type StoreDnsRequestDeps, storeDnsRequest } from './logic';
 
 const logger = taskLogger();
@@ -13,11 +13,11 @@ export function defaultDeps(): StoreDnsRequestDeps {
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: StoreDnsRequestDeps | (() => StoreDnsRequestDeps)) {
-  return taskHandler<RotationState, StoreDnsRequestDeps, DnsRequestReference>(
+  return rotationStateTask<StoreDnsRequestDeps, DnsRequestReference>(
+    'StoreDnsRequest',
     logger,
     deps,
     storeDnsRequest,
-    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
   );
 }
 

@@ -1,8 +1,8 @@
 /** VerifyDnsRecord: AWS wiring only; the logic is in ./logic.ts. */
 import { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../shared/dns';
-import { dnsOptionsFromEnv, taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { dnsOptionsFromEnv, rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client } from '../../shared/rotation/runtime';
-import type { DnsVerified, RotationState } from '../../shared/rotation/state';
+import type { DnsVerified } from '../../shared/rotation/state';
 import { type VerifyDnsRecordDeps, verifyDnsRecord } from './logic';
 
 const logger = taskLogger();
@@ -21,11 +21,11 @@ export function defaultDeps(): VerifyDnsRecordDeps {
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: VerifyDnsRecordDeps | (() => VerifyDnsRecordDeps)) {
-  return taskHandler<RotationState, VerifyDnsRecordDeps, DnsVerified>(
+  return rotationStateTask<VerifyDnsRecordDeps, DnsVerified>(
+    'VerifyDnsRecord',
     logger,
     deps,
     verifyDnsRecord,
-    (event) => ({ domain: event?.plan?.domain, selector: event?.plan?.selector }),
   );
 }
 

@@ -7,6 +7,9 @@ import type { DnsEndpoint } from '../../shared/dns/types';
 import { byodkim } from '../support/byodkim-cli';
 import { DnsLab } from './support/dns-lab';
 
+// Child processes and RSA key generation have a long tail on a loaded machine: not jest's 5 s.
+jest.setTimeout(30_000);
+
 const ORIGIN = 'example.test';
 const SELECTOR = 'cli-20261123-1';
 

@@ -8,6 +8,9 @@ import type { DnsEndpoint } from '../../shared/dns/types';
 import { DnsRecordMismatchError, DnsRecordNotFoundError } from '../../shared/errors';
 import { DnsLab, freePort } from './support/dns-lab';
 
+// Child processes and RSA key generation have a long tail on a loaded machine: not jest's 5 s.
+jest.setTimeout(30_000);
+
 /**
  * The same zone served by two real Knot DNS servers on 127.0.0.1 (different ports) and the
  * in-process server; the verifier asks all three directly.

@@ -112,8 +112,7 @@ describe('rotationMode AUTO (Route 53)', () => {
   });
 
   it('never overwrites another value at the new name: stops at PublishDnsRecord with SES untouched, and a redrive after the cleanup completes', async () => {
-    const selector = nextSelector({ prefix: 'demo', existing: [], now: new Date(), timeZone: 'Asia/Tokyo' });
-    const name = `${selector}._domainkey.${DOMAIN}.`;
+    let name = '';
     const foreign = 'v=DKIM1; k=rsa; p=SOMEONEELSESKEY';
     let stopped: { status: string; failedState?: string; error?: string } | undefined;
     let untouched: string[] = [];
@@ -124,6 +123,14 @@ describe('rotationMode AUTO (Route 53)', () => {
     const { run } = await rehearse(scenario('auto-route53'), {
       // GIVEN someone already put another value at the name the rotation will use
       beforeStart: async (env) => {
+        // (the selector of this instant: the rotation starts milliseconds later, same Tokyo day)
+        const selector = nextSelector({
+          prefix: 'demo',
+          existing: [],
+          now: new Date(),
+          timeZone: 'Asia/Tokyo',
+        });
+        name = `${selector}._domainkey.${DOMAIN}.`;
         await changeZone(env, 'CREATE', name, foreign);
       },
       inspect: async (env) => {

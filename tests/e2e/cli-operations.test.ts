@@ -215,16 +215,21 @@ describe('byodkim local serve', () => {
       },
     );
     try {
-      for (let attempt = 0; attempt < 150 && !existsSync(state); attempt += 1) {
+      // A cold start (tsx, CDK synth, keys) can take a while on a busy machine: up to 90 s, and
+      // stop waiting at once if the server died.
+      for (let attempt = 0; attempt < 450 && !existsSync(state) && child.exitCode === null; attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
+      expect(child.exitCode).toBeNull();
+      expect(existsSync(state)).toBe(true);
       const status = await byodkim(['status', '--local', state, '--json']);
       expect(status.code).toBe(0);
       expect(JSON.parse(status.stdout)).toEqual([
         expect.objectContaining({ domain: DOMAIN, daysUntilExpiry: 16 }),
       ]);
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      if (child.exitCode === null) child.kill('SIGTERM');
+      else throw new Error(`local serve exited early with ${child.exitCode}`);
       await exited;
       expect(existsSync(state)).toBe(false);
     } finally {

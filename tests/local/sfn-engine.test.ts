@@ -53,7 +53,14 @@ const definition = {
   },
 } as unknown as AslDefinition;
 
-function machine(pollFailures = 0) {
+/** Every machine a test made: executions still waiting on a token are aborted after each test. */
+const machines: LocalStepFunctions[] = [];
+afterEach(() => {
+  for (const made of machines.splice(0)) made.abortAll();
+});
+
+/** `tokenTimeoutMs`: long by default, so a paused test machine never times a token out by accident. */
+function machine(pollFailures = 0, tokenTimeoutMs = 30_000) {
   const seen: { tokens: string[]; polls: number; prepares: number } = { tokens: [], polls: 0, prepares: 0 };
   let failuresLeft = pollFailures;
   const sfn = new LocalStepFunctions({
@@ -77,8 +84,9 @@ function machine(pollFailures = 0) {
         return { polled: seen.polls };
       },
     },
-    timing: { waitMs: { Rest: 1 }, retryMs: { Poll: 1 }, taskTokenTimeoutMs: 200 },
+    timing: { waitMs: { Rest: 1 }, retryMs: { Poll: 1 }, taskTokenTimeoutMs: tokenTimeoutMs },
   });
+  machines.push(sfn);
   return { sfn, seen };
 }
 
@@ -117,7 +125,7 @@ describe('local Step Functions', () => {
   });
 
   it('times the token wait out as States.Timeout, and the late token is refused', async () => {
-    const { sfn, seen } = machine();
+    const { sfn, seen } = machine(0, 200);
     const execution = sfn.start('rotation-3', '{}');
     const done = await sfn.whenDone(execution.executionArn);
     expect(done).toMatchObject({ status: 'FAILED', error: 'ApprovalExpired' });

@@ -33,6 +33,36 @@ describe('task handlers', () => {
     expect(() => defaultDeps()).toThrow(/BUCKET_NAME/);
   });
 
+  // Every task but PrepareRotation (a request), NotifyDnsTeam ({state, taskToken}) and the approval
+  // endpoint (HTTP) takes the rotation state. Invoked by hand with something else, each says so.
+  const stateTasks = Object.entries(LAMBDA_TASKS).filter(
+    ([name]) => name !== 'PrepareRotation' && name !== 'NotifyDnsTeam',
+  );
+  it.each(stateTasks)(
+    '%s answers a payload that is not the rotation state with InvalidInput, not a TypeError',
+    async (name, folder) => {
+      const { makeHandler } = jest.requireActual<{
+        makeHandler: (deps: object) => (event: unknown) => Promise<unknown>;
+      }>(`../../tasks/${folder}/handler`);
+      // deps are never reached: the shape check comes first
+      const handler = makeHandler({ clock: fixedClock(), logger: silentLogger });
+      for (const event of [undefined, {}, { domain: DOMAIN, selector: NEW_SELECTOR }]) {
+        await expect(handler(event)).rejects.toMatchObject({
+          name: 'InvalidInput',
+          message: expect.stringContaining(`${name} takes the rotation state`),
+        });
+      }
+    },
+  );
+
+  it('NotifyDnsTeam answers a payload without the rotation state with InvalidInput', async () => {
+    const { makeHandler } = jest.requireActual<typeof import('../../tasks/notify-dns-team/handler')>(
+      '../../tasks/notify-dns-team/handler',
+    );
+    const handler = makeHandler({} as never);
+    await expect(handler({ taskToken: 't' } as never)).rejects.toMatchObject({ name: 'InvalidInput' });
+  });
+
   it('runs the logic with injected dependencies through makeHandler', async () => {
     const s3 = new FakeS3();
     const [pair] = await keyPairs();
