@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
+} from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { loadConfig, parseConfig, type RotationConfig } from '../shared/config';
 import type { DnsCheckOptions } from '../shared/dns/types';
-import { InvalidInputError } from '../shared/errors';
+import { InvalidInputError, type RotationErrorOptions } from '../shared/errors';
 import type { SesClientFor } from '../shared/rotation/ses-signing';
 
 /** Where the CLI acts: a deployed stack in AWS, or a running local environment. */
@@ -102,15 +106,44 @@ function localTarget(path: string): Target {
   };
 }
 
-async function awsTarget(options: TargetOptions): Promise<Target> {
-  const stage = options.stage ?? 'prod';
-  const stackName = options.stack ?? `ByodkimRotation-${stage}`;
-  const config = loadConfig(options.config ?? join(__dirname, '..', 'infra', 'config', `${stage}.json`));
+/**
+ * The stack the CLI was pointed at does not exist in the region it asked (CloudFormation answers
+ * `ValidationError` "Stack with id X does not exist"): bad input, exit code 2.
+ */
+export class StackNotFoundError extends InvalidInputError {
+  constructor(
+    readonly stackName: string,
+    readonly region: string,
+    options: RotationErrorOptions = {},
+  ) {
+    super(`Stack ${stackName} not found in ${region}: deploy it, or pass --stack/--stage.`, options);
+  }
+}
+
+function isMissingStack(error: unknown): boolean {
+  return (
+    error instanceof Error && error.name === 'ValidationError' && /\bdoes not exist\b/.test(error.message)
+  );
+}
+
+/** The outputs of `stackName`, read with the SDK's default credentials, region and endpoint. */
+async function stackOutputs(stackName: string): Promise<Record<string, string>> {
   const cloudFormation = new CloudFormationClient({});
-  let outputs: Record<string, string>;
   try {
-    const described = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    outputs = Object.fromEntries(
+    const region = await cloudFormation.config.region().catch((cause: unknown) => {
+      throw new InvalidInputError(
+        'No AWS region: set AWS_REGION (or the region of your AWS profile) to the region of the stack.',
+        { cause },
+      );
+    });
+    let described: DescribeStacksCommandOutput;
+    try {
+      described = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    } catch (error) {
+      if (isMissingStack(error)) throw new StackNotFoundError(stackName, region, { cause: error });
+      throw error;
+    }
+    return Object.fromEntries(
       (described.Stacks?.[0]?.Outputs ?? []).map((output) => [
         output.OutputKey ?? '',
         output.OutputValue ?? '',
@@ -119,6 +152,13 @@ async function awsTarget(options: TargetOptions): Promise<Target> {
   } finally {
     cloudFormation.destroy();
   }
+}
+
+async function awsTarget(options: TargetOptions): Promise<Target> {
+  const stage = options.stage ?? 'prod';
+  const stackName = options.stack ?? `ByodkimRotation-${stage}`;
+  const config = loadConfig(options.config ?? join(__dirname, '..', 'infra', 'config', `${stage}.json`));
+  const outputs = await stackOutputs(stackName);
   const stateMachineArn = outputs.StateMachineArn;
   const bucket = outputs.KeyStoreBucket;
   if (!stateMachineArn || !bucket) {
@@ -126,6 +166,11 @@ async function awsTarget(options: TargetOptions): Promise<Target> {
       `Stack ${stackName} has no StateMachineArn/KeyStoreBucket outputs: deploy it first, or pass --stack.`,
     );
   }
+  // No client of AWS mode sets an endpoint, a path style or credentials of its own: the SDK's
+  // standard configuration applies to all of them, including AWS_ENDPOINT_URL_<SERVICE>
+  // (CLOUDFORMATION, S3, SFN, SESV2) and a profile's `endpoint_url`. tests/e2e/cli-aws-mode.test.ts
+  // runs AWS mode offline that way (against an IP endpoint the S3 client addresses buckets
+  // path-style by itself).
   const s3 = new S3Client({});
   const sfn = new SFNClient({});
   const ses = perRegion((region) => new SESv2Client({ region }));
@@ -148,8 +193,9 @@ async function awsTarget(options: TargetOptions): Promise<Target> {
 
 /**
  * Resolves where a command acts: `--local [state-file]` for the local environment, otherwise the
- * deployed stack `ByodkimRotation-<stage>` (outputs read with the SDK's default credentials and
- * region) with the stage's configuration file.
+ * deployed stack `ByodkimRotation-<stage>` (outputs read with the SDK's default credentials,
+ * region and endpoints) with the stage's configuration file. A stack that does not exist is a
+ * {@link StackNotFoundError}; no region at all, an {@link InvalidInputError} (both exit code 2).
  */
 export async function resolveTarget(options: TargetOptions): Promise<Target> {
   if (options.local)

@@ -12,10 +12,20 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the `byodkim` command as a user would (a fresh Node process), never throwing on exit codes. */
-export async function byodkim(args: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
+/**
+ * Runs the `byodkim` command as a user would (a fresh Node process), never throwing on exit codes.
+ * `env` is merged over this process's environment; a variable set to `undefined` is removed.
+ */
+export async function byodkim(
+  args: readonly string[],
+  timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: timeoutMs });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      timeout: timeoutMs,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
