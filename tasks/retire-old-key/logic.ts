@@ -9,7 +9,7 @@
 import type { KeyObject } from 'node:crypto';
 import { privateKeyFromPem } from '../../shared/dkim/keys';
 import { dkimRecordName } from '../../shared/dkim/selector';
-import { dkimTxtValue, parseDkimKeyRecord } from '../../shared/dkim/txt-record';
+import { parseDkimKeyRecord, publicKeyBase64 } from '../../shared/dkim/txt-record';
 import type { DnsCheckOptions } from '../../shared/dns/types';
 import { InvalidInputError, SesApplyFailedError } from '../../shared/errors';
 import {
@@ -121,12 +121,12 @@ async function askOrRemove(
     throw new InvalidInputError('RetireOldKey needs a Route 53 client for rotationMode AUTO.');
   }
   const recordName = dkimRecordName(oldSelector, domain);
-  const oldValue = dkimTxtValue(oldPublicKey);
+  const oldKey = publicKeyBase64(oldPublicKey);
   const change = await deleteDkimTxtRecord(
     { route53: deps.route53 },
     hostedZoneId,
     recordName,
-    (value) => value === oldValue || isRevocation(value),
+    (value) => isOldKeyOrRevocation(value, oldKey),
     `Retire old DKIM key ${oldSelector} of ${domain} (${state.plan.executionName})`,
   );
   deps.logger.info(
@@ -153,10 +153,15 @@ async function askOrRemove(
   });
 }
 
-/** `v=DKIM1; p=` (RFC 6376 §3.6.1): a revoked key, which the DNS team may have set by hand. */
-function isRevocation(value: string): boolean {
+/**
+ * A DKIM record of the old key, however it was written (tag order, spacing, extra tags: the first
+ * record may predate this product), or its revocation `p=` (RFC 6376 §3.6.1), which the DNS team
+ * may have set by hand. Anything else is not ours to delete.
+ */
+function isOldKeyOrRevocation(value: string, oldKeyBase64: string): boolean {
   try {
-    return parseDkimKeyRecord(value).publicKey === '';
+    const record = parseDkimKeyRecord(value);
+    return record.publicKey === '' || (record.keyType === 'rsa' && record.publicKey === oldKeyBase64);
   } catch {
     return false;
   }

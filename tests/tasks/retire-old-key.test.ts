@@ -165,6 +165,17 @@ describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
     expect(sns.to(DNS_TOPIC)[0]?.Message).not.toContain('the workflow deleted');
   });
 
+  it('deletes the record of the old key however it was written (the first one may predate this product)', async () => {
+    const [oldKey] = await keyPairs();
+    const p = dkimTxtValue(oldKey?.publicKey as never).split('p=')[1];
+    await restartZone({ [OLD_RECORD]: `v=DKIM1;h=sha256;  k=rsa ; p=${p}` });
+    const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+    await retireOldKey(auto(), deps(verifier));
+    expect(hosted.route53.changes()).toEqual([
+      expect.objectContaining({ action: 'DELETE', name: OLD_RECORD }),
+    ]);
+  });
+
   it('deletes a record the DNS team already revoked (p=)', async () => {
     await restartZone({ [OLD_RECORD]: 'v=DKIM1; p=' });
     const { verifier } = scriptedVerifier({ verdicts: ['match'] });
