@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -12,20 +13,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { computeChecksum } from '../../local/s3/checksums';
 import { type S3StandIn, startS3StandIn } from '../../local/s3/server';
-import { fakePrivateKeyPem } from '../support/fake-pem';
+import { sdkError as rejectionOf } from '../support/sdk-error';
 
 const BUCKET = 'byodkim-local';
 
 /** The error the SDK throws for `promise`, for assertions on its name and status. */
-async function sdkError(promise: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof S3ServiceException) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const sdkError = (promise: Promise<unknown>) => rejectionOf(promise, S3ServiceException);
 
 describe('S3 stand-in, through an unmodified S3Client', () => {
   let s3: S3StandIn;
@@ -163,7 +156,11 @@ describe('S3 stand-in, through an unmodified S3Client', () => {
 
   it('accepts the default aws-chunked streaming upload with a CRC32 trailer and stores the decoded bytes', async () => {
     // GIVEN a stream body of known length (the SDK then sends aws-chunked with a checksum trailer)
-    const content = Buffer.from(`${fakePrivateKeyPem('stand-in')}\n`.repeat(50));
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    const content = Buffer.from(`${pem}\n`.repeat(5));
     const body = Readable.from([content.subarray(0, 1000), content.subarray(1000)]);
     const sent: Record<string, string>[] = [];
     client.middlewareStack.add(

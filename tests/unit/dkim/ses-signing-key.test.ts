@@ -3,7 +3,6 @@ import { inspect } from 'node:util';
 import { type DkimKeyPair, generateDkimKeyPair } from '../../../shared/dkim/keys';
 import { parseSesSigningPrivateKey, toSesSigningPrivateKey } from '../../../shared/dkim/ses-signing-key';
 import { InvalidInputError } from '../../../shared/errors';
-import { RSA_PRIVATE_KEY_ARMOR } from '../../support/fake-pem';
 
 describe('SES DomainSigningPrivateKey', () => {
   let keyPair: DkimKeyPair;
@@ -41,7 +40,8 @@ describe('SES DomainSigningPrivateKey', () => {
   it.each([
     [
       'armored PEM',
-      (value: string) => `${RSA_PRIVATE_KEY_ARMOR.begin}\n${value}\n${RSA_PRIVATE_KEY_ARMOR.end}`,
+      // the same key as PKCS#1 PEM: the SES string is its body without armor and line breaks
+      () => keyPair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
     ],
     ['line breaks', (value: string) => value.replace(/(.{64})/g, '$1\n')],
     ['empty', () => ''],
