@@ -46,7 +46,8 @@ export interface Notification {
 const MAX_SUBJECT_CHARS = 99;
 const RULE = '----------------------------------------';
 
-const lines = (...parts: (string | false | undefined)[]) =>
+/** Joins the given lines, skipping `false` and `undefined` (optional parts of a template). */
+export const lines = (...parts: (string | false | undefined)[]) =>
   parts.filter((part): part is string => typeof part === 'string').join('\n');
 
 function pick(text: Bilingual, language: Language): string[] {

@@ -3,7 +3,7 @@
  * AUTO): the zone is theirs, so every change the workflow makes is announced, with the exact record,
  * and with what to do if they did not expect it. Japanese then English, as every notification.
  */
-import { contactLine, type Notification } from './notifications';
+import { contactLine, lines, type Notification } from './notifications';
 
 /** A change the workflow made in a hosted zone. */
 export interface Route53ChangeMessage {
@@ -22,8 +22,6 @@ export interface Route53ChangeMessage {
   readonly alreadyAbsent?: boolean;
   readonly contacts?: readonly string[];
 }
-
-const lines = (...parts: string[]) => parts.join('\n');
 
 /** "The workflow published / removed this record in your Route 53 zone": INFO, nothing to do. */
 export function route53ChangeNotification(input: Route53ChangeMessage): Notification {

@@ -12,12 +12,14 @@ import {
   Route53Client,
   Route53ServiceException,
 } from '@aws-sdk/client-route-53';
-import { LocalRoute53, type LocalRoute53Options, type Route53ZoneTarget } from '../../local/route53';
+import { LocalRoute53, type LocalRoute53Options } from '../../local/route53';
 import { LocalDns } from '../../local/runner/local-dns';
 import { generateDkimKeyPair } from '../../shared/dkim/keys';
 import { dkimRecordName } from '../../shared/dkim/selector';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { authoritativeTxtResolver } from '../../shared/dns/dkim-end-to-end';
+import { MemoryZone } from '../support/memory-zone';
+import { sdkError as rejectionOf } from '../support/sdk-error';
 
 const DOMAIN = 'example.jp';
 const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
@@ -32,33 +34,6 @@ beforeAll(async () => {
   dkimValue = dkimTxtValue((await generateDkimKeyPair(2048)).publicKey);
 });
 
-/** The name servers as an in-memory map: TXT value by name, per domain. */
-class FakeNameServers implements Route53ZoneTarget {
-  readonly zones = new Map<string, Map<string, string>>([[DOMAIN, new Map()]]);
-
-  publishTxt(domain: string, name: string, value: string): void {
-    this.#zone(domain).set(name, value);
-  }
-
-  removeTxt(domain: string, name: string): void {
-    this.#zone(domain).delete(name);
-  }
-
-  txtRecords(domain: string): { name: string; value: string }[] {
-    return [...this.#zone(domain)].map(([name, value]) => ({ name, value }));
-  }
-
-  served(name: string): string | undefined {
-    return this.#zone(DOMAIN).get(name);
-  }
-
-  #zone(domain: string): Map<string, string> {
-    const zone = this.zones.get(domain);
-    if (!zone) throw new Error(`${domain} is not served here`);
-    return zone;
-  }
-}
-
 const quoted = (value: string) => `"${value}"`;
 const txtChange = (action: Change['Action'], name: string, value: string, ttl = 300): Change => ({
   Action: action,
@@ -67,7 +42,7 @@ const txtChange = (action: Change['Action'], name: string, value: string, ttl = 
 
 let route53: LocalRoute53 | undefined;
 let client: Route53Client | undefined;
-let servers: FakeNameServers;
+let servers: MemoryZone;
 
 /** Starts the stand-in over `servers` and a client for it. */
 async function start(
@@ -109,15 +84,7 @@ async function listedTxt(r53: Route53Client, name: string) {
 }
 
 /** The error the SDK throws for `promise`. */
-async function sdkError(promise: Promise<unknown>): Promise<Route53ServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Route53ServiceException) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const sdkError = (promise: Promise<unknown>) => rejectionOf(promise, Route53ServiceException);
 
 async function waitForInsync(r53: Route53Client, id: string | undefined, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -131,7 +98,7 @@ async function waitForInsync(r53: Route53Client, id: string | undefined, timeout
 }
 
 beforeEach(() => {
-  servers = new FakeNameServers();
+  servers = new MemoryZone(DOMAIN);
 });
 
 afterEach(async () => {

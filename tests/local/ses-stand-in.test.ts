@@ -13,6 +13,7 @@ import { DkimProbe } from '../../local/probe';
 import { type SesStandIn, type SesStandInOptions, startSesStandIn } from '../../local/ses/server';
 import { type DkimKeyPair, generateDkimKeyPair } from '../../shared/dkim/keys';
 import { toSesSigningPrivateKey } from '../../shared/dkim/ses-signing-key';
+import { sdkError as rejectionOf } from '../support/sdk-error';
 import { FakeZone } from './fake-zone';
 
 const DOMAIN = 'example.jp';
@@ -29,16 +30,8 @@ beforeAll(async () => {
   easyKey = (await generateDkimKeyPair(1024)).privateKey;
 });
 
-/** The error the SDK throws for `promise`. */
-async function sdkError(promise: Promise<unknown>): Promise<SESv2ServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SESv2ServiceException) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+/** The error the SDK throws for `promise`, for assertions on its name and status. */
+const sdkError = (promise: Promise<unknown>) => rejectionOf(promise, SESv2ServiceException);
 
 function sesString(key: DkimKeyPair): string {
   return toSesSigningPrivateKey(key.privateKey).reveal();

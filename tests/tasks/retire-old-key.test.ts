@@ -15,36 +15,38 @@ import {
 } from './support/rotation';
 import { HOSTED_ZONE_ID, startHostedZone } from './support/route53';
 
+// Every test: the old key PREVIOUS, the new one ACTIVE and the one SES signs with; the DNS team's
+// messages recorded.
+let s3: FakeS3;
+let ses: FakeSes;
+let sns: FakeSns;
+const deps = (dns: ReturnType<typeof scriptedVerifier>['verifier']) => ({
+  ...s3.deps(),
+  ses: ses.clientFor,
+  dnsTeam: sns.topic(DNS_TOPIC),
+  dns,
+  clock: fixedClock(),
+  logger: silentLogger,
+});
+
+beforeEach(async () => {
+  s3 = new FakeS3();
+  sns = new FakeSns();
+  const [oldKey, newKey] = await keyPairs();
+  if (oldKey === undefined || newKey === undefined) throw new Error('keys');
+  seedKey(s3, OLD_SELECTOR, oldKey, 'PREVIOUS');
+  seedKey(s3, NEW_SELECTOR, newKey, 'ACTIVE');
+  ses = new FakeSes(DOMAIN, {
+    [REGION]: { origin: 'EXTERNAL', selector: NEW_SELECTOR, status: 'SUCCESS', signingEnabled: true },
+  });
+});
+afterEach(() => {
+  s3.restore();
+  ses.restore();
+  sns.restore();
+});
+
 describe('RetireOldKey', () => {
-  let s3: FakeS3;
-  let ses: FakeSes;
-  let sns: FakeSns;
-  const deps = (dns: ReturnType<typeof scriptedVerifier>['verifier']) => ({
-    ...s3.deps(),
-    ses: ses.clientFor,
-    dnsTeam: sns.topic(DNS_TOPIC),
-    dns,
-    clock: fixedClock(),
-    logger: silentLogger,
-  });
-
-  beforeEach(async () => {
-    s3 = new FakeS3();
-    sns = new FakeSns();
-    const [oldKey, newKey] = await keyPairs();
-    if (oldKey === undefined || newKey === undefined) throw new Error('keys');
-    seedKey(s3, OLD_SELECTOR, oldKey, 'PREVIOUS');
-    seedKey(s3, NEW_SELECTOR, newKey, 'ACTIVE');
-    ses = new FakeSes(DOMAIN, {
-      [REGION]: { origin: 'EXTERNAL', selector: NEW_SELECTOR, status: 'SUCCESS', signingEnabled: true },
-    });
-  });
-  afterEach(() => {
-    s3.restore();
-    ses.restore();
-    sns.restore();
-  });
-
   it('asks the DNS team once, keeps retrying until no server serves the old key, then marks it RETIRED', async () => {
     // GIVEN the old record is still served on the first check
     const { verifier, asked } = scriptedVerifier({ verdicts: ['stale', 'match'] });
@@ -98,47 +100,31 @@ describe('RetireOldKey', () => {
 describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
   const OLD_RECORD = `${OLD_SELECTOR}._domainkey.${DOMAIN}`;
   const NEW_RECORD = `${NEW_SELECTOR}._domainkey.${DOMAIN}`;
-  let s3: FakeS3;
-  let ses: FakeSes;
-  let sns: FakeSns;
   let hosted: Awaited<ReturnType<typeof startHostedZone>>;
   const auto = () => state({}, { rotationMode: 'AUTO', hostedZoneId: HOSTED_ZONE_ID });
-  const deps = (dns: ReturnType<typeof scriptedVerifier>['verifier']) => ({
-    ...s3.deps(),
-    ses: ses.clientFor,
-    dnsTeam: sns.topic(DNS_TOPIC),
-    dns,
+  const autoDeps = (dns: ReturnType<typeof scriptedVerifier>['verifier']) => ({
+    ...deps(dns),
     route53: hosted.client,
-    clock: fixedClock(),
-    logger: silentLogger,
   });
 
   beforeEach(async () => {
-    s3 = new FakeS3();
-    sns = new FakeSns();
     const [oldKey, newKey] = await keyPairs();
     if (oldKey === undefined || newKey === undefined) throw new Error('keys');
-    seedKey(s3, OLD_SELECTOR, oldKey, 'PREVIOUS');
-    seedKey(s3, NEW_SELECTOR, newKey, 'ACTIVE');
-    ses = new FakeSes(DOMAIN, {
-      [REGION]: { origin: 'EXTERNAL', selector: NEW_SELECTOR, status: 'SUCCESS', signingEnabled: true },
-    });
     hosted = await startHostedZone(DOMAIN, {
       [OLD_RECORD]: dkimTxtValue(oldKey.publicKey),
       [NEW_RECORD]: dkimTxtValue(newKey.publicKey),
     });
   });
   afterEach(async () => {
-    s3.restore();
-    ses.restore();
-    sns.restore();
     await hosted.stop();
   });
 
   it('deletes the old record itself, once, tells the DNS team, and keeps the new record', async () => {
     const { verifier } = scriptedVerifier({ verdicts: ['stale', 'match'] });
-    await expect(retireOldKey(auto(), deps(verifier))).rejects.toMatchObject({ name: 'DnsRecordMismatch' });
-    const result = await retireOldKey(auto(), deps(verifier));
+    await expect(retireOldKey(auto(), autoDeps(verifier))).rejects.toMatchObject({
+      name: 'DnsRecordMismatch',
+    });
+    const result = await retireOldKey(auto(), autoDeps(verifier));
     expect(hosted.route53.changes()).toEqual([
       expect.objectContaining({ action: 'DELETE', name: OLD_RECORD }),
     ]);
@@ -158,7 +144,7 @@ describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
   it('takes an old record someone already removed as done, and does not claim to have deleted it', async () => {
     await restartZone({});
     const { verifier } = scriptedVerifier({ verdicts: ['match'] });
-    const result = await retireOldKey(auto(), deps(verifier));
+    const result = await retireOldKey(auto(), autoDeps(verifier));
     expect(hosted.route53.changes()).toEqual([]);
     expect(result.retiredSelectors).toEqual([OLD_SELECTOR]);
     expect(sns.to(DNS_TOPIC)[0]?.Message).toContain('is no longer in hosted zone');
@@ -170,7 +156,7 @@ describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
     const p = dkimTxtValue(oldKey?.publicKey as never).split('p=')[1];
     await restartZone({ [OLD_RECORD]: `v=DKIM1;h=sha256;  k=rsa ; p=${p}` });
     const { verifier } = scriptedVerifier({ verdicts: ['match'] });
-    await retireOldKey(auto(), deps(verifier));
+    await retireOldKey(auto(), autoDeps(verifier));
     expect(hosted.route53.changes()).toEqual([
       expect.objectContaining({ action: 'DELETE', name: OLD_RECORD }),
     ]);
@@ -179,7 +165,7 @@ describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
   it('deletes a record the DNS team already revoked (p=)', async () => {
     await restartZone({ [OLD_RECORD]: 'v=DKIM1; p=' });
     const { verifier } = scriptedVerifier({ verdicts: ['match'] });
-    await retireOldKey(auto(), deps(verifier));
+    await retireOldKey(auto(), autoDeps(verifier));
     expect(hosted.route53.changes()).toEqual([
       expect.objectContaining({ action: 'DELETE', name: OLD_RECORD }),
     ]);
@@ -188,7 +174,9 @@ describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
   it('never deletes a value it did not publish at the old name: DnsRecordMismatch (retried), record kept, nobody told yet', async () => {
     await restartZone({ [OLD_RECORD]: 'v=DKIM1; k=rsa; p=SOMEONEELSESKEY' });
     const { verifier, asked } = scriptedVerifier({ verdicts: ['match'] });
-    await expect(retireOldKey(auto(), deps(verifier))).rejects.toMatchObject({ name: 'DnsRecordMismatch' });
+    await expect(retireOldKey(auto(), autoDeps(verifier))).rejects.toMatchObject({
+      name: 'DnsRecordMismatch',
+    });
     expect(hosted.route53.changes()).toEqual([]);
     expect(hosted.zone.records.get(OLD_RECORD)).toBe('v=DKIM1; k=rsa; p=SOMEONEELSESKEY');
     expect(sns.to(DNS_TOPIC)).toEqual([]);
@@ -199,8 +187,10 @@ describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
   it('deletes once even when telling the DNS team failed the first time', async () => {
     sns.faults.add('Publish', sdkError('InternalError', 500));
     const { verifier } = scriptedVerifier({ verdicts: ['match'] });
-    await expect(retireOldKey(auto(), deps(verifier))).rejects.toMatchObject({ name: 'TransientAwsError' });
-    await retireOldKey(auto(), deps(verifier));
+    await expect(retireOldKey(auto(), autoDeps(verifier))).rejects.toMatchObject({
+      name: 'TransientAwsError',
+    });
+    await retireOldKey(auto(), autoDeps(verifier));
     expect(hosted.route53.changes().map((change) => change.action)).toEqual(['DELETE']);
     expect(sns.to(DNS_TOPIC)).toHaveLength(1);
     expect(metadataOf(s3, OLD_SELECTOR).state).toBe('RETIRED');
@@ -209,7 +199,7 @@ describe('RetireOldKey in rotationMode AUTO (Route 53)', () => {
   it('deletes nothing while SES still signs with the old selector somewhere', async () => {
     ses.identity(REGION).selector = OLD_SELECTOR;
     const { verifier } = scriptedVerifier({ verdicts: ['match'] });
-    await expect(retireOldKey(auto(), deps(verifier))).rejects.toMatchObject({ name: 'SesApplyFailed' });
+    await expect(retireOldKey(auto(), autoDeps(verifier))).rejects.toMatchObject({ name: 'SesApplyFailed' });
     expect(hosted.route53.changes()).toEqual([]);
     expect(hosted.zone.records.has(OLD_RECORD)).toBe(true);
   });
