@@ -18,6 +18,12 @@ import { normaliseDomain } from './dkim/domain';
 import { DEFAULT_KEY_LENGTH, SUPPORTED_KEY_LENGTHS } from './dkim/keys';
 import { assertValidSelectorPrefix, MAX_SELECTOR_PREFIX_LENGTH } from './dkim/selector';
 import { InvalidInputError } from './errors';
+import {
+  type BackoffSettings,
+  MAX_ROTATION_HISTORY_EVENTS,
+  STEP_FUNCTIONS_HISTORY_LIMIT,
+  worstCaseHistoryEvents,
+} from './workflow-history';
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -83,7 +89,7 @@ const backoffSchema = z.strictObject({
   maxWaitHours: wholeNumber(1, 720, 'hours')
     .default(72)
     .describe(
-      'How long to keep trying before the step fails; MaxAttempts is derived from it (workflows/rotation-workflow.ts pollAttempts).',
+      `How long to keep trying before the step fails; MaxAttempts is derived from it (shared/workflow-history.ts pollAttempts). The longest possible rotation, every retry spent, must stay within ${MAX_ROTATION_HISTORY_EVENTS.toLocaleString('en-US')} execution history events (Step Functions fails an execution at ${STEP_FUNCTIONS_HISTORY_LIMIT.toLocaleString('en-US')}): short intervals need a short maxWaitHours.`,
     ),
 });
 
@@ -249,6 +255,7 @@ export const RotationConfigSchema = z
       .describe('The domains to rotate, each listed once (see the domain table).'),
   })
   .superRefine((config, context) => {
+    checkHistoryBudget(config, context);
     const seen = new Set<string>();
     config.domains.forEach((domain, index) => {
       if (seen.has(domain.domain)) {
@@ -262,6 +269,52 @@ export const RotationConfigSchema = z
       seen.add(domain.domain);
     });
   });
+
+/**
+ * Refuses polling settings whose longest rotation passes {@link MAX_ROTATION_HISTORY_EVENTS}
+ * history events, blaming the schedule(s) that take most of the room (each message says by how
+ * much and what to change).
+ */
+function checkHistoryBudget(
+  config: {
+    readonly dnsVerification: BackoffSettings;
+    readonly sesConfirmation: BackoffSettings;
+    readonly domains: readonly { readonly maxReminders: number }[];
+  },
+  context: z.core.$RefinementCtx,
+): void {
+  const worst = worstCaseHistoryEvents({
+    dnsVerification: config.dnsVerification,
+    sesConfirmation: config.sesConfirmation,
+    maxReminders: Math.max(0, ...config.domains.map((domain) => domain.maxReminders)),
+  });
+  if (worst.total <= MAX_ROTATION_HISTORY_EVENTS) return;
+  const fixed = worst.total - worst.dnsPolling - worst.sesPolling;
+  const room = MAX_ROTATION_HISTORY_EVENTS - fixed;
+  const shares = [
+    {
+      field: 'dnsVerification',
+      events: worst.dnsPolling,
+      what: `${worst.dnsAttempts} polls in each of VerifyDnsRecord and RetireOldKey`,
+    },
+    {
+      field: 'sesConfirmation',
+      events: worst.sesPolling,
+      what: `${worst.sesAttempts} polls in ConfirmSesStatus`,
+    },
+  ] as const;
+  for (const share of shares) {
+    // The sum is over the room, so at least one share takes half of it or more.
+    if (share.events * 2 < room) continue;
+    const settings = config[share.field];
+    context.addIssue({
+      code: 'custom',
+      path: [share.field, 'maxWaitHours'],
+      input: settings.maxWaitHours,
+      message: `${share.what} (every ${settings.initialIntervalSeconds}-${settings.maxDelaySeconds} s) make the longest rotation ${worst.total.toLocaleString('en-US')} execution history events, over the ${MAX_ROTATION_HISTORY_EVENTS.toLocaleString('en-US')} allowed (Step Functions fails an execution at ${STEP_FUNCTIONS_HISTORY_LIMIT.toLocaleString('en-US')}): lower maxWaitHours or raise initialIntervalSeconds and maxDelaySeconds`,
+    });
+  }
+}
 
 /** One domain's settings, defaults applied. */
 export type DomainConfig = z.output<typeof DomainConfigSchema>;

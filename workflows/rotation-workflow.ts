@@ -24,6 +24,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ERROR_NAMES } from '../shared/errors';
 import { TRANSIENT_AWS_ERROR } from '../shared/rotation/aws-errors';
+import { type BackoffSettings, pollAttempts, TRANSIENT_MAX_ATTEMPTS } from '../shared/workflow-history';
 
 /** Every state name: the contract tests, docs, the local runner and operators rely on. */
 export const STATE = {
@@ -87,34 +88,9 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
-/** A polling schedule (shared/config.ts `dnsVerification` / `sesConfirmation`). */
-export interface BackoffSettings {
-  readonly initialIntervalSeconds: number;
-  readonly backoffRate: number;
-  readonly maxDelaySeconds: number;
-  readonly maxWaitHours: number;
-}
-
-/** Upper bound on attempts, whatever the settings (keeps a typo from meaning "forever"). */
-export const MAX_POLL_ATTEMPTS = 10_000;
-
-/**
- * Retries needed to keep polling for `maxWaitHours`. With full jitter each pause is uniform in
- * [0, min(interval·rate^n, maxDelay)], so on average half of it: attempts are counted until the
- * expected total pause reaches `maxWaitHours`.
- */
-export function pollAttempts(settings: BackoffSettings): number {
-  const target = settings.maxWaitHours * 3600;
-  let expected = 0;
-  let attempts = 0;
-  let delay = settings.initialIntervalSeconds;
-  while (expected < target && attempts < MAX_POLL_ATTEMPTS) {
-    expected += Math.min(delay, settings.maxDelaySeconds) / 2;
-    delay *= settings.backoffRate;
-    attempts += 1;
-  }
-  return attempts;
-}
+// The polling attempts and the transient retry count live in shared/ so the configuration schema
+// can bound the execution history by the same numbers (shared/workflow-history.ts).
+export { type BackoffSettings, MAX_POLL_ATTEMPTS, pollAttempts } from '../shared/workflow-history';
 
 /** The Retry rule of a polling step. */
 export function pollRetry(errors: readonly string[], settings: BackoffSettings): sfn.RetryProps {
@@ -138,7 +114,7 @@ export const TRANSIENT_RETRY: sfn.RetryProps = {
   interval: Duration.seconds(2),
   backoffRate: 2,
   maxDelay: Duration.seconds(60),
-  maxAttempts: 8,
+  maxAttempts: TRANSIENT_MAX_ATTEMPTS,
   jitterStrategy: sfn.JitterType.FULL,
 };
 

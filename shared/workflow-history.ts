@@ -1,0 +1,130 @@
+/**
+ * How long a rotation's execution history can get, so the configuration schema can refuse polling
+ * settings that would make Step Functions fail the execution at its history limit.
+ *
+ * Step Functions keeps at most 25,000 events per execution (a hard quota; a redriven execution
+ * keeps its history and the same ARN, so redrives add to the same count). Events per state, as
+ * real executions record them (GetExecutionHistory):
+ * - a Lambda task attempt (Resource = function ARN): LambdaFunctionScheduled, LambdaFunctionStarted,
+ *   LambdaFunctionSucceeded | Failed | TimedOut — 3 events; a `.waitForTaskToken` attempt adds
+ *   TaskSubmitted before TaskSucceeded | Failed | TimedOut — 4 events;
+ * - every state entered: one …StateEntered and, unless the execution ends there, one …StateExited;
+ *   a Fail state only FailStateEntered; the execution ExecutionStarted and ExecutionSucceeded|Failed.
+ * Each Retrier keeps its own attempt count, so a task is attempted at most 1 + Σ MaxAttempts times.
+ *
+ * The per-state retry rules below mirror workflows/rotation-workflow.ts (which takes
+ * {@link pollAttempts} and {@link TRANSIENT_MAX_ATTEMPTS} from here);
+ * tests/workflow/history-budget.test.ts checks them against the synthesized definition.
+ */
+
+/** Step Functions' hard quota of events in one execution history. */
+export const STEP_FUNCTIONS_HISTORY_LIMIT = 25_000;
+
+/**
+ * The most events a rotation may be able to write: 80 % of the quota, keeping 5,000 events for
+ * redrives (which append to the same history) and for events this model does not count.
+ */
+export const MAX_ROTATION_HISTORY_EVENTS = 20_000;
+
+/** Upper bound on polling attempts, whatever the settings (keeps a typo from meaning "forever"). */
+export const MAX_POLL_ATTEMPTS = 10_000;
+
+/** MaxAttempts of the transient-failure Retrier every Lambda task has. */
+export const TRANSIENT_MAX_ATTEMPTS = 8;
+
+/** History events of one attempt of a Lambda task (Scheduled, Started, Succeeded/Failed/TimedOut). */
+export const EVENTS_PER_LAMBDA_ATTEMPT = 3;
+/** History events of one attempt of a `.waitForTaskToken` task (adds TaskSubmitted). */
+export const EVENTS_PER_CALLBACK_ATTEMPT = 4;
+
+/** A polling schedule (shared/config.ts `dnsVerification` / `sesConfirmation`). */
+export interface BackoffSettings {
+  readonly initialIntervalSeconds: number;
+  readonly backoffRate: number;
+  readonly maxDelaySeconds: number;
+  readonly maxWaitHours: number;
+}
+
+/**
+ * Retries needed to keep polling for `maxWaitHours`. With full jitter each pause is uniform in
+ * [0, min(interval·rate^n, maxDelay)], so on average half of it: attempts are counted until the
+ * expected total pause reaches `maxWaitHours`.
+ */
+export function pollAttempts(settings: BackoffSettings): number {
+  const target = settings.maxWaitHours * 3600;
+  let expected = 0;
+  let attempts = 0;
+  let delay = settings.initialIntervalSeconds;
+  while (expected < target && attempts < MAX_POLL_ATTEMPTS) {
+    expected += Math.min(delay, settings.maxDelaySeconds) / 2;
+    delay *= settings.backoffRate;
+    attempts += 1;
+  }
+  return attempts;
+}
+
+/** What the worst case depends on. */
+export interface HistoryInputs {
+  readonly dnsVerification: BackoffSettings;
+  readonly sesConfirmation: BackoffSettings;
+  /** The largest `maxReminders` of any domain. */
+  readonly maxReminders: number;
+}
+
+/** The worst case, and the share of each polling schedule in it. */
+export interface HistoryWorstCase {
+  /** Events of the longest possible execution. */
+  readonly total: number;
+  /** Events of DNS polling retries (VerifyDnsRecord and RetireOldKey both poll with dnsVerification). */
+  readonly dnsPolling: number;
+  /** Events of SES polling retries (ConfirmSesStatus). */
+  readonly sesPolling: number;
+  /** Polling attempts per step. */
+  readonly dnsAttempts: number;
+  readonly sesAttempts: number;
+}
+
+/** Entered + exited, and every attempt: a Lambda task with its transient Retrier plus `pollRetries`. */
+function lambdaTask(pollRetries = 0): number {
+  return 2 + EVENTS_PER_LAMBDA_ATTEMPT * (1 + TRANSIENT_MAX_ATTEMPTS + pollRetries);
+}
+const CALLBACK_TASK = 2 + EVENTS_PER_CALLBACK_ATTEMPT * (1 + TRANSIENT_MAX_ATTEMPTS);
+const CHOICE = 2;
+const WAIT = 2;
+const FAIL = 1;
+const SUCCEED = 2;
+const EXECUTION = 2;
+
+/**
+ * The longest execution of the rotation workflow, path by path (workflows/rotation-workflow.ts):
+ * every task failing transiently as often as its Retriers allow, the DNS team answering only after
+ * the last reminder, and the run ending in the costliest way.
+ */
+export function worstCaseHistoryEvents(inputs: HistoryInputs): HistoryWorstCase {
+  const dnsAttempts = pollAttempts(inputs.dnsVerification);
+  const sesAttempts = pollAttempts(inputs.sesConfirmation);
+  const reminders = inputs.maxReminders;
+  // PrepareRotation, GenerateKey, StoreDnsRequest, HowToPublish.
+  const prefix = EXECUTION + 3 * lambdaTask() + CHOICE;
+  // MANUAL: NotifyDnsTeam times out after each link; SendReminder sends the next (AUTO's
+  // PublishDnsRecord, one Lambda task, is shorter than any approval wait).
+  const approved = Math.max((reminders + 1) * CALLBACK_TASK + reminders * lambdaTask(), lambdaTask());
+  // Nobody approves: one more SendReminder ends in ApprovalExpired → AbandonKey → WhyAbandoned → Fail.
+  const expired = (reminders + 1) * (CALLBACK_TASK + lambdaTask()) + lambdaTask() + CHOICE + FAIL;
+  // VerifyDnsRecord → ApplyToSes → ConfirmSesStatus → NotifySuccess, then either the retirement
+  // (WaitRetention → RetireOldKey → RotationComplete, or NotifyFailure → HowItFailed → Fail) or
+  // a rollback (RollbackSigning → NotifyFailure → HowItFailed → Fail).
+  const reported = lambdaTask() + CHOICE + FAIL;
+  const toSuccess = lambdaTask(dnsAttempts) + lambdaTask() + lambdaTask(sesAttempts) + lambdaTask();
+  const retirement = WAIT + lambdaTask(dnsAttempts) + Math.max(SUCCEED, reported);
+  const rollback = lambdaTask() + reported;
+  const afterApproval = toSuccess + Math.max(retirement, rollback);
+  const total = prefix + Math.max(expired, approved + afterApproval);
+  return {
+    total,
+    dnsPolling: 2 * EVENTS_PER_LAMBDA_ATTEMPT * dnsAttempts,
+    sesPolling: EVENTS_PER_LAMBDA_ATTEMPT * sesAttempts,
+    dnsAttempts,
+    sesAttempts,
+  };
+}

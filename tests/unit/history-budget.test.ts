@@ -1,0 +1,129 @@
+/**
+ * The configuration refuses polling settings whose longest rotation would pass the execution
+ * history budget (shared/workflow-history.ts), naming the schedule to change.
+ */
+import { join } from 'node:path';
+import { loadConfig, parseConfig } from '../../shared/config';
+import { InvalidInputError } from '../../shared/errors';
+import { MAX_ROTATION_HISTORY_EVENTS, worstCaseHistoryEvents } from '../../shared/workflow-history';
+
+const DEFAULT_POLLING = {
+  initialIntervalSeconds: 60,
+  backoffRate: 2,
+  maxDelaySeconds: 3600,
+  maxWaitHours: 72,
+};
+
+const domain = (maxReminders = 3) => ({
+  domain: 'mail.example.jp',
+  selectorPrefix: 'p',
+  dnsTeamEmails: ['dns@example.jp'],
+  opsEmails: ['ops@example.jp'],
+  maxReminders,
+});
+
+/** DNS polled every `seconds` (no backoff) for `hours`. */
+const steadyDns = (seconds: number, hours: number) => ({
+  initialIntervalSeconds: seconds,
+  backoffRate: 1,
+  maxDelaySeconds: seconds,
+  maxWaitHours: hours,
+});
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return (error as Error).message.split('\n').slice(1);
+  }
+  return [];
+}
+
+describe('execution history budget of the polling settings', () => {
+  it('counts 1,850 events for the longest rotation with the default settings', () => {
+    // Every Lambda task: entered + exited and 1 + 8 transient retries of 3 events = 29; NotifyDnsTeam
+    // (task token, 4 events an attempt) 38; 149 polls each for DNS and SES (60 s doubling to 1 h,
+    // 72 h). Longest path: 4 approval waits, 3 reminders, verify, apply, confirm, success, wait,
+    // retire, then NotifyFailure → HowItFailed → Fail.
+    const polling = 2 + 3 * (1 + 8 + 149);
+    const expected =
+      2 + 3 * 29 + 2 + (4 * 38 + 3 * 29) + (polling + 29 + polling + 29) + (2 + polling + 29 + 2 + 1);
+    expect(expected).toBe(1850);
+    expect(
+      worstCaseHistoryEvents({
+        dnsVerification: DEFAULT_POLLING,
+        sesConfirmation: DEFAULT_POLLING,
+        maxReminders: 3,
+      }).total,
+    ).toBe(expected);
+    expect(problemsOf({ domains: [domain()] })).toEqual([]);
+  });
+
+  it('accepts the example configurations', () => {
+    for (const stage of ['prod', 'dev']) {
+      expect(() => loadConfig(join(__dirname, '../../infra/config', `${stage}.json`))).not.toThrow();
+    }
+  });
+
+  it('accepts DNS polling every 4 s for 1 hour and refuses it for 2 hours, naming the field and the fix', () => {
+    // 1 h: 1,800 polls (2 s on average under full jitter) in VerifyDnsRecord and in RetireOldKey.
+    expect(problemsOf({ dnsVerification: steadyDns(4, 1), domains: [domain()] })).toEqual([]);
+
+    const problems = problemsOf({ dnsVerification: steadyDns(4, 2), domains: [domain()] });
+
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^ {2}- config\.dnsVerification\.maxWaitHours = 2: 3600 polls in each of VerifyDnsRecord and RetireOldKey \(every 4-4 s\) make the longest rotation 22,556 execution history events, over the 20,000 allowed \(Step Functions fails an execution at 25,000\): lower maxWaitHours or raise initialIntervalSeconds and maxDelaySeconds$/,
+      ),
+    ]);
+  });
+
+  it('accepts a rotation one event under the budget and refuses one more reminder that passes it', () => {
+    // DNS every 52 s for 23 h: 3,185 polls; 2 reminders make 19,999 events, 3 reminders 67 more.
+    const dns = steadyDns(52, 23);
+    const under = worstCaseHistoryEvents({
+      dnsVerification: dns,
+      sesConfirmation: DEFAULT_POLLING,
+      maxReminders: 2,
+    });
+    const over = worstCaseHistoryEvents({
+      dnsVerification: dns,
+      sesConfirmation: DEFAULT_POLLING,
+      maxReminders: 3,
+    });
+    expect(under.total).toBe(MAX_ROTATION_HISTORY_EVENTS - 1);
+    expect(over.total).toBeGreaterThan(MAX_ROTATION_HISTORY_EVENTS);
+
+    expect(problemsOf({ dnsVerification: dns, domains: [domain(2)] })).toEqual([]);
+    expect(
+      problemsOf({ dnsVerification: dns, domains: [domain(2), { ...domain(3), domain: 'b.example.jp' }] }),
+    ).toEqual([expect.stringContaining('config.dnsVerification.maxWaitHours = 23: 3185 polls')]);
+  });
+
+  it('blames the SES schedule when SES polling fills the history, and only it', () => {
+    const problems = problemsOf({
+      sesConfirmation: { initialIntervalSeconds: 1, backoffRate: 1, maxDelaySeconds: 1, maxWaitHours: 72 },
+      domains: [domain()],
+    });
+
+    expect(problems).toEqual([
+      expect.stringContaining('config.sesConfirmation.maxWaitHours = 72: 10000 polls in ConfirmSesStatus'),
+    ]);
+  });
+
+  it('blames both schedules when each takes half the room or more', () => {
+    const everySecond = { initialIntervalSeconds: 1, backoffRate: 1, maxDelaySeconds: 1, maxWaitHours: 720 };
+
+    const problems = problemsOf({
+      dnsVerification: everySecond,
+      sesConfirmation: everySecond,
+      domains: [domain()],
+    });
+
+    expect(problems).toEqual([
+      expect.stringContaining('config.dnsVerification.maxWaitHours = 720'),
+      expect.stringContaining('config.sesConfirmation.maxWaitHours = 720'),
+    ]);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The history model of shared/workflow-history.ts against the synthesized state machine: the
+ * longest path through the real definition, each state costing what its Retry rules allow, gives
+ * the same number of events as the model the configuration schema uses.
+ */
+import {
+  EVENTS_PER_CALLBACK_ATTEMPT,
+  EVENTS_PER_LAMBDA_ATTEMPT,
+  worstCaseHistoryEvents,
+} from '../../shared/workflow-history';
+import { STATE } from '../../workflows/rotation-workflow';
+import { type Asl, type AslState, definitionOf, edges, synthStack } from './support/synth';
+
+/** ASL's MaxAttempts when a Retrier leaves it out. */
+const ASL_DEFAULT_MAX_ATTEMPTS = 3;
+
+/** Events one entry into `state` can write, every Retrier spent. */
+function stateEvents(state: AslState): number {
+  switch (state.Type) {
+    case 'Task': {
+      const retries = (state.Retry ?? []).reduce(
+        (sum, rule) => sum + (rule.MaxAttempts ?? ASL_DEFAULT_MAX_ATTEMPTS),
+        0,
+      );
+      const perAttempt = state.Resource?.endsWith('.waitForTaskToken')
+        ? EVENTS_PER_CALLBACK_ATTEMPT
+        : EVENTS_PER_LAMBDA_ATTEMPT;
+      return 2 + perAttempt * (1 + retries);
+    }
+    case 'Fail':
+      return 1;
+    default:
+      return 2;
+  }
+}
+
+/**
+ * The costliest walk from StartAt to a Fail or Succeed state: each state entered at most once,
+ * except the approval loop (NotifyDnsTeam, SendReminder), entered up to maxReminders + 1 times.
+ */
+function longestExecution(asl: Asl, maxReminders: number): number {
+  const limit = (name: string) =>
+    name === STATE.NotifyDnsTeam || name === STATE.SendReminder ? maxReminders + 1 : 1;
+  const visits = new Map<string, number>();
+  const walk = (name: string): number => {
+    const state = asl.States[name];
+    if (state === undefined) throw new Error(`no state ${name}`);
+    const seen = visits.get(name) ?? 0;
+    if (seen >= limit(name)) return Number.NEGATIVE_INFINITY;
+    visits.set(name, seen + 1);
+    const onward =
+      state.Type === 'Fail' || state.Type === 'Succeed'
+        ? 0
+        : Math.max(Number.NEGATIVE_INFINITY, ...edges(state).map((edge) => walk(edge.to)));
+    visits.set(name, seen);
+    return stateEvents(state) + onward;
+  };
+  // ExecutionStarted and ExecutionSucceeded | ExecutionFailed.
+  return 2 + walk(asl.StartAt);
+}
+
+describe('execution history model against the synthesized workflow', () => {
+  it.each([
+    ['prod', 0],
+    ['prod', 3],
+    ['dev', 10],
+  ])(
+    'counts the longest %s rotation with %i reminders exactly as the configuration check does',
+    (stage, reminders) => {
+      const { template, config } = synthStack(stage);
+      const asl = definitionOf(template);
+
+      const walked = longestExecution(asl, reminders);
+      const modelled = worstCaseHistoryEvents({
+        dnsVerification: config.dnsVerification,
+        sesConfirmation: config.sesConfirmation,
+        maxReminders: reminders,
+      }).total;
+
+      expect(walked).toBeGreaterThan(1000);
+      expect(modelled).toBe(walked);
+    },
+  );
+});
