@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
 import { LAMBDA_BUNDLING } from './bundling';
+import { checkEnvironmentSize } from './environment-size';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
@@ -293,6 +294,10 @@ export class ByodkimRotation extends Construct {
         },
         bundling: LAMBDA_BUNDLING,
       });
+      checkEnvironmentSize(
+        functions[name],
+        'the configuration (ROTATION_CONFIG) is most of it: split the domains over several stacks',
+      );
       Validations.of(functions[name]).acknowledge({
         id: 'AwsSolutions-L1',
         reason:

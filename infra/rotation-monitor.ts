@@ -31,6 +31,7 @@ import { CHECK_SEVERITY, type HealthCheck } from '../shared/monitoring/evaluate'
 import { DIMENSION, METRIC, MONITOR_SERVICE_NAME, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
 import { LAMBDA_BUNDLING } from './bundling';
+import { checkEnvironmentSize } from './environment-size';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
 
@@ -300,6 +301,10 @@ export class RotationMonitor extends Construct {
       },
       bundling: LAMBDA_BUNDLING,
     });
+    checkEnvironmentSize(
+      this.function,
+      'the configuration (ROTATION_CONFIG) is most of it: split the domains over several stacks',
+    );
     acknowledgeNag(
       this.function,
       'AwsSolutions-L1',
