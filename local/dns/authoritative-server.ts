@@ -22,8 +22,13 @@ export type AuthoritativeDnsServerOptions = (ServedZone | { readonly zones: read
 
 /** How the server listens and behaves. */
 export interface ServerSettings {
-  /** Address to listen on. @default '127.0.0.1' */
+  /** One address to listen on, instead of `hosts`. */
   readonly host?: string;
+  /**
+   * Addresses to listen on, all on the same port: IPv4 and IPv6 loopback by default, as real
+   * name servers answer on both families. @default LOOPBACK_HOSTS
+   */
+  readonly hosts?: readonly string[];
   /** Port for UDP and TCP; 0 picks a free one. @default 0 */
   readonly port?: number;
   /** Delay before every answer, in ms (simulated network latency). @default 0 */
@@ -36,6 +41,9 @@ export interface ServerSettings {
   /** @default 'normal' */
   readonly behaviour?: ServerBehaviour;
 }
+
+/** IPv4 and IPv6 loopback: where the in-process servers listen unless told otherwise. */
+export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '::1'];
 
 const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 const lower = (name: string) => name.replace(/\.$/, '').toLowerCase();
@@ -51,8 +59,8 @@ export class AuthoritativeDnsServer {
   private stale: boolean;
   private delayMs: number;
   private behaviour: ServerBehaviour;
-  private udp?: UdpSocket;
-  private tcp?: TcpServer;
+  private udp: UdpSocket[] = [];
+  private tcp: TcpServer[] = [];
   private readonly connections = new Set<Socket>();
   private port = 0;
   /** Queries received since start, per transport. */
@@ -67,9 +75,19 @@ export class AuthoritativeDnsServer {
     this.behaviour = options.behaviour ?? 'normal';
   }
 
-  /** Where the server listens (after {@link start}). */
+  /** The first address the server listens on (after {@link start}). */
   get endpoint(): DnsEndpoint {
-    return { host: this.options.host ?? '127.0.0.1', port: this.port };
+    return { host: this.hosts[0] ?? '127.0.0.1', port: this.port };
+  }
+
+  /** Every address the server listens on, all on one port (after {@link start}). */
+  get endpoints(): DnsEndpoint[] {
+    return this.hosts.map((host) => ({ host, port: this.port }));
+  }
+
+  /** The addresses to listen on. */
+  get hosts(): readonly string[] {
+    return this.options.host !== undefined ? [this.options.host] : (this.options.hosts ?? LOOPBACK_HOSTS);
   }
 
   /**
@@ -88,49 +106,65 @@ export class AuthoritativeDnsServer {
     }
   }
 
+  /**
+   * Binds TCP and UDP on every address, the first TCP listener choosing the port the others
+   * share; any failure closes what was bound and is thrown (EADDRINUSE is retried by start).
+   */
   private async listen(): Promise<DnsEndpoint> {
-    const host = this.options.host ?? '127.0.0.1';
-    const tcp = createServer((socket) => this.serveTcp(socket));
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(this.options.port ?? 0, host, () => resolve());
-    });
-    const port = (tcp.address() as { port: number }).port;
-    const udp = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    const tcp: TcpServer[] = [];
+    const udp: UdpSocket[] = [];
+    let port = this.options.port ?? 0;
     try {
-      await new Promise<void>((resolve, reject) => {
-        udp.once('error', reject);
-        udp.bind(port, host, () => resolve());
-      });
-    } catch (error) {
-      try {
-        udp.close();
-      } catch {
-        // never bound: nothing to close
+      for (const host of this.hosts) {
+        const server = createServer((socket) => this.serveTcp(socket));
+        tcp.push(server);
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => resolve());
+        });
+        port = (server.address() as { port: number }).port;
       }
-      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      for (const host of this.hosts) {
+        const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+        udp.push(socket);
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind(port, host, () => resolve());
+        });
+      }
+    } catch (error) {
+      for (const socket of udp) {
+        try {
+          socket.close();
+        } catch {
+          // never bound: nothing to close
+        }
+      }
+      await Promise.all(tcp.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
       throw error;
     }
     this.tcp = tcp;
-    this.port = port;
-    udp.on('message', (message, remote) => {
-      void this.answer(message, 'udp').then((reply) => {
-        if (reply) udp.send(reply, remote.port, remote.address);
-      });
-    });
     this.udp = udp;
+    this.port = port;
+    for (const socket of udp) {
+      socket.on('message', (message, remote) => {
+        void this.answer(message, 'udp').then((reply) => {
+          if (reply) socket.send(reply, remote.port, remote.address);
+        });
+      });
+    }
     return this.endpoint;
   }
 
-  /** Stops both listeners and closes open TCP connections. */
+  /** Stops every listener and closes open TCP connections. */
   async stop(): Promise<void> {
     for (const socket of this.connections) socket.destroy();
     await Promise.all([
-      new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve())),
-      new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
+      ...this.udp.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
+      ...this.tcp.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
     ]);
-    this.udp = undefined;
-    this.tcp = undefined;
+    this.udp = [];
+    this.tcp = [];
   }
 
   /** Freezes (true) or unfreezes (false) the served copy; unfreezing reloads the file. */

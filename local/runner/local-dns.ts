@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DnsEndpoint } from '../../shared/dns/types';
-import { AuthoritativeDnsServer } from '../dns/authoritative-server';
+import { AuthoritativeDnsServer, LOOPBACK_HOSTS } from '../dns/authoritative-server';
 import { renderZoneFile, txtRecord, type ZoneRecordSpec } from '../dns/zone-writer';
 
 /** Which servers an edit reaches: all, or some by index (the others keep a stale copy). */
@@ -9,8 +9,10 @@ export type ServerSelection = 'all' | readonly number[];
 
 /**
  * The zones of the local environment: every domain's zone served by the same N authoritative
- * servers on 127.0.0.1, one zone file per server and domain, so the simulated DNS team can edit
- * some servers and leave others stale. Edits bump the SOA serial as a DNS team's tooling would.
+ * servers on IPv4 and IPv6 loopback (127.0.0.1 and ::1, one port each), one zone file per server
+ * and domain, so the simulated DNS team can edit some servers and leave others stale. Each zone
+ * publishes an A and an AAAA record for every name server, as real zones do. Edits bump the SOA
+ * serial as a DNS team's tooling would.
  */
 export class LocalDns {
   private readonly records = new Map<string, ZoneRecordSpec[][]>();
@@ -34,7 +36,7 @@ export class LocalDns {
     for (let index = 0; index < count; index += 1) for (const domain of domains) blank.write(index, domain);
     const servers: AuthoritativeDnsServer[] = [];
     for (let index = 0; index < count; index += 1) {
-      const server = new AuthoritativeDnsServer({ zones: paths(index) });
+      const server = new AuthoritativeDnsServer({ zones: paths(index), hosts: LOOPBACK_HOSTS });
       await server.start();
       servers.push(server);
     }
@@ -43,9 +45,14 @@ export class LocalDns {
     return dns;
   }
 
-  /** Where the servers listen: what the workflow's DNS checks are pointed at. */
+  /**
+   * Every address the servers listen on (IPv4 and IPv6 of each), named `ns1`, `ns2`, … after the
+   * server: what the workflow's DNS checks are pointed at.
+   */
   endpoints(): DnsEndpoint[] {
-    return this.servers.map((server) => server.endpoint);
+    return this.servers.flatMap((server, index) =>
+      server.endpoints.map((endpoint) => ({ ...endpoint, name: `ns${index + 1}` })),
+    );
   }
 
   /** Adds a TXT record (in 255-octet strings) on the selected servers. */
@@ -113,7 +120,7 @@ export class LocalDns {
         serial: this.serial,
         nameServers: Array.from({ length: count }, (_, server) => ({
           host: `ns${server + 1}.${domain}`,
-          addresses: ['127.0.0.1'],
+          addresses: LOOPBACK_HOSTS,
         })),
         records: this.records.get(domain)?.[index] ?? [],
         ttl: 60,

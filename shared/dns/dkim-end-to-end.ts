@@ -5,6 +5,8 @@ import { privateKeyToPem } from '../dkim/keys';
 import { dkimRecordName } from '../dkim/selector';
 import { DiscoveryError, findCnameChain, findZone, findZoneServers } from './discovery';
 import { readAnswerChain } from './evaluate-answer';
+import { DEFAULT_IPV6_POLICY, skippedReason, unroutedReason } from './ipv6-policy';
+import { printable } from './printable';
 import { DnsTransportError, formatEndpoint, queryDns } from './transport';
 import type { DnsCheckOptions, DnsEndpoint } from './types';
 import { systemResolver } from './verify';
@@ -31,7 +33,7 @@ export interface DkimEndToEndInput {
  */
 export function authoritativeTxtResolver(
   server: DnsEndpoint,
-  options: Pick<DnsCheckOptions, 'timeoutMs' | 'retries'> = {},
+  options: Pick<DnsCheckOptions, 'timeoutMs' | 'retries' | 'egress'> = {},
 ) {
   return async (name: string, rrtype: string): Promise<string[][]> => {
     if (rrtype !== 'TXT')
@@ -82,6 +84,7 @@ async function serversToAsk(recordName: string, options: DnsCheckOptions): Promi
     queryDns(resolver, question, {
       timeoutMs: options.timeoutMs,
       retries: options.retries,
+      egress: options.egress,
       recursionDesired: true,
     });
   const chain = await findCnameChain(recordName, query);
@@ -97,8 +100,10 @@ async function serversToAsk(recordName: string, options: DnsCheckOptions): Promi
 /**
  * The last check before ApplyToSes: signs a message with the new private key using one maintained
  * DKIM implementation (nodemailer) and verifies it with an independent one (mailauth) whose key
- * lookups go to each authoritative name server directly. It passes only if every server's record
- * verifies the signature — proof that receivers will accept what SES is about to sign.
+ * lookups go to each authoritative name server directly. It passes only if every server address
+ * checked verifies the signature — proof that receivers will accept what SES is about to sign.
+ * IPv6 addresses follow `options.ipv6` as in `verifyDkimRecord`: those not checked are named in
+ * `detail`, and a pass needs at least one address checked.
  */
 export async function checkDkimEndToEnd(
   input: DkimEndToEndInput,
@@ -115,27 +120,54 @@ export async function checkDkimEndToEnd(
   if (servers.length === 0)
     return { result: 'temperror', detail: `no name server address for ${recordName}` };
   const message = await signTestMessage(input);
+  const policy = options.ipv6 ?? DEFAULT_IPV6_POLICY;
   const outcomes = await Promise.all(
     servers.map(async (server) => {
-      const verification = await dkimVerify(message, { resolver: authoritativeTxtResolver(server, options) });
+      const skipped = skippedReason(server, policy);
+      if (skipped !== undefined) return { server, status: 'not-checked', comment: ` (${skipped})` };
+      let unrouted: string | undefined;
+      const lookup = authoritativeTxtResolver(server, options);
+      const verification = await dkimVerify(message, {
+        resolver: async (name: string, rrtype: string) => {
+          try {
+            return await lookup(name, rrtype);
+          } catch (error) {
+            unrouted = unroutedReason(server, policy, error);
+            throw error;
+          }
+        },
+      });
+      if (unrouted !== undefined) return { server, status: 'not-checked', comment: ` (${unrouted})` };
       const signature = verification.results.find((result) => result.selector === input.selector);
       const status = signature?.status?.result ?? 'none';
-      const comment = signature?.status?.comment ? ` (${signature.status.comment})` : '';
+      const comment = signature?.status?.comment ? ` (${printable(signature.status.comment)})` : '';
       return { server, status, comment };
     }),
   );
-  const failed = outcomes.filter((outcome) => outcome.status !== 'pass');
+  const describeAll = (list: typeof outcomes) =>
+    list
+      .map((outcome) => `${formatEndpoint(outcome.server)} dkim=${outcome.status}${outcome.comment}`)
+      .join('; ');
+  const skipped = outcomes.filter((outcome) => outcome.status === 'not-checked');
+  const checked = outcomes.filter((outcome) => outcome.status !== 'not-checked');
+  const failed = checked.filter((outcome) => outcome.status !== 'pass');
+  const skippedNote = skipped.length === 0 ? '' : `; not checked: ${describeAll(skipped)}`;
+  if (checked.length === 0) {
+    return {
+      result: 'temperror',
+      detail: `no name server address of ${recordName} could be checked${skippedNote}`,
+    };
+  }
   if (failed.length === 0) {
+    const all = skipped.length === 0 ? 'all' : 'all checked';
     return {
       result: 'pass',
-      detail: `dkim=pass against all ${servers.length} authoritative server address(es)`,
+      detail: `dkim=pass against ${all} ${checked.length} authoritative server address(es)${skippedNote}`,
     };
   }
   const first = failed[0] as (typeof failed)[number];
   return {
     result: first.status as DkimEndToEndResult['result'],
-    detail: failed
-      .map((outcome) => `${formatEndpoint(outcome.server)} dkim=${outcome.status}${outcome.comment}`)
-      .join('; '),
+    detail: `${describeAll(failed)}${skippedNote}`,
   };
 }

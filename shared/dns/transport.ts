@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { isIPv6, Socket } from 'node:net';
 import * as dnsPacket from 'dns-packet';
-import type { DnsEndpoint } from './types';
+import type { DnsEgress, DnsEndpoint } from './types';
 
 /** A decoded DNS response with the fields dns-packet decodes but does not type. */
 export interface DnsResponse extends dnsPacket.DecodedPacket {
@@ -17,11 +17,46 @@ export interface QueryOptions {
   readonly timeoutMs?: number;
   /** Attempts after the first one that timed out. @default 2 */
   readonly retries?: number;
+  /** Address families with egress. @default - the machine's own routing decides */
+  readonly egress?: DnsEgress;
 }
 
 /** Why a query got no usable answer. */
 export class DnsTransportError extends Error {
   override readonly name = 'DnsTransportError';
+
+  /** @param code the socket's errno code (e.g. `ENETUNREACH`), when the kernel refused the send */
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The errno codes of a send the kernel refuses because no route leads to the address. */
+export const NO_ROUTE_CODES: ReadonlySet<string> = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL']);
+
+/** True when the query failed because this network has no route to the server's address. */
+export function isNoRoute(error: unknown): error is DnsTransportError {
+  return error instanceof DnsTransportError && error.code !== undefined && NO_ROUTE_CODES.has(error.code);
+}
+
+/**
+ * The error a send on a family without egress gets, shaped as the kernel's: a network with no
+ * IPv6 route (Lambda outside a VPC) refuses the datagram at once with ENETUNREACH.
+ */
+function egressError(
+  endpoint: DnsEndpoint,
+  egress: DnsEgress | undefined,
+  transport: string,
+): DnsTransportError | undefined {
+  const family = isIPv6(endpoint.host) ? 'ipv6' : 'ipv4';
+  if (egress === undefined || egress[family]) return undefined;
+  return new DnsTransportError(
+    `${transport} send failed: send ENETUNREACH ${formatEndpoint(endpoint)}`,
+    'ENETUNREACH',
+  );
 }
 
 /**
@@ -52,6 +87,8 @@ export async function queryDns(
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const query = buildQuery(question, options.recursionDesired);
     try {
+      const refused = egressError(endpoint, options.egress, 'UDP');
+      if (refused) throw refused;
       const response = await sendUdp(endpoint, query, timeoutMs);
       if (!response.flag_tc) return response;
       return await sendTcp(endpoint, query, timeoutMs);
@@ -61,7 +98,7 @@ export async function queryDns(
     }
   }
   throw lastError instanceof DnsTransportError
-    ? new DnsTransportError(`${lastError.message} (${attempts} attempt(s))`)
+    ? new DnsTransportError(`${lastError.message} (${attempts} attempt(s))`, lastError.code)
     : lastError;
 }
 
@@ -112,7 +149,9 @@ function sendUdp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: numb
       () => finish(new DnsTransportError(`timeout after ${timeoutMs} ms over UDP`)),
       timeoutMs,
     );
-    socket.on('error', (error) => finish(new DnsTransportError(`UDP error: ${error.message}`)));
+    socket.on('error', (error) =>
+      finish(new DnsTransportError(`UDP error: ${error.message}`, (error as NodeJS.ErrnoException).code)),
+    );
     socket.on('message', (message) => {
       let response: DnsResponse;
       try {
@@ -123,7 +162,10 @@ function sendUdp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: numb
       if (matches(query, response)) finish(undefined, response);
     });
     socket.send(dnsPacket.encode(query), endpoint.port, endpoint.host, (error) => {
-      if (error) finish(new DnsTransportError(`UDP send failed: ${error.message}`));
+      if (error)
+        finish(
+          new DnsTransportError(`UDP send failed: ${error.message}`, (error as NodeJS.ErrnoException).code),
+        );
     });
   });
 }
@@ -142,7 +184,9 @@ function sendTcp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: numb
       () => finish(new DnsTransportError(`timeout after ${timeoutMs} ms over TCP`)),
       timeoutMs,
     );
-    socket.on('error', (error) => finish(new DnsTransportError(`TCP error: ${error.message}`)));
+    socket.on('error', (error) =>
+      finish(new DnsTransportError(`TCP error: ${error.message}`, (error as NodeJS.ErrnoException).code)),
+    );
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 2) return;

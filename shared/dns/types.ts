@@ -6,10 +6,49 @@ import type { ErrorName } from '../errors';
 export interface DnsEndpoint {
   readonly host: string;
   readonly port: number;
+  /**
+   * The NS host this address belongs to, when the caller knows it (explicit name servers).
+   * Addresses of one host are judged together: a host must have at least one address checked.
+   * @default - the address itself
+   */
+  readonly name?: string;
 }
 
-/** What one authoritative name server address said about the selector's record. */
-export type ServerResult = 'match' | 'missing' | 'mismatch' | 'unreachable' | 'refused' | 'lame';
+/**
+ * What one authoritative name server address said about the selector's record, or `not-checked`:
+ * the address was not asked (an IPv6 address without IPv6 egress), with the reason in `detail`.
+ */
+export type ServerResult =
+  | 'match'
+  | 'missing'
+  | 'mismatch'
+  | 'unreachable'
+  | 'refused'
+  | 'lame'
+  | 'not-checked';
+
+/**
+ * Whether IPv6 name server addresses are asked (IPv4 addresses always are).
+ * - `check`: every IPv6 address is asked; one that cannot be reached is `unreachable` and fails
+ *   the verdict (the deployment promised IPv6 egress).
+ * - `skip`: none is asked; each is reported `not-checked` with `reason` (Lambda outside a VPC).
+ * - `when-routed`: each is asked, and a send the kernel refuses for want of a route (ENETUNREACH,
+ *   EHOSTUNREACH, EADDRNOTAVAIL) makes it `not-checked` with that reason (an operator's machine).
+ */
+export type Ipv6Policy =
+  | { readonly mode: 'check' }
+  | { readonly mode: 'skip'; readonly reason: string }
+  | { readonly mode: 'when-routed' };
+
+/**
+ * The address families queries can leave on. The local rehearsal injects Lambda's network here
+ * (IPv4 only outside a VPC); a send on a family without egress fails as the kernel fails it
+ * when there is no route: ENETUNREACH.
+ */
+export interface DnsEgress {
+  readonly ipv4: boolean;
+  readonly ipv6: boolean;
+}
 
 /** The answer of one name server address. */
 export interface ServerCheck {
@@ -54,6 +93,10 @@ export interface DnsCheckOptions {
   readonly timeoutMs?: number;
   /** Retries per query after a timeout. @default 2 */
   readonly retries?: number;
+  /** Whether IPv6 addresses are asked. @default { mode: 'when-routed' } */
+  readonly ipv6?: Ipv6Policy;
+  /** The network's egress per address family. @default - the machine's own routing decides */
+  readonly egress?: DnsEgress;
 }
 
 /** What to verify at the selector's name. */

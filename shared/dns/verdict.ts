@@ -5,6 +5,8 @@ import {
   ERROR_NAMES,
   type RotationError,
 } from '../errors';
+import { describeNotChecked } from './ipv6-policy';
+import { printable } from './printable';
 import type { DnsVerification, ServerCheck } from './types';
 
 type Expectation = 'published' | 'retired';
@@ -23,14 +25,28 @@ function isSatisfied(check: ServerCheck, expect: Expectation): boolean {
 
 function describe(check: ServerCheck): string {
   const who = check.name === check.address ? check.address : `${check.name} (${check.address})`;
-  return `${who} ${check.result}: ${check.detail}`;
+  return printable(`${who} ${check.result}: ${check.detail}`);
+}
+
+/** NS hosts none of whose addresses was checked (e.g. a host with IPv6 addresses only, no IPv6 egress). */
+function hostsNotChecked(servers: readonly ServerCheck[]): string[] {
+  const checkedHosts = new Set(
+    servers.filter((check) => check.result !== 'not-checked').map((check) => check.name),
+  );
+  return [
+    ...new Set(
+      servers.filter((check) => !checkedHosts.has(check.name)).map((check) => printable(check.name)),
+    ),
+  ];
 }
 
 /**
- * The verdict over every server's answer (pure). Passes only when every address satisfies the
- * expectation; an empty server list never passes. The error is the most actionable one present:
- * a wrong record (the DNS team must fix it), then a missing one (not published yet), then servers
- * that could not be asked.
+ * The verdict over every server's answer (pure). Passes only when every address that was checked
+ * satisfies the expectation and every NS host had at least one address checked; an empty server
+ * list never passes. Addresses `not-checked` (IPv6 without IPv6 egress) neither pass nor fail an
+ * address, and the message always names them with the reason. The error is the most actionable
+ * one present: a wrong record (the DNS team must fix it), then a missing one (not published yet),
+ * then servers that could not be asked.
  */
 export function decideVerdict(
   recordName: string,
@@ -48,15 +64,30 @@ export function decideVerdict(
       message: `No authoritative name server found for ${recordName}: check the zone's delegation.`,
     };
   }
-  const behind = servers.filter((check) => !isSatisfied(check, expect));
-  if (behind.length === 0) {
+  const checked = servers.filter((check) => check.result !== 'not-checked');
+  const notCheckedNote = describeNotChecked(servers);
+  const suffix = notCheckedNote === '' ? '' : ` ${notCheckedNote}.`;
+  const behind = checked.filter((check) => !isSatisfied(check, expect));
+  const uncheckedHosts = hostsNotChecked(servers);
+  if (behind.length === 0 && uncheckedHosts.length === 0) {
     const what = expect === 'published' ? 'serve the exact key' : 'no longer serve the old key';
+    const all = checked.length === servers.length ? 'All' : 'All checked';
     return {
       verified: true,
       recordName,
       zone,
       servers,
-      message: `All ${servers.length} authoritative name server address(es) of ${zone} ${what} at ${recordName}.`,
+      message: `${all} ${checked.length} authoritative name server address(es) of ${zone} ${what} at ${recordName}.${suffix}`,
+    };
+  }
+  if (behind.length === 0) {
+    return {
+      verified: false,
+      recordName,
+      zone,
+      servers,
+      error: ERROR_NAMES.DnsLookupFailed,
+      message: `No address of ${uncheckedHosts.join(', ')} could be checked for ${recordName}.${suffix} Give the DNS-checking functions IPv6 egress (the dnsCheckVpc prop) or ask for an IPv4 address on that name server.`,
     };
   }
   const has = (result: ServerCheck['result']) => behind.some((check) => check.result === result);
@@ -81,9 +112,9 @@ export function decideVerdict(
     zone,
     servers,
     error,
-    message: `${behind.length} of ${servers.length} name server address(es) are behind for ${recordName}: ${behind
+    message: `${behind.length} of ${checked.length} name server address(es) are behind for ${recordName}: ${behind
       .map(describe)
-      .join('; ')}. ${advice}`,
+      .join('; ')}. ${advice}${suffix}`,
   };
 }
 

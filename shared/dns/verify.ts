@@ -11,11 +11,14 @@ import {
   type ResolverQuery,
 } from './discovery';
 import { evaluateTxtAnswer, MAX_CNAME_CHAIN } from './evaluate-answer';
+import { DEFAULT_IPV6_POLICY, notChecked, skippedReason, unroutedReason } from './ipv6-policy';
 import { DnsTransportError, formatEndpoint, queryDns } from './transport';
 import type {
   DnsCheckOptions,
+  DnsEgress,
   DnsEndpoint,
   DnsVerification,
+  Ipv6Policy,
   ServerCheck,
   VerifyDkimRecordInput,
 } from './types';
@@ -53,8 +56,9 @@ export function parseEndpoint(text: string): DnsEndpoint {
  * Discovery goes through the configured recursive resolver: the zone cut (SOA), a CNAME at the
  * selector (each hop checked on its own zone's servers), the NS set, and every A and AAAA address
  * of every NS host. `options.nameServers` replaces discovery with an explicit list (split horizon,
- * tests). The verdict passes only when every address serves exactly the key — never on a partial
- * or cached view, which is what broke our users' `nslookup` check.
+ * tests). The verdict passes only when every address checked serves exactly the key — never on a
+ * partial or cached view, which is what broke our users' `nslookup` check. IPv6 addresses follow
+ * `options.ipv6`: those the checking code cannot reach are reported `not-checked` with the reason.
  */
 export async function verifyDkimRecord(
   input: VerifyDkimRecordInput,
@@ -62,15 +66,20 @@ export async function verifyDkimRecord(
 ): Promise<DnsVerification> {
   const recordName = dkimRecordName(input.selector, input.domain);
   const expect = input.expect ?? 'published';
-  const queryOptions = {
+  const queryOptions: QuerySettings = {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retries: options.retries ?? DEFAULT_RETRIES,
+    ipv6: options.ipv6 ?? DEFAULT_IPV6_POLICY,
+    ...(options.egress ? { egress: options.egress } : {}),
   };
   const askServer = (server: NameServerAddress, name: string) =>
     checkServer(server, name, input.publicKey, queryOptions);
 
   if (options.nameServers && options.nameServers.length > 0) {
-    const servers = options.nameServers.map((endpoint) => ({ name: formatEndpoint(endpoint), endpoint }));
+    const servers = options.nameServers.map((endpoint) => ({
+      name: endpoint.name ?? formatEndpoint(endpoint),
+      endpoint,
+    }));
     const checks = await Promise.all(servers.map((server) => askServer(server, recordName)));
     return decideVerdict(recordName, 'the given name servers', checks, expect);
   }
@@ -116,6 +125,20 @@ export async function verifyDkimRecord(
 interface QuerySettings {
   readonly timeoutMs: number;
   readonly retries: number;
+  readonly ipv6: Ipv6Policy;
+  readonly egress?: DnsEgress;
+}
+
+/** The result of a query that failed: `not-checked` when only the missing IPv6 route is to blame. */
+function failedQuery(
+  server: NameServerAddress,
+  address: string,
+  error: DnsTransportError,
+  settings: QuerySettings,
+): ServerCheck {
+  const reason = unroutedReason(server.endpoint, settings.ipv6, error);
+  if (reason !== undefined) return notChecked(server.name, address, reason);
+  return { name: server.name, address, result: 'unreachable', detail: error.message };
 }
 
 /** Asks one server for TXT at `name`, following a CNAME on the same server when needed. */
@@ -126,6 +149,8 @@ async function checkServer(
   settings: QuerySettings,
 ): Promise<ServerCheck> {
   const address = formatEndpoint(server.endpoint);
+  const skipped = skippedReason(server.endpoint, settings.ipv6);
+  if (skipped !== undefined) return notChecked(server.name, address, skipped);
   let current = name;
   for (let hop = 0; hop <= MAX_CNAME_CHAIN; hop += 1) {
     let evaluated: ReturnType<typeof evaluateTxtAnswer>;
@@ -138,7 +163,7 @@ async function checkServer(
       evaluated = evaluateTxtAnswer(response, current, publicKey);
     } catch (error) {
       if (!(error instanceof DnsTransportError)) throw error;
-      return { name: server.name, address, result: 'unreachable', detail: error.message };
+      return failedQuery(server, address, error, settings);
     }
     const { chain, ...check } = evaluated;
     const followCname =
@@ -164,6 +189,8 @@ async function checkCnameHop(
   settings: QuerySettings,
 ): Promise<ServerCheck> {
   const address = formatEndpoint(server.endpoint);
+  const skipped = skippedReason(server.endpoint, settings.ipv6);
+  if (skipped !== undefined) return notChecked(server.name, address, skipped);
   try {
     const response = await queryDns(
       server.endpoint,
@@ -192,6 +219,6 @@ async function checkCnameHop(
     };
   } catch (error) {
     if (!(error instanceof DnsTransportError)) throw error;
-    return { name: server.name, address, result: 'unreachable', detail: error.message };
+    return failedQuery(server, address, error, settings);
   }
 }

@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { Secret } from '../dkim/secret';
 import type { DnsCheckOptions, DnsEndpoint } from '../dns/types';
 import { callAws } from './aws-errors';
+import { DNS_IPV6_EGRESS_ENV, ipv6PolicyFor } from './dns-egress';
 import { type DepsSource, memoDeps } from './runtime';
 import { assertRotationState, type RotationState } from './state';
 
@@ -91,9 +92,14 @@ function parseHostPort(text: string): DnsEndpoint {
   };
 }
 
-/** DNS options from `DNS_RESOLVER` and `DNS_NAME_SERVERS` (comma-separated host:port), when set. */
+/**
+ * DNS options from `DNS_RESOLVER` and `DNS_NAME_SERVERS` (comma-separated host:port), when set,
+ * and the IPv6 policy from `DNS_IPV6_EGRESS` (always: unset means Lambda's IPv4-only network).
+ */
 export function dnsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DnsCheckOptions {
-  const options: { resolver?: DnsEndpoint; nameServers?: DnsEndpoint[] } = {};
+  const options: { resolver?: DnsEndpoint; nameServers?: DnsEndpoint[]; ipv6: DnsCheckOptions['ipv6'] } = {
+    ipv6: ipv6PolicyFor(env[DNS_IPV6_EGRESS_ENV]),
+  };
   if (env.DNS_RESOLVER) options.resolver = parseHostPort(env.DNS_RESOLVER);
   if (env.DNS_NAME_SERVERS) options.nameServers = env.DNS_NAME_SERVERS.split(',').map(parseHostPort);
   return options;

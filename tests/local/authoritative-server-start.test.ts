@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthoritativeDnsServer } from '../../local/dns/authoritative-server';
 import { renderZoneFile } from '../../local/dns/zone-writer';
+import { queryDns } from '../../shared/dns/transport';
 
 describe('AuthoritativeDnsServer start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'byodkim-ns-start-'));
@@ -53,6 +54,25 @@ describe('AuthoritativeDnsServer start', () => {
         }),
       ).rejects.toMatchObject({ code: 'EADDRINUSE' });
       udp.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('by default answers on IPv4 and IPv6 loopback, on one port', async () => {
+    const server = new AuthoritativeDnsServer({ origin: 'example.test', zoneFile });
+    await server.start();
+    try {
+      expect(server.endpoints.map((endpoint) => endpoint.host)).toEqual(['127.0.0.1', '::1']);
+      for (const endpoint of server.endpoints) {
+        const response = await queryDns(
+          endpoint,
+          { type: 'SOA', name: 'example.test' },
+          { recursionDesired: false, timeoutMs: 1000, retries: 1 },
+        );
+        expect(response).toMatchObject({ flag_aa: true, rcode: 'NOERROR' });
+      }
+      expect(server.queries.udp).toBe(2);
     } finally {
       await server.stop();
     }

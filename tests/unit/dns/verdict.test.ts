@@ -63,4 +63,54 @@ describe('the DNS verdict', () => {
       false,
     );
   });
+
+  describe('with addresses not checked (IPv6 without IPv6 egress)', () => {
+    const skipped = (name: string, address: string): ServerCheck => ({
+      name,
+      address,
+      result: 'not-checked',
+      detail: 'Lambda outside a VPC has no IPv6 egress',
+    });
+
+    it('passes on the addresses checked and names those not checked with the reason', () => {
+      const verdict = decideVerdict('r', 'z', [
+        server('ns1', 'match'),
+        skipped('ns1', '2001:db8::1'),
+        server('ns2', 'match'),
+      ]);
+      expect(verdict.verified).toBe(true);
+      expect(verdict.message).toBe(
+        'All checked 2 authoritative name server address(es) of z serve the exact key at r. 1 address(es) not checked (Lambda outside a VPC has no IPv6 egress): 2001:db8::1.',
+      );
+    });
+
+    it('never counts a not-checked address as a match for retirement either', () => {
+      const verdict = decideVerdict(
+        'r',
+        'z',
+        [server('ns1', 'match'), skipped('ns1', '2001:db8::1')],
+        'retired',
+      );
+      expect(verdict).toMatchObject({ verified: false, error: 'DnsRecordMismatch' });
+    });
+
+    it('fails as DnsLookupFailed when a name server has no address that was checked', () => {
+      const verdict = decideVerdict('r', 'z', [server('ns1', 'match'), skipped('ns2', '2001:db8::2')]);
+      expect(verdict).toMatchObject({ verified: false, error: 'DnsLookupFailed' });
+      expect(verdict.message).toContain('No address of ns2 could be checked for r.');
+    });
+
+    it('never passes when nothing at all was checked', () => {
+      expect(decideVerdict('r', 'z', [skipped('ns1', '2001:db8::1')]).verified).toBe(false);
+    });
+
+    it('shows a name server name from DNS with control characters escaped', () => {
+      const verdict = decideVerdict('r', 'z', [
+        server('ns1', 'match'),
+        skipped('ns2\u001b[2J\n', '2001:db8::2'),
+      ]);
+      expect(verdict.message).toContain('No address of ns2\\x1b[2J\\x0a could be checked');
+      expect(verdict.message).toMatch(/^[\x20-\x7e]*$/);
+    });
+  });
 });
