@@ -25,6 +25,7 @@ import { describeIssues, type RotationConfig, RotationConfigSchema } from '../sh
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
 import { LAMBDA_BUNDLING } from './bundling';
 import { checkEnvironmentSize } from './environment-size';
+import { lambdaLogGroupName, stateMachineLogGroupName } from './log-group-names';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
@@ -44,7 +45,9 @@ export interface ByodkimRotationProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * What happens to the key bucket, the key and the log groups when the stack is deleted.
+   * What happens to the key bucket, the key and the log groups when the stack is deleted. Log
+   * group names end in a suffix new for every stack creation, so retained groups never block a
+   * later deployment.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -246,7 +249,7 @@ export class ByodkimRotation extends Construct {
     const names = [...(Object.keys(LAMBDA_TASKS) as LambdaTaskName[]), 'ApprovalEndpoint' as const];
     for (const name of names) {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
-        logGroupName: `/aws/lambda/${prefix}-${name}`,
+        logGroupName: lambdaLogGroupName(`${prefix}-${name}`),
         retention,
         encryptionKey: key,
         removalPolicy,
@@ -493,7 +496,7 @@ export class ByodkimRotation extends Construct {
 
     // ---- State machine ------------------------------------------------------------------------
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
-      logGroupName: `/aws/vendedlogs/states/${prefix}`,
+      logGroupName: stateMachineLogGroupName(prefix),
       retention,
       encryptionKey: key,
       removalPolicy,

@@ -32,6 +32,7 @@ import { DIMENSION, METRIC, MONITOR_SERVICE_NAME, ROTATION_SERVICE_NAME } from '
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
 import { LAMBDA_BUNDLING } from './bundling';
 import { checkEnvironmentSize } from './environment-size';
+import { lambdaLogGroupName } from './log-group-names';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
 
@@ -62,7 +63,8 @@ export interface RotationMonitorProps {
    */
   readonly namePrefix?: string;
   /**
-   * What happens to the monitor's log group when the stack is deleted.
+   * What happens to the monitor's log group when the stack is deleted. Its name ends in a suffix
+   * new for every stack creation, so a retained group never blocks a later deployment.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -197,7 +199,7 @@ export class RotationMonitor extends Construct {
 
     // ---- Function and its role ----------------------------------------------------------------
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
+      logGroupName: lambdaLogGroupName(functionName),
       retention: config.logRetentionDays as unknown as logs.RetentionDays,
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

@@ -72,8 +72,9 @@ describe('ByodkimRotation stack (prod)', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
     });
+    // Under /aws/vendedlogs/ (log resource policy size), suffixed per deployment (log-group-names.test.ts).
     template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: 'byodkim-rotation-prod'.replace(/^/, '/aws/vendedlogs/states/'),
+      LogGroupName: { 'Fn::Join': ['', Match.arrayWith(['/aws/vendedlogs/states/byodkim-rotation-prod-'])] },
     });
     // topics accept TLS only
     template.allResourcesProperties('AWS::SNS::TopicPolicy', {
