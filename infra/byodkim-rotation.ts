@@ -24,6 +24,13 @@ import { Construct } from 'constructs';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
 import { LAMBDA_BUNDLING } from './bundling';
+import {
+  allowVpcNetworkInterfaces,
+  checkDnsCheckVpc,
+  DNS_CHECKING_TASKS,
+  type DnsCheckVpc,
+  dnsCheckPlacement,
+} from './dns-check-network';
 import { checkEnvironmentSize } from './environment-size';
 import { lambdaLogGroupName, stateMachineLogGroupName } from './log-group-names';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
@@ -71,6 +78,14 @@ export interface ByodkimRotationProps {
    * @default - the repository root (two levels above this file)
    */
   readonly projectRoot?: string;
+  /**
+   * Runs VerifyDnsRecord, RetireOldKey and the monitor in this dual-stack VPC with IPv6 egress
+   * (`ipv6AllowedForDualStack`), so that they check every IPv6 address of every authoritative
+   * name server too. docs/deployment.md says what the VPC needs (NAT, egress-only gateway, DNS).
+   * @default - outside any VPC: every IPv4 address is checked, and the IPv6 addresses are reported
+   * not checked (Lambda outside a VPC has no IPv6 egress)
+   */
+  readonly dnsCheckVpc?: DnsCheckVpc;
 }
 
 /** Lambda environment variables hold 4 KB in all; the configuration travels in one of them. */
@@ -96,6 +111,7 @@ export function validateByodkimRotationProps(props: ByodkimRotationProps): strin
   }
   checkNamePrefix(props.namePrefix, problems);
   checkMemorySize(props.memorySize, problems);
+  checkDnsCheckVpc(props.dnsCheckVpc, problems);
   if (props.functionTimeout !== undefined && !props.functionTimeout.isUnresolved()) {
     const seconds = props.functionTimeout.toSeconds();
     if (seconds < 10 || seconds > 900) {
@@ -247,6 +263,7 @@ export class ByodkimRotation extends Construct {
         'handler.ts',
       );
     const names = [...(Object.keys(LAMBDA_TASKS) as LambdaTaskName[]), 'ApprovalEndpoint' as const];
+    const dnsPlacement = dnsCheckPlacement(this, props.dnsCheckVpc);
     for (const name of names) {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         logGroupName: lambdaLogGroupName(`${prefix}-${name}`),
@@ -296,7 +313,13 @@ export class ByodkimRotation extends Construct {
           NODE_OPTIONS: '--enable-source-maps',
         },
         bundling: LAMBDA_BUNDLING,
+        ...(DNS_CHECKING_TASKS.has(name) ? dnsPlacement.functionProps : {}),
       });
+      if (DNS_CHECKING_TASKS.has(name)) {
+        for (const [variable, value] of Object.entries(dnsPlacement.environment))
+          functions[name].addEnvironment(variable, value);
+        if (props.dnsCheckVpc) allowVpcNetworkInterfaces(role);
+      }
       checkEnvironmentSize(
         functions[name],
         'the configuration (ROTATION_CONFIG) is most of it: split the domains over several stacks',
@@ -318,8 +341,14 @@ export class ByodkimRotation extends Construct {
     const approvals = objects('approvals/*');
     const allow = (name: RotationFunctionName, sid: string, actions: string[], resources: string[]) =>
       roles[name].addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
-    const read = (name: RotationFunctionName, ...resources: string[]) =>
+    // Every reader may also list the bucket: the key store reads objects that may not exist yet
+    // (a new selector's metadata, an unknown approval id), and S3 answers a missing key with 403
+    // AccessDenied instead of 404 to a caller without an unconditioned s3:ListBucket (S3 API
+    // Reference, GetObject, "Permissions"). Listing reveals key names only, never key material.
+    const read = (name: RotationFunctionName, ...resources: string[]) => {
       allow(name, 'ReadKeyStore', ['s3:GetObject'], resources);
+      allow(name, 'ListKeyStore', ['s3:ListBucket'], [this.bucket.bucketArn]);
+    };
     const write = (name: RotationFunctionName, ...resources: string[]) =>
       allow(name, 'WriteKeyStore', ['s3:PutObject'], resources);
     const useKey = (name: RotationFunctionName) =>
@@ -577,6 +606,7 @@ export class ByodkimRotation extends Construct {
       namePrefix: prefix,
       removalPolicy,
       projectRoot,
+      dnsCheckVpc: props.dnsCheckVpc,
       // The workflow's own ExecutionsFailed/TimedOut alarms exist above unless alarms are off.
       stateMachineAlarms: !(props.alarms ?? true),
       additionalAlarms: workflowAlarms,

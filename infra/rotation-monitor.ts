@@ -31,6 +31,12 @@ import { CHECK_SEVERITY, type HealthCheck } from '../shared/monitoring/evaluate'
 import { DIMENSION, METRIC, MONITOR_SERVICE_NAME, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
 import { LAMBDA_BUNDLING } from './bundling';
+import {
+  allowVpcNetworkInterfaces,
+  checkDnsCheckVpc,
+  type DnsCheckVpc,
+  dnsCheckPlacement,
+} from './dns-check-network';
 import { checkEnvironmentSize } from './environment-size';
 import { lambdaLogGroupName } from './log-group-names';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
@@ -129,6 +135,12 @@ export interface RotationMonitorProps {
    * @default - the repository root (two levels above this file)
    */
   readonly projectRoot?: string;
+  /**
+   * Runs the monitor in this dual-stack VPC with IPv6 egress, so its DNS checks ask every IPv6
+   * address of every authoritative name server too (docs/deployment.md).
+   * @default - outside any VPC: IPv4 addresses checked, IPv6 ones reported not checked
+   */
+  readonly dnsCheckVpc?: DnsCheckVpc;
 }
 
 /** One problem per line, naming the prop and the fix. */
@@ -138,6 +150,7 @@ export function validateRotationMonitorProps(props: RotationMonitorProps): strin
   if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, 'props.config'));
   checkNamePrefix(props.namePrefix, problems);
   checkMemorySize(props.memorySize, problems);
+  checkDnsCheckVpc(props.dnsCheckVpc, problems);
   if (props.timeout !== undefined && !props.timeout.isUnresolved()) {
     const seconds = props.timeout.toSeconds();
     if (seconds < 120 || seconds > 900) {
@@ -225,9 +238,9 @@ export class RotationMonitor extends Construct {
         props.bucket.arnForObjects('dns-requests/*'),
       ],
     );
-    allow('ListSelectors', ['s3:ListBucket'], [props.bucket.bucketArn], {
-      StringLike: { 's3:prefix': ['dkim/*'] },
-    });
+    // Unconditioned: S3 decides 404 vs 403 for a missing certificate on ListBucket of the bucket
+    // itself, where an s3:prefix condition never matches (S3 API Reference, GetObject).
+    allow('ListSelectors', ['s3:ListBucket'], [props.bucket.bucketArn]);
     const identities = config.domains.flatMap((domain) =>
       domain.regions.map((region) =>
         stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: domain.domain }),
@@ -271,6 +284,8 @@ export class RotationMonitor extends Construct {
     });
     allow('ContinueRun', ['lambda:InvokeFunction'], [ownArn]);
 
+    const dnsPlacement = dnsCheckPlacement(this, props.dnsCheckVpc);
+    if (props.dnsCheckVpc) allowVpcNetworkInterfaces(role);
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       functionName,
       description: 'BYODKIM rotation: daily monitor (expiry, DNS, SES health; starts due rotations)',
@@ -297,11 +312,13 @@ export class RotationMonitor extends Construct {
           props.sesRequestInterval?.toMilliseconds() ?? DEFAULT_SES_INTERVAL_MS,
         ),
         MONITOR_CONCURRENCY: String(props.concurrency ?? 8),
+        ...dnsPlacement.environment,
         POWERTOOLS_SERVICE_NAME: MONITOR_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: namespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: LAMBDA_BUNDLING,
+      ...dnsPlacement.functionProps,
     });
     checkEnvironmentSize(
       this.function,
