@@ -238,9 +238,9 @@ export class RotationMonitor extends Construct {
         props.bucket.arnForObjects('dns-requests/*'),
       ],
     );
-    // Unconditioned: S3 decides 404 vs 403 for a missing certificate on ListBucket of the bucket
-    // itself, where an s3:prefix condition never matches (S3 API Reference, GetObject).
-    allow('ListSelectors', ['s3:ListBucket'], [props.bucket.bucketArn]);
+    allow('ListSelectors', ['s3:ListBucket'], [props.bucket.bucketArn], {
+      StringLike: { 's3:prefix': ['dkim/*'] },
+    });
     const identities = config.domains.flatMap((domain) =>
       domain.regions.map((region) =>
         stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: domain.domain }),
