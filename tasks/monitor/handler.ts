@@ -4,8 +4,11 @@
  * Invoked by EventBridge Scheduler with `{ "now": "<aws.scheduler.scheduled-time>" }`, so a
  * retried delivery counts days from the same instant. When the SES pacing cannot finish every
  * domain inside this invocation, the handler invokes its own function asynchronously with
- * `{ now, fromIndex }` (a chain, never parallel: SES's per-region quota is shared anyway).
+ * `{ now, fromIndex, lease }` (a chain, never parallel: SES's per-region quota is shared anyway).
+ * The chain holds the single-flight lease (./lease.ts) from its first invocation to its last: an
+ * overlapping run finds it held and does nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -17,6 +20,7 @@ import { MONITOR_SERVICE_NAME, powertoolsMetricsSink } from '../../shared/monito
 import { DEFAULT_SES_INTERVAL_MS, realSleep } from '../../shared/monitoring/pacer';
 import { dnsOptionsFromEnv, taskLogger } from '../../shared/rotation/lambda-kit';
 import { memoDeps, requiredEnv, s3Client, sesClients, snsClient } from '../../shared/rotation/runtime';
+import { acquireMonitorLease, LEASE_MARGIN_MS, releaseMonitorLease } from './lease';
 import { type MonitorDeps, type MonitorResult, runMonitor } from './logic';
 
 const logger = taskLogger();
@@ -27,10 +31,15 @@ export interface MonitorEvent {
   readonly now?: string;
   /** Continue from this domain index. @default 0 */
   readonly fromIndex?: number;
+  /** The lease owner of the run being continued. @default - a new run, which takes the lease */
+  readonly lease?: string;
 }
 
 /** Time kept back from the Lambda timeout for the domains in flight and the continuation. */
 export const SAFETY_MARGIN_MS = 60_000;
+
+/** How long a lease lives when the invocation's remaining time is unknown (local runs): 15 min. */
+const DEFAULT_INVOCATION_MS = 900_000;
 
 /** What the handler needs besides the logic's deps. */
 export interface MonitorHandlerDeps extends MonitorDeps {
@@ -93,30 +102,59 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): MonitorHandle
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(source: MonitorHandlerDeps | (() => MonitorHandlerDeps)) {
   const deps = memoDeps(source);
-  return async (event: MonitorEvent | undefined, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+  return async (
+    event: MonitorEvent | undefined,
+    context?: Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId'>>,
+  ) => {
     const resolved = deps();
     const invokedAt = resolved.clock();
     const now = event?.now === undefined ? invokedAt : new Date(event.now);
     if (Number.isNaN(now.getTime()))
       throw new InvalidInputError(`Monitor event "now" = "${event?.now}" is not a date.`);
     const fromIndex = event?.fromIndex ?? 0;
+    const remainingMs = context?.getRemainingTimeInMillis() ?? DEFAULT_INVOCATION_MS;
     const deadline =
-      context === undefined
-        ? undefined
-        : new Date(invokedAt.getTime() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
-    let result: MonitorResult;
-    try {
-      result = await runMonitor(resolved, now, { fromIndex, deadline });
-    } finally {
-      resolved.flushMetrics?.();
+      context === undefined ? undefined : new Date(invokedAt.getTime() + remainingMs - SAFETY_MARGIN_MS);
+
+    // One run at a time: a retried schedule delivery or a manual invoke during the run stops here.
+    const owner = event?.lease ?? context?.awsRequestId ?? randomUUID();
+    const taken = await acquireMonitorLease(resolved, {
+      owner,
+      now: invokedAt,
+      ttlMs: remainingMs + LEASE_MARGIN_MS,
+    });
+    if (!taken.acquired) {
+      resolved.logger.warn('Another monitor run holds the lease: this one does nothing', {
+        heldBy: taken.heldBy.owner,
+        until: taken.heldBy.expiresAt,
+      });
+      return { skipped: true, heldBy: taken.heldBy.owner, until: taken.heldBy.expiresAt, checked: 0 };
     }
-    if (result.nextIndex !== undefined) {
-      if (result.nextIndex <= fromIndex) {
-        throw new InvalidInputError(
-          `The monitor made no progress from domain ${fromIndex}: raise the function timeout or lower SES_REQUEST_INTERVAL_MS.`,
+    let result: MonitorResult;
+    let continued = false;
+    try {
+      try {
+        result = await runMonitor(resolved, now, { fromIndex, deadline });
+      } finally {
+        resolved.flushMetrics?.();
+      }
+      if (result.nextIndex !== undefined) {
+        if (result.nextIndex <= fromIndex) {
+          throw new InvalidInputError(
+            `The monitor made no progress from domain ${fromIndex}: raise the function timeout or lower SES_REQUEST_INTERVAL_MS.`,
+          );
+        }
+        await resolved.continueFrom?.({ now: now.toISOString(), fromIndex: result.nextIndex, lease: owner });
+        continued = resolved.continueFrom !== undefined;
+      }
+    } finally {
+      // The continuation keeps the lease; otherwise (done or failed) it is given back. A release
+      // that fails is only logged: the lease expires by itself.
+      if (!continued) {
+        await releaseMonitorLease(resolved, owner, resolved.clock()).catch((error: unknown) =>
+          resolved.logger.warn('Monitor lease not released', { reason: (error as Error).message }),
         );
       }
-      await resolved.continueFrom?.({ now: now.toISOString(), fromIndex: result.nextIndex });
     }
     return {
       checked: result.reports.length,

@@ -104,12 +104,14 @@ describe('RotationMonitor', () => {
     });
   });
 
-  it('runs the monitor on Node.js 22 for up to 15 minutes, one run at a time, with its settings in the environment', () => {
+  it('runs the monitor on Node.js 22 for up to 15 minutes, without reserved concurrency, with its settings in the environment', () => {
+    // One run at a time comes from the lease (tests/tasks/monitor-lease.test.ts): reserving
+    // concurrency fails in accounts with fewer than 100 unreserved executions.
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'byodkim-rotation-test-Monitor',
       Runtime: 'nodejs22.x',
       Timeout: 900,
-      ReservedConcurrentExecutions: 1,
+      ReservedConcurrentExecutions: Match.absent(),
       Environment: {
         Variables: Match.objectLike({
           SES_REQUEST_INTERVAL_MS: '1100',
@@ -125,7 +127,10 @@ describe('RotationMonitor', () => {
 
   it('grants read-only access to certificates, metadata and DNS requests, never private keys or approvals', () => {
     const statements = monitorStatements(template);
-    const s3Actions = statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('s3:'));
+    const s3Actions = statements
+      .filter((s) => s.Sid !== 'MonitorLease')
+      .flatMap((s) => list(s.Action))
+      .filter((a) => a.startsWith('s3:'));
     expect([...new Set(s3Actions)].sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
     const read = statements.find((s) => s.Sid === 'ReadKeyStore');
     const patterns = list(read?.Resource).map((r) => JSON.stringify(r));
@@ -136,6 +141,18 @@ describe('RotationMonitor', () => {
     expect(statements.find((s) => s.Sid === 'ListSelectors')?.Condition).toEqual({
       StringLike: { 's3:prefix': ['dkim/*'] },
     });
+  });
+
+  it('writes only its lease object, with the read an If-Match write needs', () => {
+    const statements = monitorStatements(template);
+    const writes = statements.filter((s) => list(s.Action).includes('s3:PutObject'));
+
+    expect(writes).toEqual([
+      expect.objectContaining({ Sid: 'MonitorLease', Action: ['s3:GetObject', 's3:PutObject'] }),
+    ]);
+    expect(JSON.stringify(writes[0]?.Resource)).toMatch(
+      /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["KeyStore[0-9A-F]+","Arn"\]\},"\/monitor\/lease\.json"\]\]\}$/,
+    );
   });
 
   it('scopes SES, Step Functions, SNS and Lambda actions to named resources: no "*" resource', () => {
@@ -283,15 +300,24 @@ describe('RotationMonitor props', () => {
         timeout: Duration.minutes(20),
         sesRequestInterval: Duration.millis(200),
         concurrency: 0,
+        reservedConcurrency: 0,
         daysUntilExpiryAlarmThreshold: -1,
       }),
     ).toThrow(
       expect.objectContaining({
         message: expect.stringMatching(
-          /props\.namePrefix = "Bad_Prefix"[\s\S]*props\.memorySize = 64[\s\S]*props\.timeout = 1200s[\s\S]*props\.sesRequestInterval = 200ms[\s\S]*props\.concurrency = 0[\s\S]*props\.daysUntilExpiryAlarmThreshold = -1/,
+          /props\.namePrefix = "Bad_Prefix"[\s\S]*props\.memorySize = 64[\s\S]*props\.timeout = 1200s[\s\S]*props\.sesRequestInterval = 200ms[\s\S]*props\.reservedConcurrency = 0: must be a whole number from 1 to 1000 \(0 would stop the monitor\)[\s\S]*props\.concurrency = 0[\s\S]*props\.daysUntilExpiryAlarmThreshold = -1/,
         ),
       }),
     );
+  });
+
+  it('reserves concurrency only when asked to', () => {
+    const { template } = testStack(baseConfig(), { reservedConcurrency: 1 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'byodkim-rotation-test-Monitor',
+      ReservedConcurrentExecutions: 1,
+    });
   });
 
   it('can leave the state machine alarms to their owner and still show its alarms on the dashboard', () => {

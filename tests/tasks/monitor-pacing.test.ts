@@ -266,22 +266,56 @@ describe('monitor pacing and deadline against the SES stand-in', () => {
     // WHEN the scheduled invocation arrives
     const output = await handler(
       { now: '2026-11-23T00:00:00.000Z' },
-      { getRemainingTimeInMillis: () => 62_500 },
+      { getRemainingTimeInMillis: () => 62_500, awsRequestId: 'run-1' },
     );
 
-    // THEN four domains are done, the chain continues at index 4 with the run's instant, metrics are flushed
+    // THEN four domains are done, the chain continues at index 4 with the run's instant and its
+    // lease, metrics are flushed
     expect(output).toMatchObject({ checked: 4, total: 5, nextIndex: 4 });
-    expect(continued).toEqual([{ now: '2026-11-23T00:00:00.000Z', fromIndex: 4 }]);
+    expect(continued).toEqual([{ now: '2026-11-23T00:00:00.000Z', fromIndex: 4, lease: 'run-1' }]);
     expect(flushed).toEqual([1]);
 
     // AND WHEN the continuation runs, it checks the rest and continues no further
     const rest = await handler(
-      { now: '2026-11-23T00:00:00.000Z', fromIndex: 4 },
-      { getRemainingTimeInMillis: () => 900_000 },
+      { now: '2026-11-23T00:00:00.000Z', fromIndex: 4, lease: 'run-1' },
+      { getRemainingTimeInMillis: () => 900_000, awsRequestId: 'run-1-continued' },
     );
     expect(rest).toMatchObject({ checked: 1, total: 5 });
     expect(rest).not.toHaveProperty('nextIndex');
     expect(continued).toHaveLength(1);
+  });
+
+  it('does nothing in a second run that overlaps the first: no SES read, no continuation', async () => {
+    // GIVEN a run whose chain continues (it holds the lease until its last invocation)
+    const time = new FakeTime();
+    const { ses, calls } = recordingSes(time);
+    const continued: unknown[] = [];
+    const handler = makeHandler({
+      ...depsFor(configFor(domains), time, ses, 1000),
+      continueFrom: async (event) => {
+        continued.push(event);
+      },
+    });
+    await handler(
+      { now: '2026-11-24T00:00:00.000Z' },
+      { getRemainingTimeInMillis: () => 62_500, awsRequestId: 'a' },
+    );
+    const readsOfFirstRun = [...calls.values()].flat().length;
+
+    // WHEN a retried schedule delivery of the same day arrives meanwhile
+    const second = await handler(
+      { now: '2026-11-24T00:00:00.000Z' },
+      { getRemainingTimeInMillis: () => 900_000, awsRequestId: 'b' },
+    );
+
+    // THEN it checks nothing and hands nothing on; the first run's continuation still finishes
+    expect(second).toMatchObject({ skipped: true, heldBy: 'a', checked: 0 });
+    expect([...calls.values()].flat()).toHaveLength(readsOfFirstRun);
+    expect(continued).toHaveLength(1);
+    const rest = await handler(continued[0] as { lease: string }, {
+      getRemainingTimeInMillis: () => 900_000,
+    });
+    expect(rest).toMatchObject({ checked: 1, total: 5 });
   });
 
   it('fails instead of looping when an invocation cannot check a single domain', async () => {
