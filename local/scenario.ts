@@ -75,6 +75,11 @@ export const ScenarioSchema = z.strictObject({
     .prefault({}),
   /** Authoritative name servers of the zone (separate in-process servers). */
   nameServers: z.number().int().min(1).max(8).default(2),
+  /**
+   * Deploy with the dnsCheckVpc prop: the DNS-checking functions get IPv6 egress and check the
+   * name servers' IPv6 addresses too. Off (the default), they run on Lambda's IPv4-only network.
+   */
+  dnsCheckVpc: z.boolean().default(false),
   dnsTeam: DnsTeamSchema.prefault({}),
   ses: z
     .strictObject({

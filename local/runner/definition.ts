@@ -20,14 +20,23 @@ export interface SynthesizedStack {
 }
 
 /**
- * Synthesizes the very stack `cdk synth` deploys, for `config`, in-process. Lambda bundling is
+ * Synthesizes the very stack `cdk synth` deploys, for `config` (and with `dnsCheckVpc`, the
+ * dual-stack VPC variant), in-process. Lambda bundling is
  * skipped (`aws:cdk:bundling-stacks: []`): the local environment runs the handlers' TypeScript
  * in-process, and the state machine definition does not depend on the bundles.
  */
-export function synthesizeStack(config: RotationConfig, stage = 'local'): SynthesizedStack {
+export function synthesizeStack(
+  config: RotationConfig,
+  stage = 'local',
+  options: { readonly dnsCheckVpc?: boolean } = {},
+): SynthesizedStack {
   const started = Date.now();
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new ByodkimRotationStack(app, `ByodkimRotation-${stage}`, { config, stage });
+  const stack = new ByodkimRotationStack(app, `ByodkimRotation-${stage}`, {
+    config,
+    stage,
+    dnsCheckVpc: options.dnsCheckVpc ?? false,
+  });
   const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
   return { template, templateText: JSON.stringify(template), synthMs: Date.now() - started };
 }

@@ -29,6 +29,7 @@ import { type LocalStepFunctionsServer, startLocalStepFunctionsServer } from '..
 import { CaptureLogger } from './capture-logger';
 import { stateMachineDefinition, synthesizeStack } from './definition';
 import { LaggingZoneTarget } from './lagging-zone-target';
+import { lambdaDnsNetwork } from './lambda-network';
 import { LocalDns } from './local-dns';
 import { LocalOutbox } from './outbox';
 import { type LocalTaskDeps, localApprovalHandler, localTaskHandlers } from './task-wiring';
@@ -185,7 +186,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const [first] = options.scenarios;
   if (!first) throw new Error('startLocalEnvironment needs at least one scenario');
   const config = localConfig(options.scenarios);
-  const synthesized = synthesizeStack(config);
+  const synthesized = synthesizeStack(config, 'local', { dnsCheckVpc: first.dnsCheckVpc });
   const definition = stateMachineDefinition(synthesized.template);
   const dir = mkdtempSync(join(tmpdir(), 'byodkim-local-'));
   const secretValue = randomBytes(32).toString('base64');
@@ -200,7 +201,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       first.nameServers,
     );
     stops.push(() => dns.stop());
+    // SES looks the record up on every address; the task code only where its Lambda network reaches.
     const dnsOptions = { nameServers: dns.endpoints(), timeoutMs: 500, retries: 1 };
+    const taskDnsOptions = { ...dnsOptions, ...lambdaDnsNetwork(synthesized.template) };
     const aws = await startLocalAws({
       isKeyPublished: async (domain, selector, publicKey) =>
         (await verifyDkimRecord({ domain, selector, publicKey }, dnsOptions)).verified,
@@ -233,7 +236,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       ses: (region) => aws.sesClient(region),
       config,
       dns: { verifyDkimRecord, assertDnsVerified, checkDkimEndToEnd },
-      dnsOptions,
+      dnsOptions: taskDnsOptions,
       dnsTeam: { sns: outbox.client, topicArn: DNS_TEAM_TOPIC },
       operators: { sns: outbox.client, topicArn: OPS_TOPIC },
       approvalSecret: async () => approvalSecret,
