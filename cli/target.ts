@@ -8,6 +8,7 @@ import {
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { credentialsOf, OPERATOR_PRINCIPAL } from '../local/iam/principals';
 import { loadConfig, parseConfig, type RotationConfig } from '../shared/config';
 import type { DnsCheckOptions } from '../shared/dns/types';
 import { InvalidInputError, type RotationErrorOptions } from '../shared/errors';
@@ -51,7 +52,9 @@ export interface TargetOptions {
   readonly config?: string;
 }
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+// The local environment evaluates the CLI's calls as the operators' managed policy
+// (infra/operator-policy.ts), the policy docs/deployment.md tells operators to attach.
+const LOCAL_CREDENTIALS = credentialsOf(OPERATOR_PRINCIPAL);
 
 function perRegion(create: (region: string) => SESv2Client): { ses: SesClientFor; all: () => SESv2Client[] } {
   const clients = new Map<string, SESv2Client>();

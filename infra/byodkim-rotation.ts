@@ -33,6 +33,7 @@ import {
 } from './dns-check-network';
 import { checkEnvironmentSize } from './environment-size';
 import { lambdaLogGroupName, stateMachineLogGroupName } from './log-group-names';
+import { OperatorPolicy } from './operator-policy';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
@@ -137,6 +138,8 @@ export class ByodkimRotation extends Construct {
   public readonly approvalApi: apigw.HttpApi;
   /** The daily monitor, its alarms and the dashboard. */
   public readonly monitor: RotationMonitor;
+  /** What operators attach to use the `byodkim` CLI on this deployment. */
+  public readonly operatorPolicy: iam.ManagedPolicy;
   /** Every function, by state name (and `ApprovalEndpoint`). */
   public readonly functions: Readonly<Record<RotationFunctionName, nodejs.NodejsFunction>>;
 
@@ -569,6 +572,13 @@ export class ByodkimRotation extends Construct {
         }),
       ],
     });
+
+    this.operatorPolicy = new OperatorPolicy(this, 'Operators', {
+      bucket: this.bucket,
+      key,
+      stateMachine: this.stateMachine,
+      identities,
+    }).policy;
 
     // ---- Alarms -------------------------------------------------------------------------------
     const workflowAlarms: cloudwatch.Alarm[] = [];

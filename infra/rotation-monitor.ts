@@ -92,14 +92,6 @@ export interface RotationMonitorProps {
    */
   readonly sesRequestInterval?: Duration;
   /**
-   * Reserved concurrency of the monitor function. Runs are single-flight without it (a lease
-   * object in the key store, tasks/monitor/lease.ts); Lambda refuses to reserve unless 100
-   * unreserved executions remain in the account afterwards, which new accounts (as few as 10 in
-   * all) do not have.
-   * @default - none: the function uses the account's unreserved pool
-   */
-  readonly reservedConcurrency?: number;
-  /**
    * Domains checked at the same time by one invocation (1-64).
    * @default 8
    */
@@ -175,14 +167,6 @@ export function validateRotationMonitorProps(props: RotationMonitorProps): strin
       );
     }
   }
-  if (props.reservedConcurrency !== undefined && !Token.isUnresolved(props.reservedConcurrency)) {
-    const reserved = props.reservedConcurrency;
-    if (!Number.isInteger(reserved) || reserved < 1 || reserved > 1000) {
-      problems.push(
-        `props.reservedConcurrency = ${reserved}: must be a whole number from 1 to 1000 (0 would stop the monitor), or left out`,
-      );
-    }
-  }
   if (props.concurrency !== undefined && !Token.isUnresolved(props.concurrency)) {
     if (!Number.isInteger(props.concurrency) || props.concurrency < 1 || props.concurrency > 64) {
       problems.push(`props.concurrency = ${props.concurrency}: must be a whole number from 1 to 64`);
@@ -254,16 +238,9 @@ export class RotationMonitor extends Construct {
         props.bucket.arnForObjects('dns-requests/*'),
       ],
     );
-    allow('ListSelectors', ['s3:ListBucket'], [props.bucket.bucketArn], {
-      StringLike: { 's3:prefix': ['dkim/*'] },
-    });
-    // The single-flight lease: created with If-None-Match, taken over and released with If-Match
-    // (which needs s3:GetObject as well as s3:PutObject).
-    allow(
-      'MonitorLease',
-      ['s3:GetObject', 's3:PutObject'],
-      [props.bucket.arnForObjects('monitor/lease.json')],
-    );
+    // Unconditioned: S3 decides 404 vs 403 for a missing certificate on ListBucket of the bucket
+    // itself, where an s3:prefix condition never matches (S3 API Reference, GetObject).
+    allow('ListSelectors', ['s3:ListBucket'], [props.bucket.bucketArn]);
     const identities = config.domains.flatMap((domain) =>
       domain.regions.map((region) =>
         stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: domain.domain }),
@@ -320,8 +297,8 @@ export class RotationMonitor extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(15),
-      // One run at a time comes from the lease (tasks/monitor/lease.ts); reserving is optional.
-      reservedConcurrentExecutions: props.reservedConcurrency,
+      // One run at a time: the continuation chain never overlaps a late scheduled delivery.
+      reservedConcurrentExecutions: 1,
       role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

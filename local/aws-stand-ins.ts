@@ -13,14 +13,19 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
 import type { FaultSpec } from './faults';
+import type { AwsAuthorizer } from './iam/local-iam';
+import { credentialsOf, ENVIRONMENT_ACCESS_KEY } from './iam/principals';
 import { Mailbox } from './mailbox';
 import { type S3StandIn, startS3StandIn } from './s3/server';
 import type { ForcedOutcome } from './ses/identities';
 import type { IsKeyPublished } from './ses/key-publication';
 import { type SesStandIn, type SesStandInOptions, startSesStandIn } from './ses/server';
 
-/** Credentials the stand-ins accept (they check no signature). Never real ones. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+/**
+ * The environment's own credentials (seeding, the probe): the stand-ins check no signature, and
+ * the local IAM does not evaluate this key. Never real ones.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: ENVIRONMENT_ACCESS_KEY, secretAccessKey: 'local' } as const;
 
 /** A fault for one of the stand-ins, as a scenario's `faults` entry. */
 export interface LocalFaultSpec extends FaultSpec {
@@ -41,6 +46,10 @@ export interface LocalAwsOptions {
   readonly ses?: Omit<SesStandInOptions, 'isKeyPublished' | 'mailbox' | 'faults'>;
   /** Shorthand for `ses.forcedOutcomes`. */
   readonly sesOutcomes?: readonly ForcedOutcome[];
+  /** IAM for every request to either service. @default every request allowed */
+  readonly authorizer?: AwsAuthorizer;
+  /** SSE-KMS default encryption of buckets: the key ARN by bucket name. */
+  readonly bucketKeys?: ReadonlyMap<string, string>;
 }
 
 /** The running stand-ins. */
@@ -53,10 +62,13 @@ export interface LocalAws {
   s3ClientConfig(region: string): S3ClientConfig;
   /** SESv2Client configuration for `region`: the region reaches the stand-in in the signature. */
   sesClientConfig(region: string): SESv2ClientConfig;
-  /** A shared S3Client for `region` (created on first use, destroyed by stop()). */
-  s3Client(region: string): S3Client;
-  /** A shared SESv2Client for `region` (created on first use, destroyed by stop()); fits DkimProbe's `sesClient`. */
-  sesClient(region: string): SESv2Client;
+  /**
+   * A shared S3Client for `region` (created on first use, destroyed by stop()), signing as
+   * `principal` (a state name, `Operator`…; see iam/principals.ts) or as the environment.
+   */
+  s3Client(region: string, principal?: string): S3Client;
+  /** A shared SESv2Client for `region`, signing as `principal` or the environment; fits DkimProbe's `sesClient`. */
+  sesClient(region: string, principal?: string): SESv2Client;
   /** Destroys the shared clients, stops both servers and closes every connection. */
   stop(): Promise<void>;
 }
@@ -67,7 +79,18 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   const only = (service: LocalFaultSpec['service']): FaultSpec[] =>
     faults.filter((fault) => fault.service === service).map(({ service: _service, ...fault }) => fault);
   const mailbox = options.mailbox ?? new Mailbox();
-  const s3 = await startS3StandIn({ buckets: options.buckets ?? [], faults: only('s3') });
+  const s3 = await startS3StandIn({
+    buckets: options.buckets ?? [],
+    faults: only('s3'),
+    ...(options.authorizer
+      ? {
+          authorization: {
+            authorizer: options.authorizer,
+            ...(options.bucketKeys ? { bucketKeys: options.bucketKeys } : {}),
+          },
+        }
+      : {}),
+  });
   let ses: SesStandIn;
   try {
     ses = await startSesStandIn({
@@ -75,6 +98,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       isKeyPublished: options.isKeyPublished,
       mailbox,
       faults: only('ses'),
+      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
       forcedOutcomes: [...(options.ses?.forcedOutcomes ?? []), ...(options.sesOutcomes ?? [])],
     });
   } catch (error) {
@@ -108,8 +132,26 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     mailbox,
     s3ClientConfig,
     sesClientConfig,
-    s3Client: (region) => cached(s3Clients, region, () => new S3Client(s3ClientConfig(region))),
-    sesClient: (region) => cached(sesClients, region, () => new SESv2Client(sesClientConfig(region))),
+    s3Client: (region, principal) =>
+      cached(
+        s3Clients,
+        `${region} ${principal ?? ''}`,
+        () =>
+          new S3Client({
+            ...s3ClientConfig(region),
+            ...(principal ? { credentials: credentialsOf(principal) } : {}),
+          }),
+      ),
+    sesClient: (region, principal) =>
+      cached(
+        sesClients,
+        `${region} ${principal ?? ''}`,
+        () =>
+          new SESv2Client({
+            ...sesClientConfig(region),
+            ...(principal ? { credentials: credentialsOf(principal) } : {}),
+          }),
+      ),
     async stop() {
       // Destroying the clients closes their keep-alive sockets: no open handles left in jest.
       for (const client of [...s3Clients.values(), ...sesClients.values()]) client.destroy();

@@ -107,6 +107,17 @@ export const ScenarioSchema = z.strictObject({
   crashAfterState: z.enum(STATE_NAMES).optional(),
   /** Redrive a failed execution once. */
   redrive: z.boolean().default(false),
+  /**
+   * Rehearse a misconfigured role: an explicit Deny of these IAM actions is added to the named
+   * function's role for the run, e.g. `{"GenerateKey": ["s3:ListBucket"]}` (state names, plus
+   * `ApprovalEndpoint`, `Monitor` and `Operator`).
+   */
+  iamDeny: z
+    .record(
+      z.string().regex(/^[A-Z][A-Za-z]+$/, 'a state name such as GenerateKey'),
+      z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z*]+$/, 'an IAM action such as s3:ListBucket')).min(1),
+    )
+    .default({}),
   /** Shortened waits (configuration of the rehearsal, never skipped logic). */
   timing: z
     .strictObject({

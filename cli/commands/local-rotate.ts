@@ -29,6 +29,10 @@ export function formatSummary(domain: string, summary: RotationSummary): string 
     `  DKIM probe (mail sent through SES at every state, verified against ${domain}'s name servers): ${summary.probe.sent} sent, ${summary.probe.passed} passed, ${summary.probe.failed} failed, ${summary.probe.unsigned} unsigned`,
     `  leak scan (history, logs, notifications, template): ${summary.leaks.scanned} documents, ${summary.leaks.found} findings`,
     `  approval page: ${summary.approvals.accepted} decision(s) accepted, ${summary.approvals.refused} attempt(s) refused`,
+    `  IAM (every AWS call checked against the synthesized roles and resource policies): ${summary.iam.evaluated} evaluated, ${summary.iam.denied} denied`,
+    ...summary.iam.deniedRequests.map(
+      (denied) => `    DENIED ${denied.state}: ${denied.action} on ${denied.resource}`,
+    ),
     ...(summary.route53
       ? [
           `  Route 53 (made by the workflow): ${summary.route53.changes.map((change) => `${change.action} ${change.name}`).join(', ') || 'no change'}`,

@@ -8,6 +8,7 @@ import { route53Document, xmlElement } from './xml';
 
 /** HTTP status of the Route 53 error codes the stand-in answers with (others: 500). */
 const ROUTE53_ERROR_STATUS: Readonly<Record<string, number>> = {
+  AccessDenied: 403,
   InvalidChangeBatch: 400,
   InvalidInput: 400,
   MalformedInput: 400,

@@ -17,7 +17,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { normaliseDomain } from '../../shared/dkim/domain';
 import { type Clock, closeServer, listenOnLoopback, readBody, systemClock } from '../http';
+import type { AwsAuthorizer } from '../iam/local-iam';
+import { accessKeyOfAuthorization } from '../iam/principals';
 import { TokenBucket } from '../ses/throttle';
+import { route53Permission } from './authorization';
 import { type ChangeAction, parseChangeBatchRequest, ROUTE53_RECORD_TYPES } from './change-batch';
 import { type ChangeInfo, ChangeLog, newChangeId } from './change-log';
 import { errorDocument, invalidInput, Route53Error } from './errors';
@@ -68,6 +71,8 @@ export interface LocalRoute53Options {
   readonly port?: number;
   /** Clock for SubmittedAt, `at` and the throttle. @default Date.now */
   readonly clock?: Clock;
+  /** IAM for every request (the caller is the SigV4 access key). @default every request allowed */
+  readonly authorizer?: AwsAuthorizer;
 }
 
 /** One change of an accepted batch, for assertions ("the old key was deleted once"). */
@@ -146,6 +151,7 @@ export class LocalRoute53 {
   readonly #applied: AppliedChange[] = [];
   readonly #importedTtl: number;
   readonly #port: number;
+  readonly #authorizer: AwsAuthorizer | undefined;
   #server: Server | undefined;
   #endpoint: string | undefined;
 
@@ -168,6 +174,7 @@ export class LocalRoute53 {
     this.#log = new ChangeLog(options.propagationMs ?? 0);
     this.#importedTtl = options.importedTtl ?? 60;
     this.#port = options.port ?? 0;
+    this.#authorizer = options.authorizer;
   }
 
   /** `http://127.0.0.1:<port>`: the Route53Client `endpoint`. */
@@ -208,6 +215,7 @@ export class LocalRoute53 {
     let body: string;
     try {
       const payload = await readBody(request);
+      await this.#authorize(request, payload.toString('utf8'));
       if (this.#bucket && !this.#bucket.tryTake()) throw new Route53Error('Throttling', 'Rate exceeded');
       body = this.#route(request.method ?? 'GET', request.url ?? '/', payload.toString('utf8'));
     } catch (error) {
@@ -223,6 +231,17 @@ export class LocalRoute53 {
       'x-amzn-RequestId': requestId,
     });
     response.end(bytes);
+  }
+
+  async #authorize(request: IncomingMessage, body: string): Promise<void> {
+    const authorizer = this.#authorizer;
+    const permission = route53Permission(request.method ?? 'GET', request.url ?? '/', body);
+    if (!authorizer || !permission) return;
+    const decision = await authorizer.authorize({
+      ...permission,
+      accessKeyId: accessKeyOfAuthorization(request.headers.authorization),
+    });
+    if (!decision.allowed) throw new Route53Error('AccessDenied', decision.message);
   }
 
   #route(method: string, url: string, body: string): string {

@@ -2,7 +2,6 @@ import { createHash, type KeyObject, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Route53Client } from '@aws-sdk/client-route-53';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { parseConfig, type RotationConfig } from '../../shared/config';
 import { createDkimCertificate } from '../../shared/dkim/certificate';
@@ -12,10 +11,13 @@ import { Secret } from '../../shared/dkim/secret';
 import { dkimRecordName, nextSelector } from '../../shared/dkim/selector';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../shared/dns';
-import { type KeyMetadata, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
+import { type KeyMetadata, type KeyStoreDeps, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
 import { type StartedRotation, startRotation } from '../../shared/rotation/start-rotation';
 import { type LocalApprovalServer, startLocalApprovalServer } from '../approval-server';
 import { LOCAL_CREDENTIALS, type LocalAws, startLocalAws } from '../aws-stand-ins';
+import { readDeployedIam } from '../iam/deployed-iam';
+import { type IamSummary, LocalIam } from '../iam/local-iam';
+import { OPERATOR_PRINCIPAL } from '../iam/principals';
 import { LocalRoute53 } from '../route53';
 import type { Scenario } from '../scenario';
 import {
@@ -29,15 +31,17 @@ import { type LocalStepFunctionsServer, startLocalStepFunctionsServer } from '..
 import { CaptureLogger } from './capture-logger';
 import { stateMachineDefinition, synthesizeStack } from './definition';
 import { LaggingZoneTarget } from './lagging-zone-target';
-import { lambdaDnsNetwork } from './lambda-network';
 import { LocalDns } from './local-dns';
 import { LocalOutbox } from './outbox';
+import { PrincipalClients } from './principal-clients';
 import { type LocalTaskDeps, localApprovalHandler, localTaskHandlers } from './task-wiring';
 
 const BUCKET = 'byodkim-local';
 const DNS_TEAM_TOPIC = 'arn:aws:sns:local:000000000000:byodkim-dns-team';
 const OPS_TOPIC = 'arn:aws:sns:local:000000000000:byodkim-operators';
 const DAY_MS = 86_400_000;
+const STATE_MACHINE_NAME = 'ByodkimRotation-local';
+const STATE_MACHINE_ARN = `arn:aws:states:local:000000000000:stateMachine:${STATE_MACHINE_NAME}`;
 
 /** Options of {@link startLocalEnvironment}. */
 export interface LocalEnvironmentOptions {
@@ -76,8 +80,14 @@ export interface LocalEnvironment {
   readonly bucket: string;
   /** The key each domain signed with before the rotation (undefined for Easy DKIM). */
   readonly seeded: ReadonlyMap<string, SeededKey | undefined>;
-  /** A Step Functions client pointed at the local API. */
+  /** A Step Functions client pointed at the local API (the environment's own, not evaluated). */
   readonly sfnClient: SFNClient;
+  /** The deployed IAM every call of the product's code is evaluated against. */
+  readonly iam: LocalIam;
+  /** The dependencies of a principal (state name, `ApprovalEndpoint`, `Monitor`, `Operator`). */
+  as(principal: string): LocalTaskDeps;
+  /** What the local IAM evaluated and denied so far. */
+  iamSummary(): IamSummary;
   /** Starts a rotation of `domain` the way the monitor and CLI do. */
   start(domain: string): Promise<StartedRotation>;
   stop(): Promise<void>;
@@ -132,7 +142,7 @@ export function localTiming(definition: AslDefinition, timing: Scenario['timing'
 async function seedPreviousSigning(env: {
   aws: LocalAws;
   dns: LocalDns;
-  deps: LocalTaskDeps;
+  deps: KeyStoreDeps;
   scenario: Scenario;
 }): Promise<SeededKey | undefined> {
   const { aws, dns, deps, scenario } = env;
@@ -186,8 +196,25 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const [first] = options.scenarios;
   if (!first) throw new Error('startLocalEnvironment needs at least one scenario');
   const config = localConfig(options.scenarios);
-  const synthesized = synthesizeStack(config, 'local', { dnsCheckVpc: first.dnsCheckVpc });
+  const synthesized = synthesizeStack(config);
   const definition = stateMachineDefinition(synthesized.template);
+  const stateMachineArn = STATE_MACHINE_ARN;
+  // The deployed IAM, read from the template just synthesized: the local names stand in for the
+  // physical ones (bucket, topics, state machine) wherever the template refers to them.
+  const deployed = readDeployedIam(synthesized.template, {
+    byLogicalIdFragment: {
+      KeyStore: { ref: BUCKET, attributes: { Arn: `arn:aws:s3:::${BUCKET}` } },
+      DnsTeamTopic: {
+        ref: DNS_TEAM_TOPIC,
+        attributes: { TopicArn: DNS_TEAM_TOPIC, TopicName: 'byodkim-dns-team' },
+      },
+      OperatorsTopic: { ref: OPS_TOPIC, attributes: { TopicArn: OPS_TOPIC, TopicName: 'byodkim-operators' } },
+      StateMachine: { ref: stateMachineArn, attributes: { Arn: stateMachineArn, Name: STATE_MACHINE_NAME } },
+    },
+  });
+  const iam = new LocalIam(deployed, first.iamDeny);
+  const secretArn = [...deployed.encryptionKeys.keys()].find((arn) => arn.includes(':secretsmanager:'));
+  if (secretArn === undefined) throw new Error('The template has no approval secret');
   const dir = mkdtempSync(join(tmpdir(), 'byodkim-local-'));
   const secretValue = randomBytes(32).toString('base64');
   writeFileSync(join(dir, 'approval-secret'), secretValue, { mode: 0o600 });
@@ -203,12 +230,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     stops.push(() => dns.stop());
     // SES looks the record up on every address; the task code only where its Lambda network reaches.
     const dnsOptions = { nameServers: dns.endpoints(), timeoutMs: 500, retries: 1 };
-    const taskDnsOptions = { ...dnsOptions, ...lambdaDnsNetwork(synthesized.template) };
     const aws = await startLocalAws({
       isKeyPublished: async (domain, selector, publicKey) =>
         (await verifyDkimRecord({ domain, selector, publicKey }, dnsOptions)).verified,
       buckets: [BUCKET],
       faults: first.faults,
+      authorizer: iam,
+      bucketKeys: deployed.bucketKeys,
       ses: {
         throttle: { requestsPerSecond: first.ses.requestsPerSecond, burst: 1, sendsPerSecond: 10_000 },
         pollIntervalMs: 20,
@@ -226,56 +254,61 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       ),
     });
     stops.push(() => aws.stop());
-    const outbox = new LocalOutbox();
+    const outbox = new LocalOutbox(iam, deployed.encryptionKeys);
     const logger = new CaptureLogger(options.echoLogs);
-    const stateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:ByodkimRotation-local';
     let approvals: LocalApprovalServer | undefined;
-    const deps: LocalTaskDeps = {
-      s3: aws.s3Client(first.regions[0] ?? 'ap-northeast-1'),
+    let sfnServer: LocalStepFunctionsServer | undefined;
+    let route53: LocalRoute53 | undefined;
+    const region = first.regions[0] ?? 'ap-northeast-1';
+    const principals = new PrincipalClients({
+      aws,
+      outbox,
+      iam,
+      region,
       bucket: BUCKET,
-      ses: (region) => aws.sesClient(region),
       config,
       dns: { verifyDkimRecord, assertDnsVerified, checkDkimEndToEnd },
-      dnsOptions: taskDnsOptions,
-      dnsTeam: { sns: outbox.client, topicArn: DNS_TEAM_TOPIC },
-      operators: { sns: outbox.client, topicArn: OPS_TOPIC },
-      approvalSecret: async () => approvalSecret,
+      dnsOptions,
+      topics: { dnsTeam: DNS_TEAM_TOPIC, operators: OPS_TOPIC },
+      secret: { value: approvalSecret, arn: secretArn, keyArn: deployed.encryptionKeys.get(secretArn) },
       get approvalBaseUrl() {
         return approvals?.baseUrl ?? '';
       },
-      sfn: undefined as unknown as SFNClient,
-      route53: undefined as unknown as Route53Client,
+      endpoints: () => ({ sfn: sfnServer?.endpoint ?? '', route53: route53?.endpoint ?? '' }),
       clock: () => new Date(),
       logger,
-    };
+    });
+    stops.push(async () => principals.destroy());
+    // Seeding the previous key is the world before the rotation: the environment's own client.
+    const setup = { s3: aws.s3Client(region), bucket: BUCKET };
     const sfn = new LocalStepFunctions({
       definition,
       stateMachineArn,
-      tasks: localTaskHandlers(deps),
+      tasks: localTaskHandlers((state) => principals.as(state)),
       timing: localTiming(definition, first.timing),
       onEvent: options.onEvent,
     });
     stops.push(async () => sfn.abortAll());
-    const sfnServer = await startLocalStepFunctionsServer(sfn, stateMachineArn);
-    stops.push(() => sfnServer.stop());
+    sfnServer = await startLocalStepFunctionsServer(sfn, stateMachineArn, iam);
+    const startedSfn = sfnServer;
+    stops.push(() => startedSfn.stop());
     const sfnClient = new SFNClient({
       endpoint: sfnServer.endpoint,
       region: 'local',
       credentials: LOCAL_CREDENTIALS,
     });
     stops.push(async () => sfnClient.destroy());
-    (deps as { sfn: SFNClient }).sfn = sfnClient;
-    approvals = await startLocalApprovalServer(localApprovalHandler(deps));
+    approvals = await startLocalApprovalServer(localApprovalHandler(principals.as('ApprovalEndpoint')));
     stops.push(() => (approvals as LocalApprovalServer).stop());
 
     const seeded = new Map<string, SeededKey | undefined>();
     for (const scenario of options.scenarios) {
-      seeded.set(scenario.domain, await seedPreviousSigning({ aws, dns, deps, scenario }));
+      seeded.set(scenario.domain, await seedPreviousSigning({ aws, dns, deps: setup, scenario }));
     }
     // After seeding: Route 53 starts out with the records already published (the old key's).
     const zoneTarget = new LaggingZoneTarget(dns, first.route53.secondaryLagMs);
     stops.push(async () => zoneTarget.stop());
-    const route53 = new LocalRoute53({
+    route53 = new LocalRoute53({
       zones: config.domains.flatMap((domain) =>
         domain.rotationMode === 'AUTO' && domain.hostedZoneId !== undefined
           ? [{ hostedZoneId: domain.hostedZoneId, domain: domain.domain }]
@@ -284,16 +317,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       dns: zoneTarget,
       propagationMs: first.route53.propagationMs,
       requestsPerSecond: first.route53.requestsPerSecond,
+      authorizer: iam,
     });
-    await route53.start();
-    stops.push(() => route53.stop());
-    const route53Client = new Route53Client({
-      region: 'us-east-1',
-      endpoint: route53.endpoint,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    stops.push(async () => route53Client.destroy());
-    (deps as { route53: Route53Client }).route53 = route53Client;
+    const startedRoute53 = route53;
+    await startedRoute53.start();
+    stops.push(() => startedRoute53.stop());
+    const operator = principals.as(OPERATOR_PRINCIPAL);
     return {
       config,
       definition,
@@ -301,10 +330,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       synthMs: synthesized.synthMs,
       stateMachineArn,
       sfn,
-      sfnServer,
+      sfnServer: startedSfn,
       aws,
       dns,
-      route53,
+      route53: startedRoute53,
       outbox,
       logger,
       approvals,
@@ -312,10 +341,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       bucket: BUCKET,
       seeded,
       sfnClient,
+      iam,
+      as: (principal) => principals.as(principal),
+      iamSummary: () => iam.summary(),
+      // Operators start rotations with the CLI, as the operators' policy allows.
       start: (domain) => {
         const settings = config.domains.find((candidate) => candidate.domain === domain);
         return startRotation(
-          { sfn: sfnClient, stateMachineArn, s3: deps.s3, bucket: BUCKET, clock: () => new Date() },
+          { sfn: operator.sfn, stateMachineArn, s3: operator.s3, bucket: BUCKET, clock: () => new Date() },
           {
             domain,
             selectorPrefix: settings?.selectorPrefix ?? 'demo',

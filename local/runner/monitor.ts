@@ -52,16 +52,17 @@ export async function runLocalMonitor(options: LocalMonitorOptions): Promise<Loc
     const offset = options.now.getTime() - Date.now();
     const clock = () => new Date(Date.now() + offset);
     const [first] = options.scenarios;
-    const region = first?.regions[0] ?? 'ap-northeast-1';
+    // The monitor's own role: every call it makes is evaluated against the Monitor's policies.
+    const monitor = env.as('Monitor');
     const deps = {
-      s3: env.aws.s3Client(region),
+      s3: monitor.s3,
       bucket: env.bucket,
       config: env.config,
-      ses: (sesRegion: string) => env.aws.sesClient(sesRegion),
-      sfn: env.sfnClient,
+      ses: monitor.ses,
+      sfn: monitor.sfn,
       stateMachineArn: env.stateMachineArn,
-      ops: { sns: env.outbox.client, topicArn: 'arn:aws:sns:local:000000000000:byodkim-operators' },
-      dnsTeam: { sns: env.outbox.client, topicArn: 'arn:aws:sns:local:000000000000:byodkim-dns-team' },
+      ops: monitor.operators,
+      dnsTeam: monitor.dnsTeam,
       verifyDkimRecord,
       dnsOptions: { nameServers: env.dns.endpoints(), timeoutMs: 500, retries: 1 },
       metrics: sink,

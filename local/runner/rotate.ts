@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { authoritativeTxtResolver } from '../../shared/dns/dkim-end-to-end';
 import type { DnsEndpoint } from '../../shared/dns/types';
+import type { IamSummary } from '../iam/local-iam';
 import { type LeakReport, type ScannedDocument, scanForLeaks } from '../leak-scan';
 import { DkimProbe, type ProbeCounts, type ProbeResult } from '../probe';
 import type { Scenario } from '../scenario';
@@ -23,6 +24,11 @@ export interface RotationSummary {
   readonly probe: ProbeCounts;
   readonly leaks: { readonly scanned: number; readonly found: number };
   readonly approvals: { readonly accepted: number; readonly refused: number };
+  /**
+   * The AWS calls of the product's code (tasks, approval endpoint, operators' CLI) authorized
+   * against the synthesized IAM, and those denied, by the principal's state name.
+   */
+  readonly iam: IamSummary;
   /** rotationMode AUTO: the changes the workflow made in the domain's hosted zone, in order. */
   readonly route53?: { readonly changes: readonly { readonly action: string; readonly name: string }[] };
 }
@@ -216,6 +222,7 @@ async function summarise(
     probe: probe.counts(),
     leaks: { scanned: leakReport.scanned, found: leakReport.found },
     approvals: { accepted: team.tally.accepted, refused: team.tally.refused },
+    iam: env.iamSummary(),
     ...(scenario.rotationMode === 'AUTO'
       ? {
           route53: {

@@ -51,23 +51,28 @@ type VerifyDeps = Parameters<typeof verifyDnsRecord.makeHandler>[0] extends infe
     : D
   : never;
 
-/** The handler of each Lambda task state, by state name: the same `makeHandler` the Lambda runs. */
-export function localTaskHandlers(deps: LocalTaskDeps): Record<LambdaTaskName, LocalTaskHandler> {
+/**
+ * The handler of each Lambda task state, by state name: the same `makeHandler` the Lambda runs,
+ * each on the dependencies of its own role (`depsOf(state)`), as each function has its own.
+ */
+export function localTaskHandlers(
+  depsOf: (state: LambdaTaskName) => LocalTaskDeps,
+): Record<LambdaTaskName, LocalTaskHandler> {
   const handlers: Record<LambdaTaskName, (event: never) => Promise<unknown>> = {
-    PrepareRotation: prepareRotation.makeHandler(deps),
-    GenerateKey: generateKey.makeHandler(deps),
-    StoreDnsRequest: storeDnsRequest.makeHandler(deps),
-    PublishDnsRecord: publishDnsRecord.makeHandler(deps),
-    NotifyDnsTeam: notifyDnsTeam.makeHandler(deps),
-    SendReminder: sendReminder.makeHandler(deps),
-    VerifyDnsRecord: verifyDnsRecord.makeHandler(deps),
-    ApplyToSes: applyToSes.makeHandler(deps),
-    ConfirmSesStatus: confirmSesStatus.makeHandler(deps),
-    NotifySuccess: notifySuccess.makeHandler(deps),
-    RetireOldKey: retireOldKey.makeHandler(deps),
-    AbandonKey: abandonKey.makeHandler(deps),
-    RollbackSigning: rollbackSigning.makeHandler(deps),
-    NotifyFailure: notifyFailure.makeHandler(deps),
+    PrepareRotation: prepareRotation.makeHandler(depsOf('PrepareRotation')),
+    GenerateKey: generateKey.makeHandler(depsOf('GenerateKey')),
+    StoreDnsRequest: storeDnsRequest.makeHandler(depsOf('StoreDnsRequest')),
+    PublishDnsRecord: publishDnsRecord.makeHandler(depsOf('PublishDnsRecord')),
+    NotifyDnsTeam: notifyDnsTeam.makeHandler(depsOf('NotifyDnsTeam')),
+    SendReminder: sendReminder.makeHandler(depsOf('SendReminder')),
+    VerifyDnsRecord: verifyDnsRecord.makeHandler(depsOf('VerifyDnsRecord')),
+    ApplyToSes: applyToSes.makeHandler(depsOf('ApplyToSes')),
+    ConfirmSesStatus: confirmSesStatus.makeHandler(depsOf('ConfirmSesStatus')),
+    NotifySuccess: notifySuccess.makeHandler(depsOf('NotifySuccess')),
+    RetireOldKey: retireOldKey.makeHandler(depsOf('RetireOldKey')),
+    AbandonKey: abandonKey.makeHandler(depsOf('AbandonKey')),
+    RollbackSigning: rollbackSigning.makeHandler(depsOf('RollbackSigning')),
+    NotifyFailure: notifyFailure.makeHandler(depsOf('NotifyFailure')),
   };
   return Object.fromEntries(
     Object.entries(handlers).map(([name, handler]) => [

@@ -14,6 +14,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { FaultInjector, type FaultSpec } from '../faults';
 import { type Clock, closeServer, header, listenOnLoopback, readBody, systemClock } from '../http';
+import {
+  bucketArn,
+  objectArn,
+  S3AccessDenied,
+  type S3Authorization,
+  S3RequestAuthorizer,
+} from './authorization';
 import { AwsChunkedDecodeError, decodeAwsChunked } from './aws-chunked';
 import { type ChecksumAlgorithm, computeChecksum, isChecksumAlgorithm, md5Etag } from './checksums';
 import { type DumpedObject, type DumpOptions, S3Store, type StoredObject } from './store';
@@ -29,6 +36,8 @@ export interface S3StandInOptions {
   readonly faults?: readonly FaultSpec[];
   /** Clock for LastModified. @default Date.now */
   readonly clock?: Clock;
+  /** IAM for every request (the caller is the SigV4 access key). @default every request allowed */
+  readonly authorization?: S3Authorization;
 }
 
 /** A running S3 stand-in. */
@@ -89,7 +98,7 @@ export async function startS3StandIn(options: S3StandInOptions = {}): Promise<S3
   const store = new S3Store();
   for (const bucket of options.buckets ?? []) store.createBucket(bucket, new Date(clock()));
   const faults = new FaultInjector(options.faults ?? [], s3ErrorStatus);
-  const handler = new S3Handler(store, faults, clock);
+  const handler = new S3Handler(store, faults, clock, options.authorization);
   const server: Server = createServer((request, response) => {
     handler.handle(request, response).catch((error: unknown) => {
       // A bug in the handler must surface as a 500 the SDK can read, not a hung request.
@@ -158,6 +167,7 @@ class S3Handler {
     private readonly store: S3Store,
     private readonly faults: FaultInjector,
     private readonly clock: Clock,
+    private readonly authorization: S3Authorization | undefined,
   ) {}
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -174,6 +184,8 @@ class S3Handler {
           `The S3 stand-in does not implement ${method} ${request.url ?? ''}.`,
         );
       }
+      const auth = new S3RequestAuthorizer(this.authorization, request);
+      await this.#authorize(auth, operation, route, request);
       const fault = this.faults.take({
         operation,
         resource: route.key === undefined ? route.bucket : `${route.bucket}/${route.key}`,
@@ -189,16 +201,61 @@ class S3Handler {
         case 'ListObjectsV2':
           return this.listObjectsV2(route, response);
         case 'PutObject':
+          await auth.requireKmsFor(route.bucket, 'kms:GenerateDataKey');
           return this.putObject(route, request, body, response);
         case 'GetObject':
         case 'HeadObject':
-          return this.getObject(route, request, response, method === 'HEAD');
+          return await this.getObject(route, request, response, method === 'HEAD', auth);
         default:
           return this.deleteObject(route, response);
       }
     } catch (error) {
+      if (error instanceof S3AccessDenied) {
+        return sendError(response, request, new S3Error('AccessDenied', error.message, 403), route);
+      }
       if (error instanceof S3Error) return sendError(response, request, error, route);
       throw error;
+    }
+  }
+
+  /** The permission each operation needs (Service Authorization Reference, Amazon S3). */
+  async #authorize(
+    auth: S3RequestAuthorizer,
+    operation: string,
+    route: Route,
+    request: IncomingMessage,
+  ): Promise<void> {
+    const bucket = bucketArn(route.bucket);
+    const object = objectArn(route.bucket, route.key ?? '');
+    switch (operation) {
+      case 'CreateBucket':
+        return auth.require('s3:CreateBucket', bucket);
+      case 'DeleteBucket':
+        return auth.require('s3:DeleteBucket', bucket);
+      case 'HeadBucket':
+        return auth.require('s3:ListBucket', bucket);
+      case 'ListObjectsV2': {
+        const context: Record<string, string> = {};
+        for (const [parameter, key] of [
+          ['prefix', 's3:prefix'],
+          ['delimiter', 's3:delimiter'],
+          ['max-keys', 's3:max-keys'],
+        ] as const) {
+          const value = route.query.get(parameter);
+          if (value !== null) context[key] = value;
+        }
+        return auth.require('s3:ListBucket', bucket, context);
+      }
+      case 'PutObject':
+        await auth.require('s3:PutObject', object);
+        // S3 User Guide, conditional writes: an If-Match write also needs s3:GetObject.
+        if (header(request, 'if-match') !== undefined) await auth.require('s3:GetObject', object);
+        return;
+      case 'GetObject':
+      case 'HeadObject':
+        return auth.require('s3:GetObject', object);
+      default:
+        return auth.require('s3:DeleteObject', object);
     }
   }
 
@@ -310,11 +367,21 @@ class S3Handler {
     });
   }
 
-  private getObject(route: Route, request: IncomingMessage, response: ServerResponse, head: boolean): void {
+  private async getObject(
+    route: Route,
+    request: IncomingMessage,
+    response: ServerResponse,
+    head: boolean,
+    auth: S3RequestAuthorizer,
+  ): Promise<void> {
     this.requireBucket(route.bucket);
     const object = this.store.get(route.bucket, route.key ?? '');
-    if (!object)
+    if (!object) {
+      if (!(await auth.missingKeyIsVisible(route.bucket)))
+        throw new S3Error('AccessDenied', 'Access Denied', 403);
       throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: route.key ?? '' });
+    }
+    await auth.requireKmsFor(route.bucket, 'kms:Decrypt');
     const ifMatch = header(request, 'if-match');
     if (ifMatch !== undefined && !etagMatches(ifMatch, object.etag)) {
       throw new S3Error(

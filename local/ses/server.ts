@@ -26,6 +26,9 @@ import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { InvalidInputError } from '../../shared/errors';
 import { FaultInjector, type FaultSpec } from '../faults';
 import { type Clock, closeServer, header, listenOnLoopback, readBody, systemClock } from '../http';
+import type { AwsAuthorizer } from '../iam/local-iam';
+import { accessKeyOfAuthorization } from '../iam/principals';
+import { LOCAL_ACCOUNT } from '../iam/template-resolver';
 import { Mailbox } from '../mailbox';
 import { SesError, sesErrorStatus, validationError } from './errors';
 import {
@@ -93,6 +96,8 @@ export interface SesStandInOptions {
   readonly easyDkim?: { readonly selector?: string; readonly privateKey?: KeyObject };
   /** @default Date.now */
   readonly clock?: Clock;
+  /** IAM for every request (the caller is the SigV4 access key). @default every request allowed */
+  readonly authorizer?: AwsAuthorizer;
 }
 
 /** One request the stand-in answered (for assertions such as "never applied"). */
@@ -167,7 +172,15 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
   });
   const mailbox = options.mailbox ?? new Mailbox();
   const faults = new FaultInjector(options.faults ?? [], sesErrorStatus);
-  const api = new SesApi(identities, mailbox, faults, clock, options.throttle, easyDkimKey);
+  const api = new SesApi(
+    identities,
+    mailbox,
+    faults,
+    clock,
+    options.throttle,
+    easyDkimKey,
+    options.authorizer,
+  );
   const server: Server = createServer((request, response) => {
     api.handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) sendError(response, new SesError('InternalFailure', String(error)));
@@ -254,6 +267,7 @@ class SesApi {
     private readonly clock: Clock,
     private readonly throttle: SesThrottleOptions | false | undefined,
     private readonly easyDkimKey: SigningKey,
+    private readonly authorizer?: AwsAuthorizer,
   ) {}
 
   records(): readonly SesRequestRecord[] {
@@ -285,6 +299,7 @@ class SesApi {
       if (!region) {
         throw new SesError('MissingAuthenticationTokenException', 'Missing Authentication Token');
       }
+      await this.#authorize(request, region, found, body);
       const fault = this.faults.take({
         operation: found.operation,
         region,
@@ -304,6 +319,27 @@ class SesApi {
       record(sesError.status, sesError.code);
       sendError(response, sesError);
     }
+  }
+
+  /**
+   * IAM first, as AWS does: `ses:<Operation>` on the identity's ARN (Service Authorization
+   * Reference, Amazon SES v2: identity resources; ListEmailIdentities has none, so `*`).
+   */
+  async #authorize(request: IncomingMessage, region: string, found: Route, body: Buffer): Promise<void> {
+    if (!this.authorizer) return;
+    let identity = found.identity;
+    if (found.operation === 'SendEmail' || found.operation === 'CreateEmailIdentity') {
+      const input = parseJson(body);
+      const named = String(input.FromEmailAddress ?? input.EmailIdentity ?? '');
+      identity = normaliseIdentity(named.includes('@') ? (named.split('@').pop() ?? '') : named);
+    }
+    const decision = await this.authorizer.authorize({
+      accessKeyId: accessKeyOfAuthorization(header(request, 'authorization')),
+      action: `ses:${found.operation}`,
+      resource:
+        identity === undefined ? '*' : `arn:aws:ses:${region}:${LOCAL_ACCOUNT.account}:identity/${identity}`,
+    });
+    if (!decision.allowed) throw new SesError('AccessDeniedException', decision.message);
   }
 
   #enforceRate(region: string, operation: string): void {

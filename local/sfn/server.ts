@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, header, listenOnLoopback, readBody } from '../http';
+import type { AwsAuthorizer } from '../iam/local-iam';
+import { accessKeyOfAuthorization } from '../iam/principals';
 import type { LocalExecution, LocalStepFunctions } from './engine';
 
 /** A Step Functions API stand-in the real SFNClient reaches through an endpoint override. */
@@ -73,7 +75,20 @@ function history(execution: LocalExecution): Body[] {
 export async function startLocalStepFunctionsServer(
   engine: LocalStepFunctions,
   stateMachineArn: string,
+  authorizer?: AwsAuthorizer,
 ): Promise<LocalStepFunctionsServer> {
+  /**
+   * The resource each operation is authorized on (Service Authorization Reference, AWS Step
+   * Functions): the state machine, or the execution. SendTask* list no resource type there, yet
+   * AWS evaluates them on the state machine the token belongs to (its AccessDenied names
+   * `...:stateMachine:<name>`), which is what CDK grants; the engine has one state machine.
+   */
+  const resourceOf = (operation: string, body: Body): string =>
+    ['StartExecution', 'ListExecutions', 'SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(
+      operation,
+    )
+      ? stateMachineArn
+      : String(body.executionArn ?? stateMachineArn);
   const operations: Record<string, (body: Body) => Body> = {
     StartExecution: (body) => {
       if (body.stateMachineArn !== stateMachineArn)
@@ -136,6 +151,15 @@ export async function startLocalStepFunctionsServer(
             message: `Unsupported operation ${operation}`,
           });
         const body = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Body;
+        if (authorizer) {
+          const decision = await authorizer.authorize({
+            accessKeyId: accessKeyOfAuthorization(header(request, 'authorization')),
+            action: `states:${operation}`,
+            resource: resourceOf(operation, body),
+          });
+          if (!decision.allowed)
+            return send(400, { __type: 'AccessDeniedException', message: decision.message });
+        }
         return send(200, handler(body));
       } catch (error) {
         const failure = error as Error;

@@ -11,6 +11,28 @@ describe('failure paths: SES untouched before the switch, previous key restored 
     expect(inspection.metadata[run.summary.selectors.previous as string]).toBe('ACTIVE');
   });
 
+  it('fails loudly at GenerateKey when its role may not s3:ListBucket, naming the denial, SES untouched', async () => {
+    // GIVEN GenerateKey's role without s3:ListBucket: S3 answers its read of the new selector's
+    // missing metadata with 403 AccessDenied, not 404
+    const misconfigured = scenario('happy-path', { iamDeny: { GenerateKey: ['s3:ListBucket'] } });
+
+    // WHEN the rotation runs
+    const { run, inspection } = await rehearse(misconfigured);
+
+    // THEN it stops at GenerateKey on the denial (never taking it for "absent"), and SES is untouched
+    expect(run.summary).toMatchObject({ status: 'FAILED', error: 'AccessDenied' });
+    expect(run.summary.statesVisited).toEqual(expect.arrayContaining(['PrepareRotation', 'GenerateKey']));
+    expect(run.summary.statesVisited).not.toContain('StoreDnsRequest');
+    expect(run.summary.iam.deniedRequests).toContainEqual({
+      state: 'GenerateKey',
+      action: 's3:ListBucket',
+      resource: 'arn:aws:s3:::byodkim-local',
+    });
+    expect(inspection.switches).toEqual([]);
+    expect(run.summary.probe.failed).toBe(0);
+    expect(inspection.metadata[run.summary.selectors.previous as string]).toBe('ACTIVE');
+  });
+
   it('rolls back to the previous key when SES reports FAILED, and mail never fails DKIM', async () => {
     const { run, inspection } = await rehearse(scenario('ses-failed'));
     expect(run.summary).toMatchObject({ status: 'FAILED', error: 'RotationRolledBack' });

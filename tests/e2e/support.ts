@@ -64,6 +64,10 @@ export async function rehearse(
     },
   });
   if (!inspection) throw new Error('inspection did not run');
+  // Every rehearsal runs under the synthesized IAM: the product's code must never be denied
+  // unless the scenario revokes a permission on purpose (iamDeny).
+  expect(run.summary.iam.evaluated).toBeGreaterThan(0);
+  if (Object.keys(scenarioToRun.iamDeny).length === 0) expect(run.summary.iam.deniedRequests).toEqual([]);
   return { run, inspection };
 }
 

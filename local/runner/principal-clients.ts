@@ -1,0 +1,149 @@
+/**
+ * The AWS dependencies of one principal of the stack — a task's role, the approval endpoint's,
+ * the monitor's, or the operators' — pointed at the stand-ins and signed with that principal's
+ * access key, so the local IAM evaluates every call as the deployed role would be evaluated.
+ */
+import { Route53Client } from '@aws-sdk/client-route-53';
+import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Secret } from '../../shared/dkim/secret';
+import { approvalSecretFrom } from '../../shared/rotation/lambda-kit';
+import type { LocalAws } from '../aws-stand-ins';
+import type { AwsCall, LocalIam } from '../iam/local-iam';
+import { accessKeyOf, credentialsOf } from '../iam/principals';
+import { LOCAL_ACCOUNT } from '../iam/template-resolver';
+import type { LocalOutbox } from './outbox';
+import type { LocalTaskDeps } from './task-wiring';
+
+/** What every principal shares: the stand-ins, the configuration and the resource names. */
+export interface SharedDeps
+  extends Omit<LocalTaskDeps, 's3' | 'ses' | 'dnsTeam' | 'operators' | 'approvalSecret' | 'sfn' | 'route53'> {
+  readonly aws: LocalAws;
+  readonly outbox: LocalOutbox;
+  readonly iam: LocalIam;
+  readonly region: string;
+  readonly topics: { readonly dnsTeam: string; readonly operators: string };
+  /** The approval secret (Secrets Manager), its ARN and the KMS key encrypting it. */
+  readonly secret: { readonly value: Secret; readonly arn: string; readonly keyArn: string | undefined };
+  /** Endpoints of the servers started after the task handlers were made. */
+  readonly endpoints: () => { readonly sfn: string; readonly route53: string };
+}
+
+/** Builds (once per principal) the dependencies a principal's code runs with. */
+export class PrincipalClients {
+  readonly #deps = new Map<string, LocalTaskDeps>();
+  readonly #destroy: Array<() => void> = [];
+
+  constructor(private readonly shared: SharedDeps) {}
+
+  /** The dependencies of `principal` (a state name, `ApprovalEndpoint`, `Monitor`, `Operator`). */
+  as(principal: string): LocalTaskDeps {
+    const known = this.#deps.get(principal);
+    if (known) return known;
+    const shared = this.shared;
+    const { aws, outbox, topics } = shared;
+    const accessKeyId = accessKeyOf(principal);
+    const sns = outbox.clientFor(accessKeyId);
+    let sfn: SFNClient | undefined;
+    let route53: Route53Client | undefined;
+    const destroy = this.#destroy;
+    const {
+      aws: _aws,
+      outbox: _outbox,
+      iam: _iam,
+      region,
+      topics: _topics,
+      secret,
+      endpoints,
+      ...common
+    } = shared;
+    const deps: LocalTaskDeps = {
+      ...common,
+      s3: aws.s3Client(region, principal),
+      ses: (sesRegion) => aws.sesClient(sesRegion, principal),
+      dnsTeam: { sns, topicArn: topics.dnsTeam },
+      operators: { sns, topicArn: topics.operators },
+      approvalSecret: approvalSecretFrom(secret.arn, this.#secretsManager(accessKeyId)),
+      get approvalBaseUrl() {
+        return shared.approvalBaseUrl;
+      },
+      get sfn() {
+        if (!sfn) {
+          sfn = new SFNClient({
+            endpoint: endpoints().sfn,
+            region: 'local',
+            credentials: credentialsOf(principal),
+          });
+          const created = sfn;
+          destroy.push(() => created.destroy());
+        }
+        return sfn;
+      },
+      get route53() {
+        if (!route53) {
+          route53 = new Route53Client({
+            endpoint: endpoints().route53,
+            region: 'us-east-1',
+            credentials: credentialsOf(principal),
+          });
+          const created = route53;
+          destroy.push(() => created.destroy());
+        }
+        return route53;
+      },
+    };
+    this.#deps.set(principal, deps);
+    return deps;
+  }
+
+  /** Destroys the clients made for principals (the stand-ins' own are theirs to destroy). */
+  destroy(): void {
+    for (const destroy of this.#destroy.splice(0)) destroy();
+  }
+
+  /**
+   * GetSecretValue as Secrets Manager authorizes it: the action on the secret, and kms:Decrypt
+   * on its customer managed key through Secrets Manager (Secrets Manager User Guide, "Secret
+   * encryption and decryption": the caller needs kms:Decrypt, with the SecretARN context).
+   */
+  #secretsManager(accessKeyId: string): SecretsManagerClient {
+    const { iam, secret } = this.shared;
+    return {
+      send: async (command: GetSecretValueCommand) => {
+        const arn = String(command.input.SecretId);
+        const checks: Array<Omit<AwsCall, 'accessKeyId'>> = [
+          { action: 'secretsmanager:GetSecretValue', resource: arn },
+          ...(secret.keyArn
+            ? [
+                {
+                  action: 'kms:Decrypt',
+                  resource: secret.keyArn,
+                  context: {
+                    // Secrets Manager runs in the stack's region, not the SES/S3 client region.
+                    'kms:ViaService': `secretsmanager.${LOCAL_ACCOUNT.region}.amazonaws.com`,
+                    'kms:EncryptionContext:SecretARN': arn,
+                  },
+                },
+              ]
+            : []),
+        ];
+        for (const check of checks) {
+          const decision = await iam.authorize({ accessKeyId, ...check });
+          if (!decision.allowed) {
+            throw Object.assign(new Error(decision.message), {
+              name: 'AccessDeniedException',
+              $metadata: { httpStatusCode: 400 },
+            });
+          }
+        }
+        if (arn !== secret.arn) {
+          throw Object.assign(new Error("Secrets Manager can't find the specified secret."), {
+            name: 'ResourceNotFoundException',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return { ARN: arn, SecretString: secret.value.reveal(), $metadata: {} };
+      },
+    } as unknown as SecretsManagerClient;
+  }
+}
