@@ -92,6 +92,14 @@ export interface RotationMonitorProps {
    */
   readonly sesRequestInterval?: Duration;
   /**
+   * Reserved concurrency of the monitor function. Runs are single-flight without it (a lease
+   * object in the key store, tasks/monitor/lease.ts); Lambda refuses to reserve unless 100
+   * unreserved executions remain in the account afterwards, which new accounts (as few as 10 in
+   * all) do not have.
+   * @default - none: the function uses the account's unreserved pool
+   */
+  readonly reservedConcurrency?: number;
+  /**
    * Domains checked at the same time by one invocation (1-64).
    * @default 8
    */
@@ -164,6 +172,14 @@ export function validateRotationMonitorProps(props: RotationMonitorProps): strin
     if (ms < 1000 || ms > 60_000) {
       problems.push(
         `props.sesRequestInterval = ${ms}ms: must be from 1 to 60 seconds (SES allows 1 request/s per region)`,
+      );
+    }
+  }
+  if (props.reservedConcurrency !== undefined && !Token.isUnresolved(props.reservedConcurrency)) {
+    const reserved = props.reservedConcurrency;
+    if (!Number.isInteger(reserved) || reserved < 1 || reserved > 1000) {
+      problems.push(
+        `props.reservedConcurrency = ${reserved}: must be a whole number from 1 to 1000 (0 would stop the monitor), or left out`,
       );
     }
   }
@@ -241,6 +257,13 @@ export class RotationMonitor extends Construct {
     // Unconditioned: S3 decides 404 vs 403 for a missing certificate on ListBucket of the bucket
     // itself, where an s3:prefix condition never matches (S3 API Reference, GetObject).
     allow('ListSelectors', ['s3:ListBucket'], [props.bucket.bucketArn]);
+    // The single-flight lease: created with If-None-Match, taken over and released with If-Match
+    // (which needs s3:GetObject as well as s3:PutObject).
+    allow(
+      'MonitorLease',
+      ['s3:GetObject', 's3:PutObject'],
+      [props.bucket.arnForObjects('monitor/lease.json')],
+    );
     const identities = config.domains.flatMap((domain) =>
       domain.regions.map((region) =>
         stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: domain.domain }),
@@ -297,8 +320,8 @@ export class RotationMonitor extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(15),
-      // One run at a time: the continuation chain never overlaps a late scheduled delivery.
-      reservedConcurrentExecutions: 1,
+      // One run at a time comes from the lease (tasks/monitor/lease.ts); reserving is optional.
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

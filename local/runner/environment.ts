@@ -31,6 +31,7 @@ import { type LocalStepFunctionsServer, startLocalStepFunctionsServer } from '..
 import { CaptureLogger } from './capture-logger';
 import { stateMachineDefinition, synthesizeStack } from './definition';
 import { LaggingZoneTarget } from './lagging-zone-target';
+import { lambdaDnsNetwork } from './lambda-network';
 import { LocalDns } from './local-dns';
 import { LocalOutbox } from './outbox';
 import { PrincipalClients } from './principal-clients';
@@ -196,7 +197,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const [first] = options.scenarios;
   if (!first) throw new Error('startLocalEnvironment needs at least one scenario');
   const config = localConfig(options.scenarios);
-  const synthesized = synthesizeStack(config);
+  const synthesized = synthesizeStack(config, 'local', { dnsCheckVpc: first.dnsCheckVpc });
   const definition = stateMachineDefinition(synthesized.template);
   const stateMachineArn = STATE_MACHINE_ARN;
   // The deployed IAM, read from the template just synthesized: the local names stand in for the
@@ -230,6 +231,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     stops.push(() => dns.stop());
     // SES looks the record up on every address; the task code only where its Lambda network reaches.
     const dnsOptions = { nameServers: dns.endpoints(), timeoutMs: 500, retries: 1 };
+    const taskDnsOptions = { ...dnsOptions, ...lambdaDnsNetwork(synthesized.template) };
     const aws = await startLocalAws({
       isKeyPublished: async (domain, selector, publicKey) =>
         (await verifyDkimRecord({ domain, selector, publicKey }, dnsOptions)).verified,
@@ -268,7 +270,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       bucket: BUCKET,
       config,
       dns: { verifyDkimRecord, assertDnsVerified, checkDkimEndToEnd },
-      dnsOptions,
+      dnsOptions: taskDnsOptions,
       topics: { dnsTeam: DNS_TEAM_TOPIC, operators: OPS_TOPIC },
       secret: { value: approvalSecret, arn: secretArn, keyArn: deployed.encryptionKeys.get(secretArn) },
       get approvalBaseUrl() {
