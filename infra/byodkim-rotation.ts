@@ -23,6 +23,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
+import { AlarmTopic, alarmName } from './alarm-delivery';
+import { approvalEndpointFailures } from './approval-endpoint-alarm';
 import { LAMBDA_BUNDLING } from './bundling';
 import {
   allowVpcNetworkInterfaces,
@@ -70,7 +72,7 @@ export interface ByodkimRotationProps {
    */
   readonly functionTimeout?: Duration;
   /**
-   * Alarms on failed or timed-out executions and approval endpoint errors, sent to the operators' topic.
+   * Alarms on failed or timed-out executions and approval endpoint failures, sent to the alarms topic.
    * @default true
    */
   readonly alarms?: boolean;
@@ -132,8 +134,10 @@ export class ByodkimRotation extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** Notifications for the DNS team (filtered per domain). */
   public readonly dnsTeamTopic: sns.Topic;
-  /** Notifications and alarms for operators (filtered per domain). */
+  /** Notifications for operators (filtered per domain). */
   public readonly operatorsTopic: sns.Topic;
+  /** Every alarm of the construct and its monitor (unfiltered, one subscription per operator address). */
+  public readonly alarmsTopic: sns.Topic;
   /** The approval endpoint. */
   public readonly approvalApi: apigw.HttpApi;
   /** The daily monitor, its alarms and the dashboard. */
@@ -190,14 +194,6 @@ export class ByodkimRotation extends Construct {
           },
         }),
       );
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'CloudWatchAlarmsToEncryptedTopic',
-          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-        }),
-      );
     }
 
     // ---- Key store ----------------------------------------------------------------------------
@@ -241,6 +237,13 @@ export class ByodkimRotation extends Construct {
     });
     subscribeByDomain(this.dnsTeamTopic, config, (domain) => domain.dnsTeamEmails);
     subscribeByDomain(this.operatorsTopic, config, (domain) => domain.opsEmails);
+    // Alarms carry no `domain` attribute, so the filtered topics above would drop every one:
+    // they go to a topic of their own, unfiltered, once to each operator address.
+    this.alarmsTopic = new AlarmTopic(this, 'Alarms', {
+      encryptionKey: key,
+      alarmNamePrefix: prefix,
+      emails: config.domains.flatMap((domain) => domain.opsEmails),
+    }).topic;
 
     // ---- Approval secret ----------------------------------------------------------------------
     const approvalSecret = new secretsmanager.Secret(this, 'ApprovalSigningSecret', {
@@ -583,9 +586,10 @@ export class ByodkimRotation extends Construct {
     // ---- Alarms -------------------------------------------------------------------------------
     const workflowAlarms: cloudwatch.Alarm[] = [];
     if (props.alarms ?? true) {
-      const action = new cwActions.SnsAction(this.operatorsTopic);
+      const action = new cwActions.SnsAction(this.alarmsTopic);
       const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
         const created = new cloudwatch.Alarm(this, id, {
+          alarmName: alarmName(prefix, id),
           metric,
           threshold: 1,
           evaluationPeriods: 1,
@@ -599,9 +603,9 @@ export class ByodkimRotation extends Construct {
       for (const spec of stateMachineAlarmSpecs(this.stateMachine))
         alarm(spec.id, spec.metric, spec.description);
       alarm(
-        'ApprovalEndpointErrorsAlarm',
-        functions.ApprovalEndpoint.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        'The approval endpoint failed: the DNS team may not be able to approve.',
+        'ApprovalEndpointFailuresAlarm',
+        approvalEndpointFailures(functions.ApprovalEndpoint, config.metricsNamespace),
+        'The approval endpoint answered "temporarily unavailable" or failed without an answer: the DNS team cannot approve until it works again. Read its log.',
       );
     }
 
@@ -612,6 +616,7 @@ export class ByodkimRotation extends Construct {
       stateMachine: this.stateMachine,
       operatorsTopic: this.operatorsTopic,
       dnsTeamTopic: this.dnsTeamTopic,
+      alarmTopic: this.alarmsTopic,
       encryptionKey: key,
       namePrefix: prefix,
       removalPolicy,

@@ -30,6 +30,7 @@ import { describeIssues, type RotationConfig, RotationConfigSchema } from '../sh
 import { CHECK_SEVERITY, type HealthCheck } from '../shared/monitoring/evaluate';
 import { DIMENSION, METRIC, MONITOR_SERVICE_NAME, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
+import { alarmName, allowAlarmsToPublish } from './alarm-delivery';
 import { LAMBDA_BUNDLING } from './bundling';
 import {
   allowVpcNetworkInterfaces,
@@ -50,8 +51,16 @@ export interface RotationMonitorProps {
   readonly bucket: s3.IBucket;
   /** The rotation state machine the monitor starts and whose executions it lists. */
   readonly stateMachine: sfn.IStateMachine;
-  /** Operators' topic: every monitor notification and every alarm. */
+  /** Operators' topic: every monitor notification (filtered per domain or not, as its owner chooses). */
   readonly operatorsTopic: sns.ITopic;
+  /**
+   * Topic of every alarm. Alarm notifications carry no message attribute, so it needs at least
+   * one subscription without a filter policy. CloudWatch may publish to it (and use
+   * `encryptionKey`) for this monitor's alarms (`<namePrefix>-alarm-*`): the statements are added
+   * to the topic and key when they belong to this app, and must be added by their owner otherwise.
+   * @default - `operatorsTopic`
+   */
+  readonly alarmTopic?: sns.ITopic;
   /**
    * DNS team's topic: the DNS findings (new record missing, old record left) are sent there too.
    * @default - operators only
@@ -401,7 +410,9 @@ export class RotationMonitor extends Construct {
     });
 
     // ---- Alarms -------------------------------------------------------------------------------
-    const action = new cwActions.SnsAction(props.operatorsTopic);
+    const alarmTopic = props.alarmTopic ?? props.operatorsTopic;
+    allowAlarmsToPublish(alarmTopic, props.encryptionKey, prefix);
+    const action = new cwActions.SnsAction(alarmTopic);
     const alarms: Record<string, cloudwatch.Alarm> = {};
     const alarm = (
       alarmId: string,
@@ -410,6 +421,7 @@ export class RotationMonitor extends Construct {
       options: Partial<cloudwatch.AlarmProps> = {},
     ) => {
       const created = new cloudwatch.Alarm(this, alarmId, {
+        alarmName: alarmName(prefix, alarmId),
         metric,
         threshold: 1,
         evaluationPeriods: 1,

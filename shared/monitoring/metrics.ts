@@ -33,6 +33,8 @@ export const METRIC = {
   HealthCheckFindings: 'HealthCheckFindings',
   /** Domains checked by one run (fleet only). */
   DomainsChecked: 'DomainsChecked',
+  /** 1 per approval request answered with the 503 "temporarily unavailable" page (fleet only). */
+  ApprovalPageUnavailable: 'ApprovalPageUnavailable',
 } as const;
 
 /** One metric name. */

@@ -1,6 +1,8 @@
 /** ApprovalEndpoint: API Gateway (HTTP API, payload 2.0) wiring; the logic is in ./logic.ts. */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
+import { rotationMetrics } from '../../shared/monitoring/task-metrics';
 import { approvalSecretFrom, taskLogger } from '../../shared/rotation/lambda-kit';
 import { type DepsSource, memoDeps, requiredEnv, s3Client } from '../../shared/rotation/runtime';
 import {
@@ -42,8 +44,15 @@ export function toApprovalRequest(event: APIGatewayProxyEventV2): ApprovalReques
   };
 }
 
-/** The handler for any deps; deps are resolved on first call. */
-export function makeHandler(source: DepsSource<ApprovalEndpointDeps>) {
+/**
+ * The handler for any deps; deps are resolved on first call. `metrics` receives one
+ * ApprovalPageUnavailable per 503 page: the function itself succeeds then, so Lambda's Errors
+ * never sees these failures and the approval endpoint's alarm reads this count instead.
+ */
+export function makeHandler(
+  source: DepsSource<ApprovalEndpointDeps>,
+  metrics: () => MetricsSink = rotationMetrics,
+) {
   const deps = memoDeps(source);
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
@@ -54,6 +63,7 @@ export function makeHandler(source: DepsSource<ApprovalEndpointDeps>) {
         errorName: (error as Error).name,
         errorMessage: (error as Error).message,
       });
+      metrics().put(METRIC.ApprovalPageUnavailable, 1, 'Count', {});
       return {
         statusCode: 503,
         headers: { ...SECURITY_HEADERS, 'retry-after': '30' },

@@ -158,17 +158,18 @@ describe('ByodkimRotation stack (prod)', () => {
     expect(settings.Format).not.toMatch(/path|querystring|requestOverride/i);
   });
 
-  it('pages operators on failed and timed-out executions and approval endpoint errors', () => {
+  it('pages operators on failed and timed-out executions and approval endpoint failures', () => {
+    // Alarms go to the unfiltered alarms topic (alarm-delivery.test.ts evaluates the delivery).
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metric,
         Namespace: 'AWS/States',
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('^RotationOperatorsTopic') }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^RotationAlarmsTopic') }],
       });
     }
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Errors',
-      Namespace: 'AWS/Lambda',
+      AlarmName: 'byodkim-rotation-prod-alarm-ApprovalEndpointFailures',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^RotationAlarmsTopic') }],
     });
   });
 

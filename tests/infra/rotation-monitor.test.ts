@@ -138,9 +138,11 @@ describe('RotationMonitor', () => {
     expect(patterns.join(' ')).toMatch(/dkim\/\*\/metadata\.json/);
     expect(patterns.join(' ')).toMatch(/dns-requests\/\*/);
     expect(JSON.stringify(statements)).not.toMatch(/private-key|approvals/);
-    expect(statements.find((s) => s.Sid === 'ListSelectors')?.Condition).toEqual({
-      StringLike: { 's3:prefix': ['dkim/*'] },
-    });
+    // Unconditioned on purpose: S3's 404-or-403 answer for a missing certificate looks at
+    // s3:ListBucket on the bucket itself, where an s3:prefix condition never matches.
+    const listSelectors = statements.find((s) => s.Sid === 'ListSelectors');
+    expect(listSelectors?.Action).toBe('s3:ListBucket');
+    expect(listSelectors?.Condition).toBeUndefined();
   });
 
   it('writes only its lease object, with the read an If-Match write needs', () => {
@@ -190,6 +192,45 @@ describe('RotationMonitor', () => {
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
       });
     }
+  });
+
+  it("lets only this monitor's alarms publish to the alarm topic and use its key", () => {
+    // GIVEN the monitor used on its own, its alarms going to the operators topic (the default)
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            Match.arrayWith([':cloudwatch:ap-northeast-1:123456789012:alarm:byodkim-rotation-test-alarm-*']),
+          ],
+        },
+      },
+    };
+    // THEN the topic policy lets CloudWatch publish for these alarms only, and the key policy the same
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'CloudWatchAlarmsPublish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: fromOurAlarms,
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'CloudWatchAlarmsToEncryptedTopic', Condition: fromOurAlarms }),
+        ]),
+      },
+    });
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: Match.stringLikeRegexp('^byodkim-rotation-test-alarm-'),
+    });
   });
 
   it('alarms on every finding above INFO, on the fleet view of its metric', () => {
@@ -342,6 +383,7 @@ describe('RotationMonitor wired to ByodkimRotation', () => {
       stateMachine: rotation.stateMachine,
       operatorsTopic: rotation.operatorsTopic,
       dnsTeamTopic: rotation.dnsTeamTopic,
+      alarmTopic: rotation.alarmsTopic,
       encryptionKey: rotation.key,
       namePrefix: 'byodkim-rotation-test',
       stateMachineAlarms: false,
