@@ -13,7 +13,10 @@
  * the approval link, which carries only an opaque id, an expiry and an HMAC.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { LAMBDA_NO_IPV6_REASON } from '../dns/ipv6-policy';
+import { printable } from '../dns/printable';
 import { callAws } from './aws-errors';
+import type { AddressNotChecked } from './state';
 
 export type Severity = 'CRITICAL' | 'WARNING' | 'INFO';
 export type Language = 'ja' | 'en' | 'both';
@@ -158,6 +161,42 @@ export function contactLine(contacts: readonly string[] | undefined): Bilingual 
         ja: '問い合わせ先: メール運用担当 (このメールの差出人) にご連絡ください。',
         en: 'Questions: contact the mail operations team (the sender of this message).',
       };
+}
+
+/**
+ * Which name server addresses the DNS check did not ask, and why, one line per reason:
+ * `IPv6 addresses of ns1.example.jp (2001:db8::1) were not checked: Lambda outside a VPC has no
+ * IPv6 egress; deploy with dnsCheckVpc to check them.` Undefined when every address was asked.
+ * Host names and reasons come from DNS or the verdict: they are made printable again here.
+ */
+export function notCheckedNotice(
+  notChecked: readonly AddressNotChecked[] | undefined,
+): Bilingual | undefined {
+  if (notChecked === undefined || notChecked.length === 0) return undefined;
+  const byReason = new Map<string, Map<string, string[]>>();
+  for (const entry of notChecked) {
+    const hosts = byReason.get(entry.reason) ?? new Map<string, string[]>();
+    const host = printable(entry.nameServer, 255);
+    hosts.set(host, [...(hosts.get(host) ?? []), printable(entry.address, 64)]);
+    byReason.set(entry.reason, hosts);
+  }
+  const ja: string[] = [];
+  const en: string[] = [];
+  for (const [reason, hosts] of byReason) {
+    const which = [...hosts].map(([host, addresses]) => `${host} (${addresses.join(', ')})`).join(', ');
+    const lambda = reason === LAMBDA_NO_IPV6_REASON;
+    ja.push(
+      lambda
+        ? `${which} の IPv6 アドレスは確認していません: VPC 外の Lambda には IPv6 の外向き通信がないためです。確認するには dnsCheckVpc を指定してデプロイしてください (運用担当)。`
+        : `${which} の IPv6 アドレスは確認していません: ${printable(reason)}`,
+    );
+    en.push(
+      lambda
+        ? `IPv6 addresses of ${which} were not checked: ${LAMBDA_NO_IPV6_REASON}; deploy with dnsCheckVpc to check them (operators).`
+        : `IPv6 addresses of ${which} were not checked: ${printable(reason)}.`,
+    );
+  }
+  return { ja: ja.join('\n'), en: en.join('\n') };
 }
 
 // ---- The DNS request and its reminders ----------------------------------------------------------
@@ -312,6 +351,8 @@ export interface SuccessMessage {
   readonly retireAfter: Date;
   /** AUTO: the workflow deletes the old records from Route 53 itself (no request to the team). @default false */
   readonly workflowRetires?: boolean;
+  /** The name server addresses VerifyDnsRecord did not ask, with the reason. @default - none */
+  readonly notChecked?: readonly AddressNotChecked[];
   readonly contacts?: readonly string[];
 }
 
@@ -322,6 +363,7 @@ export function successNotification(input: SuccessMessage): Notification {
   const old = oldSelectors.join(', ');
   const contacts = contactLine(input.contacts);
   const oldRecords = oldSelectors.map((s) => `${s}._domainkey.${domain}`).join('\n');
+  const unchecked = notCheckedNotice(input.notChecked);
   return {
     severity: 'INFO',
     subject: { ja: `DKIM 鍵を更新しました ${domain}`, en: `DKIM key rotated for ${domain}` },
@@ -329,6 +371,8 @@ export function successNotification(input: SuccessMessage): Notification {
       ja: lines(
         '■ 日本語',
         `${domain} は ${regions.join(', ')} で新しいセレクタ ${selector} の鍵により署名しています。SES がすべてのリージョンで検証に成功しました。`,
+        unchecked &&
+          `ワークフローは確認したすべての権威ネームサーバーのアドレスで新しいレコードを確認しました。${unchecked.ja}`,
         '',
         '今後の流れ:',
         oldSelectors.length === 0
@@ -342,6 +386,8 @@ export function successNotification(input: SuccessMessage): Notification {
       en: lines(
         '■ English',
         `${domain} is now signed with the new selector ${selector} in ${regions.join(', ')}; SES verified the key in every region.`,
+        unchecked &&
+          `The workflow verified the new record on every name server address it checked. ${unchecked.en}`,
         '',
         'What happens next:',
         oldSelectors.length === 0
@@ -375,7 +421,25 @@ export interface RetirementMessage {
   /** The old selector whose record is retired. */
   readonly oldSelector: string;
   readonly ttl: number;
+  /** The addresses VerifyDnsRecord did not ask (the retirement check asks the same way). @default - none */
+  readonly notChecked?: readonly AddressNotChecked[];
   readonly contacts?: readonly string[];
+}
+
+/**
+ * The retirement notices' line on the addresses the new record's verification did not ask
+ * (RetireOldKey checks with the same IPv6 policy), or undefined when it asked them all.
+ */
+export function retirementNotCheckedLine(
+  notChecked: readonly AddressNotChecked[] | undefined,
+): Bilingual | undefined {
+  const unchecked = notCheckedNotice(notChecked);
+  return (
+    unchecked && {
+      ja: `新しいレコードの確認時: ${unchecked.ja} 旧鍵の削除も同じアドレスで確認します。`,
+      en: `When the new record was verified: ${unchecked.en} The old key's removal is checked on the same addresses.`,
+    }
+  );
 }
 
 /** The TXT value of a revoked DKIM key (RFC 6376 §3.6.1: an empty p=). */
@@ -386,6 +450,7 @@ export function retirementNotification(input: RetirementMessage): Notification {
   const { domain, selector, oldSelector, ttl } = input;
   const oldRecord = `${oldSelector}._domainkey.${domain}`;
   const contacts = contactLine(input.contacts);
+  const unchecked = retirementNotCheckedLine(input.notChecked);
   return {
     severity: 'INFO',
     subject: {
@@ -399,6 +464,7 @@ export function retirementNotification(input: RetirementMessage): Notification {
         `新しいセレクタのレコード ${selector}._domainkey.${domain} は変更しないでください。`,
         '',
         '今後の流れ: ワークフローはすべての権威ネームサーバーで旧鍵が配信されなくなったことを確認し、鍵を RETIRED にして完了します。',
+        unchecked?.ja,
         contacts.ja,
       ),
       en: lines(
@@ -407,6 +473,7 @@ export function retirementNotification(input: RetirementMessage): Notification {
         `Do not change the record of the new selector, ${selector}._domainkey.${domain}.`,
         '',
         'What happens next: the workflow checks that no authoritative name server serves the old key any more, marks it RETIRED and ends.',
+        unchecked?.en,
         contacts.en,
       ),
     },

@@ -3,7 +3,8 @@
  * AUTO): the zone is theirs, so every change the workflow makes is announced, with the exact record,
  * and with what to do if they did not expect it. Japanese then English, as every notification.
  */
-import { contactLine, lines, type Notification } from './notifications';
+import { contactLine, lines, type Notification, retirementNotCheckedLine } from './notifications';
+import type { AddressNotChecked } from './state';
 
 /** A change the workflow made in a hosted zone. */
 export interface Route53ChangeMessage {
@@ -20,6 +21,8 @@ export interface Route53ChangeMessage {
   readonly changeId?: string;
   /** `removed`: the record was no longer in the zone when the workflow looked (removed by someone, or by an earlier attempt of this step). */
   readonly alreadyAbsent?: boolean;
+  /** `removed`: the addresses VerifyDnsRecord did not ask (the removal is checked the same way). @default - none */
+  readonly notChecked?: readonly AddressNotChecked[];
   readonly contacts?: readonly string[];
 }
 
@@ -73,6 +76,7 @@ export function route53ChangeNotification(input: Route53ChangeMessage): Notifica
       details,
     };
   }
+  const unchecked = retirementNotCheckedLine(input.notChecked);
   return {
     severity: 'INFO',
     subject: {
@@ -87,6 +91,7 @@ export function route53ChangeNotification(input: Route53ChangeMessage): Notifica
           : `${domain} は新しいセレクタ ${selector} で署名しており、保持期間も過ぎたため、ワークフローがホストゾーン ${hostedZoneId} から旧レコード ${recordName} の TXT レコードを削除しました。対応は不要です。`,
         '',
         `今後の流れ: すべての権威ネームサーバーで旧鍵が配信されなくなったことを確認し、鍵を RETIRED にして完了します。新しいレコード ${selector}._domainkey.${domain} は変更しないでください。`,
+        unchecked?.ja,
         contacts.ja,
       ),
       en: lines(
@@ -96,6 +101,7 @@ export function route53ChangeNotification(input: Route53ChangeMessage): Notifica
           : `${domain} is signed with the new selector ${selector} and the retention period has passed, so the workflow deleted the old TXT record ${recordName} from hosted zone ${hostedZoneId}. Nothing to do.`,
         '',
         `What happens next: the workflow checks that no authoritative name server serves the old key any more, marks it RETIRED and ends. Do not change the new record, ${selector}._domainkey.${domain}.`,
+        unchecked?.en,
         contacts.en,
       ),
     },

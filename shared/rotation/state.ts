@@ -103,12 +103,31 @@ export interface ApprovalDecision {
   readonly decidedAt: string;
 }
 
+/**
+ * A name server address VerifyDnsRecord did not ask, and why (an IPv6 address the function has no
+ * egress to: docs/design/20261203-ipv6-egress.md). Text from DNS, already made printable; never
+ * record text.
+ */
+export interface AddressNotChecked {
+  /** The NS host the address belongs to. */
+  readonly nameServer: string;
+  /** The address, `ip` or `[ip]:port` when the port is not 53. */
+  readonly address: string;
+  readonly reason: string;
+}
+
 /** VerifyDnsRecord's result. */
 export interface DnsVerified {
   readonly recordName: string;
   readonly verifiedAt: string;
+  /** Every address of the verdict, those in {@link notChecked} included. */
   readonly serversChecked: number;
   readonly endToEnd: 'pass';
+  /**
+   * The addresses not asked, with the reason; absent when every address was asked (and in the
+   * state of executions that predate the field).
+   */
+  readonly notChecked?: readonly AddressNotChecked[];
 }
 
 /** What ApplyToSes did in one region. */

@@ -22,6 +22,7 @@ export async function notifySuccess(
     retentionDays: Math.round(retentionSeconds / 86_400),
     retireAfter: new Date(deps.clock().getTime() + retentionSeconds * 1000),
     workflowRetires: state.plan.rotationMode === 'AUTO' && state.plan.hostedZoneId !== undefined,
+    notChecked: state.dns?.notChecked,
     contacts: state.plan.opsContacts ?? [],
   });
   const messageIds = [

@@ -115,7 +115,14 @@ async function askOrRemove(
   const { domain, selector, hostedZoneId, rotationMode } = state.plan;
   const contacts = state.plan.opsContacts ?? [];
   if (rotationMode !== 'AUTO' || hostedZoneId === undefined) {
-    return retirementNotification({ domain, selector, oldSelector, ttl: DNS_RECORD_TTL, contacts });
+    return retirementNotification({
+      domain,
+      selector,
+      oldSelector,
+      ttl: DNS_RECORD_TTL,
+      notChecked: state.dns?.notChecked,
+      contacts,
+    });
   }
   if (deps.route53 === undefined) {
     throw new InvalidInputError('RetireOldKey needs a Route 53 client for rotationMode AUTO.');
@@ -149,6 +156,7 @@ async function askOrRemove(
     hostedZoneId,
     changeId: change.changeId,
     alreadyAbsent: change.unchanged,
+    notChecked: state.dns?.notChecked,
     contacts,
   });
 }

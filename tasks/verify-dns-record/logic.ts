@@ -6,11 +6,12 @@
  */
 import { privateKeyFromPem } from '../../shared/dkim/keys';
 import type { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../shared/dns';
-import type { DnsCheckOptions } from '../../shared/dns/types';
+import { printable } from '../../shared/dns/printable';
+import type { DnsCheckOptions, ServerCheck } from '../../shared/dns/types';
 import { DnsLookupFailedError, DnsRecordMismatchError, DnsRecordNotFoundError } from '../../shared/errors';
 import { getRequiredObject, type KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
-import type { DnsVerified, RotationState } from '../../shared/rotation/state';
+import type { AddressNotChecked, DnsVerified, RotationState } from '../../shared/rotation/state';
 
 /** The DNS verifier's functions (shared/dns), injected so tests and the local runner can swap them. */
 export interface DnsVerifier {
@@ -54,10 +55,30 @@ export async function verifyDnsRecord(state: RotationState, deps: VerifyDnsRecor
     if (endToEnd.result === 'none') throw new DnsRecordNotFoundError(message);
     throw new DnsRecordMismatchError(message);
   }
+  const notChecked = addressesNotChecked(verification.servers);
   return {
     recordName: verification.recordName,
     verifiedAt: deps.clock().toISOString(),
     serversChecked: verification.servers.length,
     endToEnd: 'pass',
+    ...(notChecked.length > 0 ? { notChecked } : {}),
   };
+}
+
+/** At most this many not-checked addresses travel in the state (a zone has a handful of NS hosts). */
+const MAX_NOT_CHECKED = 16;
+
+/**
+ * The verdict's `not-checked` addresses as the state carries them: host, address and reason,
+ * printable and short (Step Functions payloads are capped at 256 KB; no record text).
+ */
+export function addressesNotChecked(servers: readonly ServerCheck[]): AddressNotChecked[] {
+  return servers
+    .filter((check) => check.result === 'not-checked')
+    .slice(0, MAX_NOT_CHECKED)
+    .map((check) => ({
+      nameServer: printable(check.name, 255),
+      address: printable(check.address, 64),
+      reason: printable(check.detail, 200),
+    }));
 }

@@ -39,6 +39,30 @@ describe('VerifyDnsRecord', () => {
     expect(result).toEqual(expect.objectContaining({ endToEnd: 'pass', serversChecked: 2 }));
   });
 
+  it('carries the addresses it did not check, with the reason, in its result', async () => {
+    // GIVEN every IPv4 address serves the key and the IPv6 address was not asked
+    const { verifier } = scriptedVerifier({ verdicts: ['ipv6-not-checked'] });
+    // WHEN VerifyDnsRecord runs
+    const result = await verifyDnsRecord(withKey, deps(verifier));
+    // THEN the result names the host, the address and the reason
+    expect(result.notChecked).toEqual([
+      {
+        nameServer: 'ns1.example.jp',
+        address: '2001:db8::1',
+        reason: 'Lambda outside a VPC has no IPv6 egress',
+      },
+    ]);
+  });
+
+  it('leaves the not-checked list out when every address was asked', async () => {
+    // GIVEN every address serves the key
+    const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+    // WHEN VerifyDnsRecord runs
+    const result = await verifyDnsRecord(withKey, deps(verifier));
+    // THEN the state stays as small as before
+    expect(result).not.toHaveProperty('notChecked');
+  });
+
   it.each([
     ['missing on one server', 'missing', 'DnsRecordNotFound'],
     ['one server still serving an old value', 'stale', 'DnsRecordMismatch'],

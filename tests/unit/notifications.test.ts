@@ -371,3 +371,103 @@ describe('the template family', () => {
     expect(retirement.message).toContain('No redrive is needed');
   });
 });
+
+describe('addresses the DNS check did not ask', () => {
+  const LAMBDA_REASON = 'Lambda outside a VPC has no IPv6 egress';
+  const notChecked = [
+    { nameServer: 'ns1.example.jp', address: '2001:db8::1', reason: LAMBDA_REASON },
+    { nameServer: 'ns2.example.jp', address: '2001:db8::2', reason: LAMBDA_REASON },
+  ];
+  const success = (changes: Partial<Parameters<typeof successNotification>[0]> = {}) =>
+    successNotification({
+      domain: DOMAIN,
+      selector: SELECTOR,
+      regions: ['ap-northeast-1'],
+      oldSelectors: [OLD_SELECTOR],
+      retentionDays: 7,
+      retireAfter: new Date('2026-11-30T03:00:00Z'),
+      contacts: CONTACTS,
+      ...changes,
+    });
+
+  it('names each host, its IPv6 addresses and the reason in the success notice, in Japanese and English', () => {
+    // GIVEN VerifyDnsRecord did not ask the IPv6 addresses of two name servers
+    // WHEN the success notice is rendered in each language
+    const en = render(success({ notChecked }), 'en').message;
+    const ja = render(success({ notChecked }), 'ja').message;
+    // THEN it says which addresses were not checked, why, and how to check them
+    expect(en).toContain(
+      `IPv6 addresses of ns1.example.jp (2001:db8::1), ns2.example.jp (2001:db8::2) were not checked: ${LAMBDA_REASON}; deploy with dnsCheckVpc to check them`,
+    );
+    expect(ja).toContain(
+      'ns1.example.jp (2001:db8::1), ns2.example.jp (2001:db8::2) の IPv6 アドレスは確認していません: VPC 外の Lambda には IPv6 の外向き通信がないためです。',
+    );
+    expect(ja).toContain('dnsCheckVpc');
+  });
+
+  it('says nothing about unchecked addresses when every address was asked (or the state predates the field)', () => {
+    // GIVEN a verification that asked every address, and one from before the field existed
+    const none = render(success({ notChecked: [] }), 'both').message;
+    const older = render(success(), 'both').message;
+    // THEN neither notice mentions addresses not checked
+    for (const message of [none, older]) {
+      expect(message).not.toContain('not checked');
+      expect(message).not.toContain('確認していません');
+    }
+  });
+
+  it('gives an unknown reason verbatim and escapes control characters a hostile zone put in a host name', () => {
+    // GIVEN a host name with a terminal escape and a line break, and an operator machine's reason
+    const hostile = [
+      {
+        nameServer: 'ns1\u001b[2J\nFAKE.example.jp',
+        address: '2001:db8::1',
+        reason: 'no IPv6 route from this machine (ENETUNREACH)',
+      },
+    ];
+    // WHEN the success notice is rendered
+    const { message } = render(success({ notChecked: hostile }), 'both');
+    // THEN the name is printable on one line and the reason is shown as given
+    expect(message).toContain(
+      'IPv6 addresses of ns1\\x1b[2J\\x0aFAKE.example.jp (2001:db8::1) were not checked: no IPv6 route from this machine (ENETUNREACH).',
+    );
+    expect(message).not.toContain('\u001b');
+    expect(message).not.toMatch(/^FAKE/m);
+  });
+
+  it("tells the DNS team in the retirement notices which addresses the old key's removal is not checked on", () => {
+    // GIVEN the new record's verification did not ask one IPv6 address
+    const one = [notChecked[0] ?? { nameServer: '', address: '', reason: '' }];
+    // WHEN the MANUAL request and the AUTO removal notice are rendered
+    const manual = render(
+      retirementNotification({
+        domain: DOMAIN,
+        selector: SELECTOR,
+        oldSelector: OLD_SELECTOR,
+        ttl: 3600,
+        notChecked: one,
+      }),
+      'both',
+    ).message;
+    const auto = render(
+      route53ChangeNotification({
+        action: 'removed',
+        domain: DOMAIN,
+        selector: SELECTOR,
+        recordName: `${OLD_SELECTOR}._domainkey.${DOMAIN}`,
+        hostedZoneId: 'Z0123456789ABC',
+        notChecked: one,
+      }),
+      'both',
+    ).message;
+    // THEN both name the address and the reason, in both languages
+    for (const message of [manual, auto]) {
+      expect(message).toContain(
+        `When the new record was verified: IPv6 addresses of ns1.example.jp (2001:db8::1) were not checked: ${LAMBDA_REASON}`,
+      );
+      expect(message).toContain(
+        '新しいレコードの確認時: ns1.example.jp (2001:db8::1) の IPv6 アドレスは確認していません',
+      );
+    }
+  });
+});

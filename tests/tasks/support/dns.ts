@@ -4,9 +4,27 @@ import type { DnsVerification, VerifyDkimRecordInput } from '../../../shared/dns
 import { assertDnsVerified } from '../../../shared/dns/verdict';
 import type { DnsVerifier } from '../../../tasks/verify-dns-record/logic';
 
-export type Verdict = 'match' | 'missing' | 'stale' | 'unreachable';
+export type Verdict = 'match' | 'missing' | 'stale' | 'unreachable' | 'ipv6-not-checked';
 
 export function verification(verdict: Verdict, recordName = 'r'): DnsVerification {
+  if (verdict === 'ipv6-not-checked') {
+    // Every IPv4 address matches; the IPv6 one was not asked (Lambda outside a VPC).
+    return {
+      verified: true,
+      recordName,
+      zone: 'example.jp',
+      servers: [
+        { name: 'ns1.example.jp', address: '192.0.2.1', result: 'match', detail: 'serves the key' },
+        {
+          name: 'ns1.example.jp',
+          address: '2001:db8::1',
+          result: 'not-checked',
+          detail: 'Lambda outside a VPC has no IPv6 egress',
+        },
+      ],
+      message: 'All checked 1 address(es) serve the key. 1 address(es) not checked.',
+    };
+  }
   const servers = [
     { name: 'ns1.example.jp', address: '192.0.2.1', result: 'match' as const, detail: 'serves the key' },
     {
