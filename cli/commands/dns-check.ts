@@ -5,6 +5,7 @@ import { parseDkimCertificate } from '../../shared/dkim/certificate';
 import { normaliseDomain } from '../../shared/dkim/domain';
 import { assertValidSelector } from '../../shared/dkim/selector';
 import { parseEndpoint, verifyDkimRecord } from '../../shared/dns';
+import { printable } from '../../shared/dns/printable';
 import type { DnsCheckOptions, DnsVerification } from '../../shared/dns/types';
 import { InvalidInputError } from '../../shared/errors';
 import { EXIT } from '../exit-codes';
@@ -61,6 +62,33 @@ function toEndpoint(text: string, flag: string) {
   }
 }
 
+/** The addresses not asked, grouped by reason (in the verdict's order). */
+export function notCheckedByReason(
+  verification: DnsVerification,
+): { readonly reason: string; readonly addresses: string[] }[] {
+  const byReason = new Map<string, string[]>();
+  for (const server of verification.servers) {
+    if (server.result !== 'not-checked') continue;
+    byReason.set(server.detail, [...(byReason.get(server.detail) ?? []), server.address]);
+  }
+  return [...byReason].map(([reason, addresses]) => ({ reason, addresses }));
+}
+
+/**
+ * The line after the table, one clause per reason, e.g. `2 IPv6 addresses not checked: no IPv6
+ * route from this machine (ENETUNREACH)`; undefined when every address was asked.
+ */
+export function notCheckedSummary(verification: DnsVerification): string | undefined {
+  const groups = notCheckedByReason(verification);
+  if (groups.length === 0) return undefined;
+  return groups
+    .map(
+      ({ reason, addresses }) =>
+        `${addresses.length} IPv6 address${addresses.length === 1 ? '' : 'es'} not checked: ${printable(reason)}`,
+    )
+    .join('; ');
+}
+
 /** The `--json` document: the contract scripts rely on. */
 export function verificationJson(verification: DnsVerification): object {
   return {
@@ -70,6 +98,11 @@ export function verificationJson(verification: DnsVerification): object {
       address,
       result,
       detail,
+    })),
+    notChecked: notCheckedByReason(verification).map(({ reason, addresses }) => ({
+      count: addresses.length,
+      reason,
+      addresses,
     })),
     ...(verification.error ? { error: verification.error } : {}),
   };
@@ -112,6 +145,8 @@ export function registerDnsCheck(dns: Command): void {
           ['NAME SERVER', 'ADDRESS', 'RESULT', 'DETAIL'],
           verification.servers.map((server) => [server.name, server.address, server.result, server.detail]),
         );
+        const notChecked = notCheckedSummary(verification);
+        if (notChecked !== undefined) console.log(notChecked);
         console.log(
           verification.verified
             ? `VERIFIED: ${verification.message}`

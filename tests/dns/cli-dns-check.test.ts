@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { notCheckedSummary, verificationJson } from '../../cli/commands/dns-check';
 import { txtRecord } from '../../local/dns/zone-writer';
 import { type DkimKeyPair, generateDkimKeyPair, publicKeyToPem } from '../../shared/dkim/keys';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import type { DnsEndpoint } from '../../shared/dns/types';
+import { decideVerdict } from '../../shared/dns/verdict';
 import { byodkim } from '../support/byodkim-cli';
 import { DnsLab } from './support/dns-lab';
 
@@ -68,6 +70,7 @@ describe('byodkim dns check', () => {
           detail: 'the exact key is published',
         },
       ],
+      notChecked: [],
     });
   });
 
@@ -142,5 +145,38 @@ describe('byodkim dns check', () => {
     const result = await byodkim(['dns', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/check \[options\] <domain> <selector>/);
+  });
+});
+
+describe('byodkim dns check on IPv6 addresses it could not ask', () => {
+  const NO_ROUTE = 'no IPv6 route from this machine (ENETUNREACH)';
+  // The verdict the check returns on a machine without an IPv6 route (real verdict logic).
+  const verdict = decideVerdict(`${SELECTOR}._domainkey.${ORIGIN}`, ORIGIN, [
+    { name: `ns1.${ORIGIN}`, address: '192.0.2.1', result: 'match', detail: 'the exact key is published' },
+    { name: `ns1.${ORIGIN}`, address: '2001:db8::1', result: 'not-checked', detail: NO_ROUTE },
+    { name: `ns2.${ORIGIN}`, address: '192.0.2.2', result: 'match', detail: 'the exact key is published' },
+    { name: `ns2.${ORIGIN}`, address: '2001:db8::2', result: 'not-checked', detail: NO_ROUTE },
+  ]);
+
+  it('sums up the addresses not checked and why after the table', () => {
+    // GIVEN two IPv6 addresses had no route WHEN the summary line is made
+    // THEN it counts them and gives the reason
+    expect(notCheckedSummary(verdict)).toBe(`2 IPv6 addresses not checked: ${NO_ROUTE}`);
+  });
+
+  it('says the same in --json, with the addresses', () => {
+    // GIVEN the same verdict WHEN it is printed as JSON THEN the count, reason and addresses are there
+    expect(verificationJson(verdict)).toMatchObject({
+      verified: true,
+      notChecked: [{ count: 2, reason: NO_ROUTE, addresses: ['2001:db8::1', '2001:db8::2'] }],
+    });
+  });
+
+  it('prints no summary when every address was asked', () => {
+    // GIVEN a verdict with every address checked THEN there is no line to print
+    const all = decideVerdict(`${SELECTOR}._domainkey.${ORIGIN}`, ORIGIN, [
+      { name: `ns1.${ORIGIN}`, address: '192.0.2.1', result: 'match', detail: 'the exact key is published' },
+    ]);
+    expect(notCheckedSummary(all)).toBeUndefined();
   });
 });
