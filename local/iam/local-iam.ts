@@ -55,6 +55,7 @@ export type IamDenials = Readonly<Record<string, readonly string[]>>;
 export class LocalIam implements AwsAuthorizer {
   #evaluated = 0;
   readonly #denied: DeniedRequest[] = [];
+  readonly #granted = new Map<string, Array<{ name: string; policy: PolicyDocument }>>();
 
   constructor(
     private readonly deployed: DeployedIam,
@@ -74,6 +75,15 @@ export class LocalIam implements AwsAuthorizer {
     const principal = this.deployed.principals.get(name);
     if (!principal) throw new Error(`The template has no principal ${name}`);
     return principal;
+  }
+
+  /**
+   * Attaches one more identity policy to a principal for this run: what an account grants
+   * outside the stack (e.g. the operators' read of the old system's bucket for `byodkim import`).
+   */
+  grant(principal: string, name: string, policy: PolicyDocument): void {
+    this.principal(principal);
+    this.#granted.set(principal, [...(this.#granted.get(principal) ?? []), { name, policy }]);
   }
 
   /** Counts so far. */
@@ -98,6 +108,7 @@ export class LocalIam implements AwsAuthorizer {
     const explicitDeny = this.denials[name] ?? [];
     const identityPolicies = [
       ...principal.policies.map((policy) => ({ name: policy.name, policy: policy.document })),
+      ...(this.#granted.get(name) ?? []),
       ...(explicitDeny.length > 0
         ? [
             {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { credentialsOf, OPERATOR_PRINCIPAL } from '../../local/iam/principals';
 import { SimulatedDnsTeam } from '../../local/runner/dns-team';
 import { type LocalEnvironment, startLocalEnvironment } from '../../local/runner/environment';
 import { byodkim } from '../support/byodkim-cli';
@@ -104,7 +105,8 @@ describe('operator commands against a deployed stack (AWS mode, reached through 
       AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
       AWS_REGION: 'ap-northeast-1',
       AWS_DEFAULT_REGION: undefined,
-      AWS_ACCESS_KEY_ID: 'test',
+      // The operators' credentials: the stand-ins evaluate every call against OperatorPolicy.
+      AWS_ACCESS_KEY_ID: credentialsOf(OPERATOR_PRINCIPAL).accessKeyId,
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_SESSION_TOKEN: undefined,
       AWS_PROFILE: undefined,

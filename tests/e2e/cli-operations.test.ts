@@ -54,6 +54,15 @@ describe('operator commands against a running local environment (--local)', () =
   it('import adopts the old layout: the key SES uses becomes ACTIVE, an older one PREVIOUS, no key printed', async () => {
     const s3 = env.aws.s3Client('ap-northeast-1');
     await s3.send(new CreateBucketCommand({ Bucket: 'legacy-dkim' }));
+    // The old system's bucket is outside the stack: operators are granted it separately
+    // (docs/deployment.md, "Operator access"), as here.
+    env.iam.grant('Operator', 'ReadLegacyBucket', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::legacy-dkim' },
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::legacy-dkim/*' },
+      ],
+    });
     const seeded = env.seeded.get(DOMAIN);
     const older = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const put = (key: string, body: string) =>
