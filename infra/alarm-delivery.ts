@@ -74,7 +74,10 @@ export function allowAlarmsToPublish(topic: sns.ITopic, key: kms.IKey | undefine
       principals: [new iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      conditions: fromOurAlarms(topic, namePrefix),
+      // Unconditioned, as AWS documents it (Knowledge Center "cloudwatch-configure-alarm-sns"):
+      // AWS does not document which context keys CloudWatch sends to KMS, and a key policy
+      // conditioned on kms:CallerAccount is reported to stop alarm delivery (re:Post, "How does
+      // the kms:CallerAccount condition work"). The topic policy above scopes who may publish.
     }),
   );
 }
