@@ -1,6 +1,13 @@
-import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type GetExecutionHistoryCommandOutput,
+  ListExecutionsCommand,
+  type ListExecutionsCommandOutput,
+} from '@aws-sdk/client-sfn';
 import { daysUntilExpiry, parseDkimCertificate } from '../shared/dkim/certificate';
-import { normaliseDomain } from '../shared/dkim/domain';
+import { domainSlug, normaliseDomain } from '../shared/dkim/domain';
+import { printable } from '../shared/dns/printable';
 import { readApproval } from '../shared/rotation/approvals';
 import {
   getObject,
@@ -10,6 +17,7 @@ import {
   readMetadata,
 } from '../shared/rotation/key-store';
 import { findRunningRotation } from '../shared/rotation/start-rotation';
+import type { AddressNotChecked, RotationState, StartRotationInput } from '../shared/rotation/state';
 import { readSigningPatiently } from './ses-signing-read';
 import type { Target } from './target';
 
@@ -37,6 +45,16 @@ export interface DomainStatus {
     readonly selector: string;
     readonly deadline: string;
   } | null;
+  /**
+   * The name server addresses the DNS verification of the running (else the last) rotation did
+   * not ask, with the reason, read from VerifyDnsRecord's output in its execution history; null
+   * when no rotation got that far. Empty when every address was asked (or the execution predates
+   * the field).
+   */
+  readonly dnsNotChecked: {
+    readonly execution: string;
+    readonly addresses: readonly AddressNotChecked[];
+  } | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -54,6 +72,76 @@ async function currentState(target: Target, executionArn: string): Promise<strin
   );
   const entered = (history.events ?? []).find((event) => event.stateEnteredEventDetails?.name);
   return entered?.stateEnteredEventDetails?.name ?? null;
+}
+
+/** The newest execution of `domain`'s rotations, whatever its status (its input names the domain). */
+async function lastRotation(
+  target: Target,
+  domain: string,
+): Promise<{ executionArn: string; name: string } | undefined> {
+  const prefix = domainSlug(domain).slice(0, 20);
+  const candidates: { executionArn: string; name: string; startedAt: number }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page: ListExecutionsCommandOutput = await target.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: target.stateMachineArn, nextToken }),
+    );
+    for (const execution of page.executions ?? []) {
+      if (execution.executionArn === undefined || !execution.name?.startsWith(prefix)) continue;
+      const startedAt = execution.startDate?.getTime() ?? 0;
+      candidates.push({ executionArn: execution.executionArn, name: execution.name, startedAt });
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  candidates.sort((a, b) => b.startedAt - a.startedAt);
+  for (const candidate of candidates) {
+    const described = await target.sfn.send(
+      new DescribeExecutionCommand({ executionArn: candidate.executionArn }),
+    );
+    try {
+      const input = JSON.parse(described.input ?? '{}') as Partial<StartRotationInput>;
+      if (typeof input.domain === 'string' && normaliseDomain(input.domain) === domain) return candidate;
+    } catch {
+      // Not a rotation of ours (started by hand with other input).
+    }
+  }
+  return undefined;
+}
+
+/** VerifyDnsRecord's last output in the execution's history: the addresses it did not ask. */
+async function dnsNotCheckedIn(
+  target: Target,
+  execution: { executionArn: string; name: string },
+): Promise<DomainStatus['dnsNotChecked']> {
+  let nextToken: string | undefined;
+  do {
+    const page: GetExecutionHistoryCommandOutput = await target.sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn: execution.executionArn,
+        reverseOrder: true,
+        maxResults: 1000,
+        nextToken,
+      }),
+    );
+    for (const event of page.events ?? []) {
+      const exited = event.stateExitedEventDetails;
+      if (exited?.name !== 'VerifyDnsRecord' || exited.output === undefined) continue;
+      let state: Partial<RotationState> = {};
+      try {
+        state = JSON.parse(exited.output) as Partial<RotationState>;
+      } catch {
+        // A truncated output (over 256 KB) says nothing we can use.
+      }
+      const addresses = (state.dns?.notChecked ?? []).map((entry) => ({
+        nameServer: printable(String(entry.nameServer), 255),
+        address: printable(String(entry.address), 64),
+        reason: printable(String(entry.reason), 200),
+      }));
+      return { execution: execution.name, addresses };
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return null;
 }
 
 /** Reads the key store, SES in every region and Step Functions for one domain. */
@@ -131,5 +219,9 @@ export async function domainStatus(
       ? { execution: running.name, currentState: await currentState(target, running.executionArn) }
       : null,
     pendingApproval,
+    dnsNotChecked: await (async () => {
+      const rotation = running ?? (await lastRotation(target, domain));
+      return rotation ? dnsNotCheckedIn(target, rotation) : null;
+    })(),
   };
 }

@@ -6,6 +6,7 @@ import {
 import type { Command } from 'commander';
 import { domainSlug, normaliseDomain } from '../../shared/dkim/domain';
 import { DomainNotConfiguredError, InvalidInputError } from '../../shared/errors';
+import { notCheckedNotice } from '../../shared/rotation/notifications';
 import { startRotation } from '../../shared/rotation/start-rotation';
 import { domainStatus } from '../domain-status';
 import { printTable } from '../output';
@@ -113,6 +114,11 @@ export function registerOperations(program: Command): void {
           console.log(
             `  approval:    ${status.pendingApproval.approvalId} for ${status.pendingApproval.selector}, deadline ${status.pendingApproval.deadline}`,
           );
+        }
+        const notChecked = notCheckedNotice(status.dnsNotChecked?.addresses);
+        if (status.dnsNotChecked && notChecked) {
+          console.log(`  dns check:   ${status.dnsNotChecked.execution} (VerifyDnsRecord)`);
+          for (const line of notChecked.en.split('\n')) console.log(`    ${line}`);
         }
       }
     });

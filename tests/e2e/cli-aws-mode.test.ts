@@ -5,6 +5,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { credentialsOf, OPERATOR_PRINCIPAL } from '../../local/iam/principals';
 import { SimulatedDnsTeam } from '../../local/runner/dns-team';
 import { type LocalEnvironment, startLocalEnvironment } from '../../local/runner/environment';
+import { LAMBDA_NO_IPV6_REASON } from '../../shared/dns/ipv6-policy';
 import { byodkim } from '../support/byodkim-cli';
 import { type CloudFormationStandIn, startCloudFormationStandIn } from '../support/cloudformation-stand-in';
 import { scenario } from './support';
@@ -144,6 +145,7 @@ describe('operator commands against a deployed stack (AWS mode, reached through 
       })),
       rotation: null,
       pendingApproval: null,
+      dnsNotChecked: null,
     });
     expect(cloudFormation.requests).toContainEqual({
       action: 'DescribeStacks',
@@ -223,6 +225,27 @@ describe('operator commands against a deployed stack (AWS mode, reached through 
       rotation: null,
       pendingApproval: null,
     });
+    // AND status names the IPv6 name server addresses the last rotation's DNS check did not ask
+    // (Lambda outside a VPC), with the reason, in --json and in text
+    expect(status.dnsNotChecked).toEqual({
+      execution: execution?.name,
+      addresses: [
+        expect.objectContaining({
+          address: expect.stringMatching(/^\[::1\]/),
+          reason: LAMBDA_NO_IPV6_REASON,
+        }),
+        expect.objectContaining({
+          address: expect.stringMatching(/^\[::1\]/),
+          reason: LAMBDA_NO_IPV6_REASON,
+        }),
+      ],
+    });
+    const text = await run(['status', DOMAIN]);
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `dns check: +${execution?.name} \\(VerifyDnsRecord\\)\\n +IPv6 addresses of .*\\[::1\\].* were not checked: ${LAMBDA_NO_IPV6_REASON}`,
+      ),
+    );
   });
 
   it('a stack that does not exist is bad input: one line naming the stack and the region, exit code 2', async () => {
