@@ -11,6 +11,7 @@ import { Secret } from '../../shared/dkim/secret';
 import { dkimRecordName, nextSelector } from '../../shared/dkim/selector';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../shared/dns';
+import type { DnsCheckOptions } from '../../shared/dns/types';
 import { type KeyMetadata, type KeyStoreDeps, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
 import { type StartedRotation, startRotation } from '../../shared/rotation/start-rotation';
 import { type LocalApprovalServer, startLocalApprovalServer } from '../approval-server';
@@ -89,6 +90,11 @@ export interface LocalEnvironment {
   as(principal: string): LocalTaskDeps;
   /** What the local IAM evaluated and denied so far. */
   iamSummary(): IamSummary;
+  /**
+   * The DNS options the deployed function `<prefix>-<task>` checks with: the local name servers,
+   * on that function's Lambda network (egress and IPv6 policy from the synthesized template).
+   */
+  lambdaDnsOptions(task: string): DnsCheckOptions;
   /** Starts a rotation of `domain` the way the monitor and CLI do. */
   start(domain: string): Promise<StartedRotation>;
   stop(): Promise<void>;
@@ -346,6 +352,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       iam,
       as: (principal) => principals.as(principal),
       iamSummary: () => iam.summary(),
+      lambdaDnsOptions: (task) => ({ ...dnsOptions, ...lambdaDnsNetwork(synthesized.template, task) }),
       // Operators start rotations with the CLI, as the operators' policy allows.
       start: (domain) => {
         const settings = config.domains.find((candidate) => candidate.domain === domain);

@@ -1,4 +1,5 @@
 import { verifyDkimRecord } from '../../shared/dns';
+import type { DnsVerification } from '../../shared/dns/types';
 import type { MetricsSink } from '../../shared/monitoring/metrics';
 import { type DomainReport, runMonitor } from '../../tasks/monitor/logic';
 import type { Scenario } from '../scenario';
@@ -19,6 +20,8 @@ export interface LocalMonitorRun {
   readonly metrics: readonly CapturedMetric[];
   /** Rotations the monitor started and, with `follow`, how they ended. */
   readonly rotations: ReadonlyArray<{ readonly domain: string; readonly execution?: LocalExecution }>;
+  /** The DNS verdicts the monitor's code got, on the deployed monitor function's network. */
+  readonly verifications: readonly DnsVerification[];
 }
 
 /** Options of {@link runLocalMonitor}. */
@@ -52,6 +55,7 @@ export async function runLocalMonitor(options: LocalMonitorOptions): Promise<Loc
     const offset = options.now.getTime() - Date.now();
     const clock = () => new Date(Date.now() + offset);
     const [first] = options.scenarios;
+    const verifications: DnsVerification[] = [];
     // The monitor's own role: every call it makes is evaluated against the Monitor's policies.
     const monitor = env.as('Monitor');
     const deps = {
@@ -63,8 +67,13 @@ export async function runLocalMonitor(options: LocalMonitorOptions): Promise<Loc
       stateMachineArn: env.stateMachineArn,
       ops: monitor.operators,
       dnsTeam: monitor.dnsTeam,
-      verifyDkimRecord,
-      dnsOptions: { nameServers: env.dns.endpoints(), timeoutMs: 500, retries: 1 },
+      verifyDkimRecord: async (...args: Parameters<typeof verifyDkimRecord>) => {
+        const verdict = await verifyDkimRecord(...args);
+        verifications.push(verdict);
+        return verdict;
+      },
+      // The deployed monitor function's network (egress and IPv6 policy), as for the task code.
+      dnsOptions: env.lambdaDnsOptions('Monitor'),
       metrics: sink,
       sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
       // SES's 1 request/s per region, as in Lambda: the stand-in throttles the same way.
@@ -89,7 +98,7 @@ export async function runLocalMonitor(options: LocalMonitorOptions): Promise<Loc
         ...(options.follow && started ? { execution: await env.sfn.whenDone(started.executionArn) } : {}),
       });
     }
-    const run = { reports, metrics, rotations };
+    const run = { reports, metrics, rotations, verifications };
     await options.inspect?.(env, run);
     return run;
   } finally {

@@ -1,4 +1,5 @@
 import { runLocalMonitor } from '../../local/runner/monitor';
+import { LAMBDA_NO_IPV6_REASON } from '../../shared/dns/ipv6-policy';
 import { E2E_TIMEOUT_MS, scenario } from './support';
 
 jest.setTimeout(E2E_TIMEOUT_MS);
@@ -21,6 +22,18 @@ describe('the daily monitor on the local environment', () => {
       }),
     ]);
     expect(run.rotations).toEqual([]);
+    // AND its DNS check ran on the deployed monitor's network: IPv4 decided, IPv6 reported not
+    // checked with Lambda's reason (outside a VPC), as the function itself would see it
+    const servers = run.verifications.flatMap((verdict) => verdict.servers);
+    expect(run.verifications.length).toBeGreaterThan(0);
+    expect(servers.filter((server) => server.address.startsWith('['))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ result: 'not-checked', detail: LAMBDA_NO_IPV6_REASON }),
+      ]),
+    );
+    expect(
+      servers.filter((server) => server.address.startsWith('[')).map((server) => server.result),
+    ).not.toContain('match');
   });
 
   it('starts a rotation 16 days before expiry, and that rotation completes', async () => {
