@@ -60,6 +60,7 @@ describe('a complete rotation on the local environment', () => {
       [
         'approvals',
         'durationMs',
+        'iam',
         'leaks',
         'probe',
         'selectors',
@@ -81,7 +82,9 @@ describe('a complete rotation on the local environment', () => {
         unsigned: expect.any(Number),
       },
       leaks: { scanned: expect.any(Number), found: 0 },
+      iam: { evaluated: expect.any(Number), denied: 0, deniedRequests: [] },
     });
+    expect(summary.iam.evaluated).toBeGreaterThan(0);
   });
 
   it('refuses a bad scenario file with exit code 2, naming the field', async () => {
