@@ -34,6 +34,7 @@ import {
   dnsCheckPlacement,
 } from './dns-check-network';
 import { checkEnvironmentSize } from './environment-size';
+import { acknowledgeKeyStorePatterns } from './key-store-acknowledgements';
 import { lambdaLogGroupName, stateMachineLogGroupName } from './log-group-names';
 import { OperatorPolicy } from './operator-policy';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
@@ -472,22 +473,7 @@ export class ByodkimRotation extends Construct {
       functions[name].addEnvironment('OPS_TOPIC_ARN', this.operatorsTopic.topicArn);
     }
     functions.PrepareRotation.addEnvironment('ROTATION_CONFIG', JSON.stringify(config));
-    // cdk-nag v3 acknowledges each wildcard finding by its exact resource.
-    const bucketArn = `<${stack.resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId)}.Arn>`;
-    for (const name of names) {
-      for (const pattern of [
-        'dkim/*/private-key.pem',
-        'dkim/*/certificate.pem',
-        'dkim/*/metadata.json',
-        'dns-requests/*',
-        'approvals/*',
-      ]) {
-        Validations.of(roles[name]).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${bucketArn}/${pattern}]`,
-          reason: `Scoped to one prefix and object name (${pattern}): the domain, selector or approval id is only known at run time.`,
-        });
-      }
-    }
+    for (const name of names) acknowledgeKeyStorePatterns(roles[name], this.bucket);
 
     // ---- Approval endpoint --------------------------------------------------------------------
     const apiLogs = new logs.LogGroup(this, 'ApprovalApiAccessLogs', {

@@ -10,6 +10,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { acknowledgeKeyStorePatterns } from './key-store-acknowledgements';
 
 /** Properties of {@link OperatorPolicy}. */
 export interface OperatorPolicyProps {
@@ -102,20 +103,7 @@ export class OperatorPolicy extends Construct {
         }),
       ],
     });
-    // cdk-nag v3 acknowledges each wildcard finding by its exact resource.
-    const bucketArn = `<${stack.resolve((props.bucket.node.defaultChild as s3.CfnBucket).logicalId)}.Arn>`;
-    for (const pattern of [
-      'dkim/*/private-key.pem',
-      'dkim/*/certificate.pem',
-      'dkim/*/metadata.json',
-      'dns-requests/*',
-      'approvals/*',
-    ]) {
-      Validations.of(this.policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${pattern}]`,
-        reason: `Scoped to one prefix and object name (${pattern}): the domain, selector or approval id is chosen at run time.`,
-      });
-    }
+    acknowledgeKeyStorePatterns(this.policy, props.bucket);
     const machineName = `<${stack.resolve((props.stateMachine.node.defaultChild as sfn.CfnStateMachine).logicalId)}.Name>`;
     Validations.of(this.policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*]`,
