@@ -124,6 +124,18 @@ describe('DNS request notification', () => {
     expect(message.match(/https:\/\/approve\.example\.jp\/approvals\//g)).toHaveLength(1);
   });
 
+  it('promises the DNS team only the checks every deployment makes: IPv4 always, IPv6 where reachable', () => {
+    // GIVEN the request sent before any check (a deployment without dnsCheckVpc checks no IPv6)
+    // WHEN it is rendered in both languages
+    const { message } = render(dnsRequestNotification(requestMessage()), 'both');
+
+    // THEN it never claims every IPv6 address is checked, and says where unchecked ones are named
+    expect(message).not.toMatch(/all IPv4 and IPv6 addresses|IPv4\/IPv6 の全アドレス/);
+    expect(message).toContain('every IPv4 address of every authoritative name server');
+    expect(message).toContain('the completion notice names any it could not');
+    expect(message).toContain('確認できなかったアドレスは完了通知に記載します');
+  });
+
   it('gives the value as a zone-file line of strings of at most 255 bytes that joins back to the value', () => {
     const { message } = render(dnsRequestNotification(requestMessage()), 'both');
     const line = block(message, 'Zone-file line');
