@@ -90,6 +90,13 @@ export interface ByodkimRotationProps {
    * not checked (Lambda outside a VPC has no IPv6 egress)
    */
   readonly dnsCheckVpc?: DnsCheckVpc;
+  /**
+   * Reserved concurrency of the monitor function (see `RotationMonitorProps.reservedConcurrency`):
+   * the monitor is single-flight by its lease without it, and Lambda refuses to reserve unless
+   * 100 unreserved executions remain in the account.
+   * @default - none
+   */
+  readonly monitorReservedConcurrency?: number;
 }
 
 /** Lambda environment variables hold 4 KB in all; the configuration travels in one of them. */
@@ -221,7 +228,11 @@ export class ByodkimRotation extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'key-store/',
-      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // The monitor rewrites its lease every run: keep a week of its old versions, not years.
+        { prefix: 'monitor/', noncurrentVersionExpiration: Duration.days(7) },
+      ],
       removalPolicy,
     });
 
@@ -608,6 +619,7 @@ export class ByodkimRotation extends Construct {
       removalPolicy,
       projectRoot,
       dnsCheckVpc: props.dnsCheckVpc,
+      reservedConcurrency: props.monitorReservedConcurrency,
       // The workflow's own ExecutionsFailed/TimedOut alarms exist above unless alarms are off.
       stateMachineAlarms: !(props.alarms ?? true),
       additionalAlarms: workflowAlarms,

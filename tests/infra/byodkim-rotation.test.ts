@@ -313,6 +313,34 @@ describe('ByodkimRotation props', () => {
     );
   });
 
+  it("reserves the monitor's concurrency only when asked, and expires the lease's old versions", () => {
+    // GIVEN the construct without, then with, monitorReservedConcurrency
+    const synth = (props: { monitorReservedConcurrency?: number }) => {
+      const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Reserve');
+      new ByodkimRotation(stack, 'Rotation', { config, ...props });
+      return Template.fromStack(stack);
+    };
+    const monitorOf = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function')).find((fn) =>
+        String(fn.Properties?.FunctionName).endsWith('-Monitor'),
+      );
+
+    // WHEN both synthesize
+    const plain = synth({});
+    const reserved = synth({ monitorReservedConcurrency: 1 });
+
+    // THEN only the second reserves (new accounts cannot), and the key store keeps a week of lease versions
+    expect(monitorOf(plain)?.Properties?.ReservedConcurrentExecutions).toBeUndefined();
+    expect(monitorOf(reserved)?.Properties?.ReservedConcurrentExecutions).toBe(1);
+    plain.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'monitor/', NoncurrentVersionExpiration: { NoncurrentDays: 7 } }),
+        ]),
+      },
+    });
+  });
+
   it('collects every invalid prop into one message naming each prop and the fix', () => {
     const stack = new Stack(new App(), 'Invalid');
     expect(
