@@ -207,7 +207,8 @@ describe('RotationMonitor', () => {
         },
       },
     };
-    // THEN the topic policy lets CloudWatch publish for these alarms only, and the key policy the same
+    // THEN the topic policy lets CloudWatch publish for these alarms only, and the key policy lets
+    // CloudWatch use the key unconditioned, as AWS documents it
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
       PolicyDocument: {
@@ -224,7 +225,12 @@ describe('RotationMonitor', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'CloudWatchAlarmsToEncryptedTopic', Condition: fromOurAlarms }),
+          Match.objectLike({
+            Sid: 'CloudWatchAlarmsToEncryptedTopic',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: Match.absent(),
+          }),
         ]),
       },
     });
