@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { executionHtml } from '../../local/runner/html-view';
 import type { RotationSummary } from '../../local/runner/rotate';
 import { rotate } from '../../local/runner/rotate';
-import { loadScenario } from '../../local/scenario';
+import { loadScenario, type Scenario } from '../../local/scenario';
 import { EXIT } from '../exit-codes';
 
 /** Options of `byodkim local rotate`. */
@@ -31,7 +31,7 @@ export function formatSummary(domain: string, summary: RotationSummary): string 
     `  approval page: ${summary.approvals.accepted} decision(s) accepted, ${summary.approvals.refused} attempt(s) refused`,
     `  IAM (every AWS call checked against the synthesized roles and resource policies): ${summary.iam.evaluated} evaluated, ${summary.iam.denied} denied`,
     ...summary.iam.deniedRequests.map(
-      (denied) => `    DENIED ${denied.state}: ${denied.action} on ${denied.resource}`,
+      (denied) => `    DENIED the ${denied.state} role: ${denied.action} on ${denied.resource}`,
     ),
     ...(summary.route53
       ? [
@@ -40,6 +40,26 @@ export function formatSummary(domain: string, summary: RotationSummary): string 
       : []),
   ];
   return lines.join('\n');
+}
+
+/**
+ * The exit code of a rehearsal: OK only when the rotation succeeded and the synthesized IAM
+ * denied nothing the scenario did not revoke on purpose (`iamDeny`). A denial the code coped with
+ * still means a role lacks a permission its code needs.
+ */
+export function rehearsalOutcome(
+  summary: Pick<RotationSummary, 'status' | 'iam'>,
+  scenario: Pick<Scenario, 'iamDeny'>,
+): { readonly exitCode: number; readonly complaint?: string } {
+  const unexpected = Object.keys(scenario.iamDeny).length === 0 ? summary.iam.denied : 0;
+  const complaint =
+    unexpected > 0
+      ? `IamDenied: ${unexpected} AWS call(s) of the product were denied by the synthesized IAM, which the scenario did not revoke: a role lacks a permission its code needs.`
+      : undefined;
+  return {
+    exitCode: summary.status === 'SUCCEEDED' && unexpected === 0 ? EXIT.OK : EXIT.NOT_VERIFIED,
+    ...(complaint ? { complaint } : {}),
+  };
 }
 
 /** Runs a scenario file and prints the progress and summary (or one JSON object). */
@@ -67,7 +87,9 @@ export async function runLocalRotate(options: LocalRotateOptions): Promise<numbe
   }
   if (options.json) process.stdout.write(`${JSON.stringify(run.summary)}\n`);
   else console.log(formatSummary(scenario.domain, run.summary));
-  return run.summary.status === 'SUCCEEDED' ? EXIT.OK : EXIT.NOT_VERIFIED;
+  const outcome = rehearsalOutcome(run.summary, scenario);
+  if (outcome.complaint) process.stderr.write(`byodkim: ${outcome.complaint}\n`);
+  return outcome.exitCode;
 }
 
 /** Registers `byodkim local rotate`. */

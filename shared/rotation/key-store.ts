@@ -99,7 +99,24 @@ export interface KeyStoreDeps {
   readonly bucket: string;
 }
 
-/** Reads an object; undefined when it does not exist. */
+/**
+ * S3 refused a read. Keeps S3's error name (`AccessDenied`, what the workflow and operators see)
+ * and says which permissions can cause it: S3 answers a missing object with 403, not 404, to a
+ * caller that may not s3:ListBucket the bucket (S3 API Reference, GetObject, "Permissions"), so a
+ * 403 is never taken for "absent".
+ */
+export class KeyStoreAccessDeniedError extends Error {
+  override readonly name = 'AccessDenied';
+
+  constructor(bucket: string, key: string, options: { cause: unknown }) {
+    super(
+      `S3 denied GetObject of s3://${bucket}/${key}. The function's role needs s3:GetObject on it and kms:Decrypt on the bucket's key, and s3:ListBucket on the bucket if the object may not exist yet (without it S3 answers 403 instead of 404).`,
+      options,
+    );
+  }
+}
+
+/** Reads an object; undefined when it does not exist. @throws KeyStoreAccessDeniedError on 403 */
 export async function getObject(deps: KeyStoreDeps, key: string): Promise<StoredObject | undefined> {
   try {
     const output = await callAws(`S3 GetObject ${key}`, () =>
@@ -110,6 +127,9 @@ export async function getObject(deps: KeyStoreDeps, key: string): Promise<Stored
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'NoSuchKey' || name === 'NotFound' || httpStatusOf(error) === 404) return undefined;
+    if (name === 'AccessDenied' || httpStatusOf(error) === 403) {
+      throw new KeyStoreAccessDeniedError(deps.bucket, key, { cause: error });
+    }
     throw error;
   }
 }

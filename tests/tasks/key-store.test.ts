@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { isTransientAwsError } from '../../shared/rotation/aws-errors';
-import { KEY_STATES, KEY_TRANSITIONS, transitionKey } from '../../shared/rotation/key-store';
+import { getObject, KEY_STATES, KEY_TRANSITIONS, transitionKey } from '../../shared/rotation/key-store';
 import { FakeS3, sdkError, serverError, throttling } from './support/fakes';
 import { DOMAIN, keyPairs, metadataOf, NEW_SELECTOR, seedKey } from './support/rotation';
 
@@ -15,6 +15,23 @@ describe('key store transitions', () => {
     seedKey(s3, NEW_SELECTOR, pair, 'PENDING');
   });
   afterEach(() => s3.restore());
+
+  it('never takes S3\'s 403 for "absent": it names the object and the permissions that cause it', async () => {
+    // GIVEN S3 answers a read with 403, as it does for a missing key to a role without s3:ListBucket
+    s3.faults.add('GetObject', sdkError('AccessDenied', 403, 'Access Denied'));
+
+    // WHEN the key store reads a key that may not exist
+    const read = getObject(s3.deps(), 'dkim/example.jp/sel-1/metadata.json');
+
+    // THEN it fails as AccessDenied naming the object and s3:ListBucket, while a 404 stays "absent"
+    await expect(read).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringMatching(
+        /s3:\/\/key-store\/dkim\/example\.jp\/sel-1\/metadata\.json[\s\S]*s3:ListBucket/,
+      ),
+    });
+    await expect(getObject(s3.deps(), 'dkim/example.jp/sel-1/metadata.json')).resolves.toBeUndefined();
+  });
 
   it('never lets a RETIRED or ABANDONED key come back', () => {
     expect(KEY_TRANSITIONS.RETIRED).toEqual([]);
