@@ -2,6 +2,7 @@
  * NotifyFailure: tells operators (and the DNS team, when a rollback happened) what failed and
  * what signs the mail now. A failed rollback is CRITICAL: it pages the operators.
  */
+import { printable } from '../../shared/dns/printable';
 import { failureNotification, type NotifyDeps, publish } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { NotificationSent, RotationState } from '../../shared/rotation/state';
@@ -11,16 +12,21 @@ export interface NotifyFailureDeps extends BaseDeps {
   readonly dnsTeam: NotifyDeps;
 }
 
-/** Short, stable text of a Catch's cause (Lambda causes are JSON with errorMessage). */
+/**
+ * Short text of a Catch's cause for the operators (Lambda causes are JSON with errorMessage):
+ * printable ASCII only (line breaks and control characters escaped, so a cause cannot forge
+ * lines in a mail) and at most 500 characters, whichever form the cause has.
+ */
 export function describeCause(cause: string | null | undefined): string {
   if (!cause) return '';
+  let text = cause;
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+    if (typeof parsed.errorMessage === 'string') text = parsed.errorMessage;
   } catch {
     // not JSON: use as is
   }
-  return cause.length > 500 ? `${cause.slice(0, 497)}...` : cause;
+  return printable(text, 500);
 }
 
 export async function notifyFailure(
@@ -36,10 +42,14 @@ export async function notifyFailure(
     const notification = failureNotification({ ...base, kind: 'rollback-failed', reason });
     messageIds.push(await publish(deps.operators, domain, language, notification));
   } else if (state.rollback !== undefined) {
-    const reason = `${state.failure?.Error ?? 'Error'}: ${describeCause(state.failure?.Cause)}`;
+    const error = printable(state.failure?.Error ?? 'Error', 100);
+    const reason = `${error}: ${describeCause(state.failure?.Cause)}`;
     const notification = failureNotification({ ...base, kind: 'rolled-back', reason });
     messageIds.push(await publish(deps.operators, domain, language, notification));
-    messageIds.push(await publish(deps.dnsTeam, domain, language, notification));
+    // The DNS team is another team: the error's name only, never AWS's text (role ARNs, account
+    // ids, record contents); the operators' notice has the cause.
+    const forDnsTeam = failureNotification({ ...base, kind: 'rolled-back', reason: error });
+    messageIds.push(await publish(deps.dnsTeam, domain, language, forDnsTeam));
   } else {
     const reason = `${state.retirementFailure?.Error ?? 'Error'}: ${describeCause(state.retirementFailure?.Cause)}`;
     const notification = failureNotification({ ...base, kind: 'retirement-failed', reason });

@@ -59,8 +59,35 @@ describe('NotifyFailure / NotifySuccess', () => {
     await expect(notifySuccess(state(), deps())).rejects.toMatchObject({ name: 'TransientAwsError' });
   });
 
-  it('keeps only the message of a Lambda error cause', () => {
+  it('keeps only the message of a Lambda error cause, on one printable line of at most 500 characters', () => {
     expect(describeCause('{"errorType":"X","errorMessage":"short","trace":["a","b"]}')).toBe('short');
     expect(describeCause(null)).toBe('');
+    const forged = describeCause(
+      JSON.stringify({ errorMessage: `TXT\r\nSubject: approve now${'x'.repeat(900)}` }),
+    );
+    expect(forged).not.toMatch(/[\r\n]/);
+    expect(forged.length).toBeLessThanOrEqual(500);
+  });
+
+  it("tells the DNS team the error's name after a rollback, never AWS's text about roles or accounts", async () => {
+    // GIVEN a rollback caused by an AWS denial whose text names a role and the account
+    const cause = JSON.stringify({
+      errorMessage:
+        'User: arn:aws:sts::123456789012:assumed-role/Rotation-ApplyToSesRole/fn is not authorized',
+    });
+
+    // WHEN NotifyFailure tells both teams
+    await notifyFailure(
+      state({
+        failure: { Error: 'AccessDeniedException', Cause: cause },
+        rollback: { rolledBackAt: 'now', regions: [] },
+      }),
+      deps(),
+    );
+
+    // THEN only the operators' notice carries the cause
+    expect(sns.to(DNS_TOPIC)[0]?.Message).toContain('AccessDeniedException');
+    expect(sns.to(DNS_TOPIC)[0]?.Message).not.toMatch(/123456789012|assumed-role/);
+    expect(sns.to(OPS_TOPIC)[0]?.Message).toContain('assumed-role');
   });
 });
