@@ -34,8 +34,16 @@ export class DnsTransportError extends Error {
   }
 }
 
-/** The errno codes of a send the kernel refuses because no route leads to the address. */
-export const NO_ROUTE_CODES: ReadonlySet<string> = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL']);
+/**
+ * The errno codes of a send the kernel refuses because no route leads to the address, including
+ * EAFNOSUPPORT from a host whose kernel has IPv6 turned off.
+ */
+export const NO_ROUTE_CODES: ReadonlySet<string> = new Set([
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'EAFNOSUPPORT',
+]);
 
 /** True when the query failed because this network has no route to the server's address. */
 export function isNoRoute(error: unknown): error is DnsTransportError {

@@ -4,7 +4,7 @@ import { txtRecord, type ZoneNameServer, type ZoneRecordSpec } from '../../local
 import { generateDkimKeyPair } from '../../shared/dkim/keys';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { checkDkimEndToEnd, LAMBDA_NO_IPV6_REASON, verifyDkimRecord } from '../../shared/dns';
-import { isNoRoute, queryDns } from '../../shared/dns/transport';
+import { DnsTransportError, isNoRoute, queryDns } from '../../shared/dns/transport';
 import type { DnsCheckOptions } from '../../shared/dns/types';
 import { DnsLab } from './support/dns-lab';
 
@@ -82,6 +82,13 @@ describe('a network without IPv6 egress (the transport)', () => {
     expect(isNoRoute(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ENETUNREACH' });
     expect(ns1v6.queries).toEqual({ udp: 0, tcp: 0 });
+  });
+
+  it('takes a kernel without IPv6 (EAFNOSUPPORT) for no route, like ENETUNREACH, and a timeout for neither', () => {
+    expect(isNoRoute(new DnsTransportError('socket: address family not supported', 'EAFNOSUPPORT'))).toBe(
+      true,
+    );
+    expect(isNoRoute(new DnsTransportError('no answer', 'ETIMEDOUT'))).toBe(false);
   });
 
   it('still sends to IPv4 addresses', async () => {
