@@ -1,11 +1,20 @@
 import { verifyDkimRecord } from '../../shared/dns';
 import type { DnsVerification } from '../../shared/dns/types';
 import type { MetricsSink } from '../../shared/monitoring/metrics';
-import { type DomainReport, runMonitor } from '../../tasks/monitor/logic';
+import { invokeSelf, type MonitorEvent, makeHandler } from '../../tasks/monitor/handler';
+import type { DomainReport } from '../../tasks/monitor/logic';
+import type { IamSummary } from '../iam/local-iam';
+import { accessKeyOf } from '../iam/principals';
+import { TemplateResolver } from '../iam/template-resolver';
 import type { Scenario } from '../scenario';
 import type { LocalExecution } from '../sfn/engine';
+import type { CfnTemplate } from './definition';
 import { SimulatedDnsTeam } from './dns-team';
 import { type LocalEnvironment, startLocalEnvironment } from './environment';
+import { LocalLambda } from './local-lambda';
+
+/** The principal (and function name suffix) of the monitor. */
+const MONITOR = 'Monitor';
 
 /** A metric point the monitor emitted (EMF in Lambda; kept in memory here). */
 export interface CapturedMetric {
@@ -22,6 +31,10 @@ export interface LocalMonitorRun {
   readonly rotations: ReadonlyArray<{ readonly domain: string; readonly execution?: LocalExecution }>;
   /** The DNS verdicts the monitor's code got, on the deployed monitor function's network. */
   readonly verifications: readonly DnsVerification[];
+  /** The monitor function's invocations: the schedule's, then each continuation the run made. */
+  readonly invocations: ReadonlyArray<{ readonly requestId: string; readonly event: MonitorEvent }>;
+  /** What the local IAM evaluated and denied (every call was made as the Monitor role). */
+  readonly iam: IamSummary;
 }
 
 /** Options of {@link runLocalMonitor}. */
@@ -32,15 +45,51 @@ export interface LocalMonitorOptions {
   readonly now: Date;
   /** Wait for the rotations the monitor started to finish. */
   readonly follow?: boolean;
+  /**
+   * The time limit of each invocation: a run that cannot finish in it (less the handler's
+   * 60-second safety margin) continues in a new invocation. @default - the deployed function's `Timeout`
+   */
+  readonly timeLimitMs?: number;
+  /** Domains checked at once. @default - the deployed function's `MONITOR_CONCURRENCY` */
+  readonly concurrency?: number;
   /** Called before the environment stops. */
   readonly inspect?: (env: LocalEnvironment, run: LocalMonitorRun) => void | Promise<void>;
 }
 
+/** The deployed monitor function, as the synthesized template declares it. */
+interface DeployedMonitor {
+  readonly functionName: string;
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+}
+
+function deployedMonitor(templateText: string): DeployedMonitor {
+  const resolver = new TemplateResolver(JSON.parse(templateText) as CfnTemplate);
+  for (const logicalId of resolver.logicalIdsOf('AWS::Lambda::Function')) {
+    const functionName = resolver.physical(logicalId).ref;
+    // The same naming rule as the local IAM's principals (deployed-iam.ts).
+    if (functionName.split('-').pop() !== MONITOR) continue;
+    const props = resolver.resource(logicalId).Properties ?? {};
+    const variables = (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+    return {
+      functionName,
+      // CloudFormation's default Timeout is 3 seconds.
+      timeoutMs: Number(props.Timeout ?? 3) * 1000,
+      concurrency: Number(variables?.MONITOR_CONCURRENCY ?? 8),
+    };
+  }
+  throw new Error('The template has no monitor function');
+}
+
 /**
- * Runs the monitor's own logic (tasks/monitor) on the local environment, as the daily schedule
- * would at `now`: each domain starts with the key the environment seeded (issued 440 days ago, a
- * 456-day certificate), SES is paced at its 1 request/s, and a due rotation is started through the
- * local Step Functions with the deterministic execution name.
+ * Runs the monitor on the local environment as Lambda runs it at `now`: the schedule invokes the
+ * handler (tasks/monitor/handler.ts) with `{ now }`, which takes the single-flight lease in the key
+ * store, checks the domains and, when its time limit runs short, invokes its own function
+ * asynchronously to continue (authorized as `lambda:InvokeFunction` on the function's ARN). Every
+ * AWS call is made as the Monitor role and evaluated by the local IAM. Each domain starts with the
+ * key the environment seeded (issued 440 days ago, a 456-day certificate), SES is paced at its
+ * 1 request/s, and a due rotation is started through the local Step Functions with the
+ * deterministic execution name.
  */
 export async function runLocalMonitor(options: LocalMonitorOptions): Promise<LocalMonitorRun> {
   const env = await startLocalEnvironment({ scenarios: options.scenarios });
@@ -56,9 +105,12 @@ export async function runLocalMonitor(options: LocalMonitorOptions): Promise<Loc
     const clock = () => new Date(Date.now() + offset);
     const [first] = options.scenarios;
     const verifications: DnsVerification[] = [];
+    const reports: DomainReport[] = [];
+    const deployed = deployedMonitor(env.templateText);
+    const lambda = new LocalLambda(env.iam);
     // The monitor's own role: every call it makes is evaluated against the Monitor's policies.
-    const monitor = env.as('Monitor');
-    const deps = {
+    const monitor = env.as(MONITOR);
+    const handler = makeHandler({
       s3: monitor.s3,
       bucket: env.bucket,
       config: env.config,
@@ -73,22 +125,31 @@ export async function runLocalMonitor(options: LocalMonitorOptions): Promise<Loc
         return verdict;
       },
       // The deployed monitor function's network (egress and IPv6 policy), as for the task code.
-      dnsOptions: env.lambdaDnsOptions('Monitor'),
+      dnsOptions: env.lambdaDnsOptions(MONITOR),
       metrics: sink,
       sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-      // SES's 1 request/s per region, as in Lambda: the stand-in throttles the same way.
-      pacing: { sesIntervalMs: Math.ceil(1000 / (first?.ses.requestsPerSecond ?? 1)) + 100 },
+      pacing: {
+        // SES's 1 request/s per region, as in Lambda: the stand-in throttles the same way.
+        sesIntervalMs: Math.ceil(1000 / (first?.ses.requestsPerSecond ?? 1)) + 100,
+        concurrency: options.concurrency ?? deployed.concurrency,
+      },
       clock,
       logger: env.logger,
-    };
-    const reports: DomainReport[] = [];
-    let fromIndex = 0;
-    for (;;) {
-      const result = await runMonitor(deps, clock(), { fromIndex });
-      reports.push(...result.reports);
-      if (result.nextIndex === undefined) break;
-      fromIndex = result.nextIndex;
-    }
+      // The continuation, as defaultDeps() makes it: an Event invoke of the function itself,
+      // signed as the Monitor role (AWS_LAMBDA_FUNCTION_NAME is the function's own name).
+      continueFrom: invokeSelf(lambda.clientFor(accessKeyOf(MONITOR)), deployed.functionName),
+      onResult: (result) => {
+        reports.push(...result.reports);
+      },
+    });
+    lambda.register({
+      name: deployed.functionName,
+      timeoutMs: options.timeLimitMs ?? deployed.timeoutMs,
+      handler: (event, context) => handler(event as MonitorEvent, context),
+    });
+    // The schedule's delivery: `{ now: <aws.scheduler.scheduled-time> }`.
+    await lambda.trigger(deployed.functionName, { now: options.now.toISOString() } satisfies MonitorEvent);
+    await lambda.whenIdle();
     const rotations: Array<{ domain: string; execution?: LocalExecution }> = [];
     for (const report of reports) {
       if (report.action !== 'started') continue;
@@ -98,7 +159,17 @@ export async function runLocalMonitor(options: LocalMonitorOptions): Promise<Loc
         ...(options.follow && started ? { execution: await env.sfn.whenDone(started.executionArn) } : {}),
       });
     }
-    const run = { reports, metrics, rotations, verifications };
+    const run: LocalMonitorRun = {
+      reports,
+      metrics,
+      rotations,
+      verifications,
+      invocations: lambda.invocations.map(({ requestId, event }) => ({
+        requestId,
+        event: event as MonitorEvent,
+      })),
+      iam: env.iamSummary(),
+    };
     await options.inspect?.(env, run);
     return run;
   } finally {

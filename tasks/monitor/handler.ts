@@ -47,6 +47,28 @@ export interface MonitorHandlerDeps extends MonitorDeps {
   readonly flushMetrics?: () => void;
   /** Starts the next invocation of the chain. */
   readonly continueFrom?: (event: Required<MonitorEvent>) => Promise<void>;
+  /** Sees each invocation's full result (the local runner keeps its reports). @default - none */
+  readonly onResult?: (result: MonitorResult) => void;
+}
+
+/**
+ * The chain's next invocation: an asynchronous invoke (InvocationType `Event`) of the function
+ * itself, with the monitor role's `lambda:InvokeFunction` on its own ARN.
+ */
+export function invokeSelf(
+  lambda: LambdaClient,
+  functionName: string | undefined,
+): NonNullable<MonitorHandlerDeps['continueFrom']> {
+  return async (event) => {
+    if (functionName === undefined) throw new InvalidInputError('AWS_LAMBDA_FUNCTION_NAME is not set.');
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(event)),
+      }),
+    );
+  };
 }
 
 function positiveNumber(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -64,8 +86,6 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): MonitorHandle
   const config = parseConfig(JSON.parse(requiredEnv('ROTATION_CONFIG', env)), 'ROTATION_CONFIG');
   const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: MONITOR_SERVICE_NAME });
   const sns = snsClient(env);
-  const lambda = new LambdaClient({});
-  const functionName = env.AWS_LAMBDA_FUNCTION_NAME;
   return {
     s3: s3Client(env),
     bucket: requiredEnv('BUCKET_NAME', env),
@@ -86,16 +106,7 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): MonitorHandle
     },
     clock: () => new Date(),
     logger,
-    continueFrom: async (event) => {
-      if (functionName === undefined) throw new InvalidInputError('AWS_LAMBDA_FUNCTION_NAME is not set.');
-      await lambda.send(
-        new InvokeCommand({
-          FunctionName: functionName,
-          InvocationType: 'Event',
-          Payload: Buffer.from(JSON.stringify(event)),
-        }),
-      );
-    },
+    continueFrom: invokeSelf(new LambdaClient({}), env.AWS_LAMBDA_FUNCTION_NAME),
   };
 }
 
@@ -138,6 +149,7 @@ export function makeHandler(source: MonitorHandlerDeps | (() => MonitorHandlerDe
       } finally {
         resolved.flushMetrics?.();
       }
+      resolved.onResult?.(result);
       if (result.nextIndex !== undefined) {
         if (result.nextIndex <= fromIndex) {
           throw new InvalidInputError(
