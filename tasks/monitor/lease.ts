@@ -15,6 +15,7 @@
  * - S3 answers 412 PreconditionFailed when a condition fails and 409 ConditionalRequestConflict
  *   when a conflicting write is in flight: both mean "re-read and decide again".
  */
+import { z } from 'zod';
 import { InvalidInputError } from '../../shared/errors';
 import { isTransientAwsError } from '../../shared/rotation/aws-errors';
 import { getObject, type KeyStoreDeps, putIfAbsent, putIfMatch } from '../../shared/rotation/key-store';
@@ -57,6 +58,26 @@ export interface AcquireOptions {
   readonly ttlMs: number;
 }
 
+const LeaseSchema = z.object({
+  owner: z.string(),
+  acquiredAt: z.string(),
+  expiresAt: z.iso.datetime(),
+  releasedAt: z.string().optional(),
+});
+
+/**
+ * The stored lease, or undefined when the object is not one (hand-edited, truncated): such an
+ * object protects no run, so it counts as free instead of stopping the monitor every day.
+ */
+function parseLease(text: string): MonitorLease | undefined {
+  try {
+    const parsed = LeaseSchema.safeParse(JSON.parse(text));
+    return parsed.success ? (parsed.data as MonitorLease) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function body(lease: MonitorLease): string {
   return `${JSON.stringify(lease, null, 2)}\n`;
 }
@@ -84,12 +105,13 @@ export async function acquireMonitorLease(deps: LeaseDeps, options: AcquireOptio
       }
       const current = await getObject(deps, MONITOR_LEASE_KEY);
       if (current === undefined) continue;
-      const held = JSON.parse(current.body) as MonitorLease;
+      const held = parseLease(current.body);
       const free =
+        held === undefined ||
         held.owner === options.owner ||
         held.releasedAt !== undefined ||
         new Date(held.expiresAt).getTime() <= options.now.getTime();
-      if (!free) return { acquired: false, heldBy: held };
+      if (!free && held !== undefined) return { acquired: false, heldBy: held };
       if (await putIfMatch(deps, MONITOR_LEASE_KEY, body(lease), current.etag))
         return { acquired: true, lease };
       // Another run wrote in between: read again and decide again.
@@ -112,8 +134,8 @@ export async function releaseMonitorLease(deps: LeaseDeps, owner: string, now: D
     try {
       const current = await getObject(deps, MONITOR_LEASE_KEY);
       if (current === undefined) return false;
-      const held = JSON.parse(current.body) as MonitorLease;
-      if (held.owner !== owner || held.releasedAt !== undefined) return false;
+      const held = parseLease(current.body);
+      if (held === undefined || held.owner !== owner || held.releasedAt !== undefined) return false;
       const released: MonitorLease = { ...held, expiresAt: now.toISOString(), releasedAt: now.toISOString() };
       if (await putIfMatch(deps, MONITOR_LEASE_KEY, body(released), current.etag)) return true;
     } catch (error) {

@@ -14,7 +14,7 @@ import {
 } from '../../tasks/monitor/lease';
 
 const TOKYO = 'ap-northeast-1';
-const BUCKETS = ['lease-a', 'lease-b', 'lease-c', 'lease-d', 'lease-e', 'lease-f'];
+const BUCKETS = ['lease-a', 'lease-b', 'lease-c', 'lease-d', 'lease-e', 'lease-f', 'lease-g'];
 const T0 = new Date('2026-11-23T00:00:00.000Z');
 const FIFTEEN_MINUTES = 900_000;
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -121,6 +121,22 @@ describe('monitor lease', () => {
 
     // Even with a clock behind the releasing host's, the released lease is free.
     const next = await acquireMonitorLease(deps, { owner: 'run-2', now: at(1_000), ttlMs: FIFTEEN_MINUTES });
+    expect(next).toMatchObject({ acquired: true, lease: { owner: 'run-2' } });
+  });
+
+  it('takes a lease object that is not a lease (truncated, hand-edited) as free, instead of failing every day', async () => {
+    // GIVEN a lease object someone truncated
+    const deps = freshDeps();
+    await deps.s3.send(
+      new PutObjectCommand({ Bucket: deps.bucket, Key: MONITOR_LEASE_KEY, Body: '{"owner": "run-1", "expi' }),
+    );
+
+    // WHEN the next run arrives, and a release is asked of the broken object
+    const released = await releaseMonitorLease(deps, 'run-1', T0);
+    const next = await acquireMonitorLease(deps, { owner: 'run-2', now: T0, ttlMs: FIFTEEN_MINUTES });
+
+    // THEN nothing is released, and the run takes the lease over
+    expect(released).toBe(false);
     expect(next).toMatchObject({ acquired: true, lease: { owner: 'run-2' } });
   });
 });
