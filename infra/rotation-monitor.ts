@@ -253,7 +253,8 @@ export class RotationMonitor extends Construct {
       conditions?: Record<string, unknown>,
     ) => role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
     allow('OwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
-    // Read-only on the public parts of the key store: never private-key.pem, never approvals/.
+    // Reads only the public parts of the key store (never private-key.pem, never approvals/); its
+    // one write is its own lease, monitor/lease.json (MonitorLease below).
     allow(
       'ReadKeyStore',
       ['s3:GetObject'],

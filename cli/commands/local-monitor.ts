@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { IamSummary } from '../../local/iam/local-iam';
 import { runLocalMonitor } from '../../local/runner/monitor';
 import { loadScenario } from '../../local/scenario';
 import { InvalidInputError } from '../../shared/errors';
@@ -24,6 +25,14 @@ export function reportJson(report: DomainReport): object {
     action: report.action,
     findings: report.findings.map(({ check, severity }) => ({ check, severity })),
   };
+}
+
+/** The IAM lines of the summary, worded as `byodkim local rotate` words them. */
+export function formatIam(iam: IamSummary): string {
+  return [
+    `IAM (every AWS call checked against the synthesized roles and resource policies): ${iam.evaluated} evaluated, ${iam.denied} denied`,
+    ...iam.deniedRequests.map((denied) => `  DENIED ${denied.state}: ${denied.action} on ${denied.resource}`),
+  ].join('\n');
 }
 
 function parseNow(text: string | undefined): Date {
@@ -74,6 +83,7 @@ export function registerLocalMonitor(local: Command): void {
               `rotation of ${rotation.domain}: ${rotation.execution.status}${rotation.execution.error ? ` (${rotation.execution.error})` : ''}`,
             );
         }
+        console.log(formatIam(run.iam));
       }
       const failedRotation = run.rotations.some(
         (rotation) => rotation.execution && rotation.execution.status !== 'SUCCEEDED',
