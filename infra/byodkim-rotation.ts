@@ -235,6 +235,19 @@ export class ByodkimRotation extends Construct {
       ],
       removalPolicy,
     });
+    // A private key is written once and never replaced (invariant 5), whoever writes: S3 itself
+    // refuses a write of one without If-None-Match (S3 User Guide, "Enforce conditional writes on
+    // Amazon S3 buckets"), so no role or person can overwrite a key already sent to DNS.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PrivateKeysAreWrittenOnce',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('dkim/*/private-key.pem')],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
 
     // ---- Topics ---------------------------------------------------------------------------------
     this.dnsTeamTopic = new sns.Topic(this, 'DnsTeamTopic', {

@@ -246,11 +246,19 @@ class S3Handler {
         }
         return auth.require('s3:ListBucket', bucket, context);
       }
-      case 'PutObject':
-        await auth.require('s3:PutObject', object);
+      case 'PutObject': {
+        // Conditional-write headers reach IAM as s3:if-none-match / s3:if-match (S3 User Guide,
+        // "Enforce conditional writes on Amazon S3 buckets"): a bucket policy may require them.
+        const conditions: Record<string, string> = {};
+        const ifNoneMatch = header(request, 'if-none-match');
+        const ifMatchHeader = header(request, 'if-match');
+        if (ifNoneMatch !== undefined) conditions['s3:if-none-match'] = ifNoneMatch;
+        if (ifMatchHeader !== undefined) conditions['s3:if-match'] = ifMatchHeader;
+        await auth.require('s3:PutObject', object, conditions);
         // S3 User Guide, conditional writes: an If-Match write also needs s3:GetObject.
-        if (header(request, 'if-match') !== undefined) await auth.require('s3:GetObject', object);
+        if (ifMatchHeader !== undefined) await auth.require('s3:GetObject', object);
         return;
+      }
       case 'GetObject':
       case 'HeadObject':
         return auth.require('s3:GetObject', object);

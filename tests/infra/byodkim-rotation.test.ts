@@ -198,6 +198,22 @@ describe('ByodkimRotation stack (prod)', () => {
     ).toEqual([]);
     expect(report.success).toBe(true);
   });
+
+  it('lets nobody write a private key without If-None-Match: S3 refuses an overwrite by policy', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'PrivateKeysAreWrittenOnce',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:PutObject',
+            Condition: { Null: { 's3:if-none-match': 'true' } },
+          }),
+        ]),
+      },
+    });
+  });
 });
 
 describe('ByodkimRotation stack (dev)', () => {

@@ -60,6 +60,13 @@ function deployment(): DeployedIam {
               Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
             },
+            {
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 's3:PutObject',
+              Resource: `${BUCKET_ARN}/dkim/*/private-key.pem`,
+              Condition: { Null: { 's3:if-none-match': 'true' } },
+            },
           ],
         },
       ],
@@ -200,6 +207,22 @@ describe('the S3 stand-in under the local IAM', () => {
       as('PrefixLister').send(new GetObjectCommand({ Bucket: BUCKET, Key: 'dkim/a/b/metadata.json' })),
     );
     expect(error.$metadata.httpStatusCode).toBe(403);
+  });
+
+  it('passes the If-None-Match header to IAM, so a bucket policy can refuse a private key written without it', async () => {
+    // GIVEN a bucket policy denying private-key.pem writes that lack If-None-Match
+    const key = 'dkim/example.jp/sel-1/private-key.pem';
+
+    // WHEN a role that may PutObject writes it without, then with, the header
+    const plain = await sdkError(
+      as('Reader').send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'k' })),
+    );
+    await as('Reader').send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'k', IfNoneMatch: '*' }));
+
+    // THEN only the conditional write lands (the first is an explicit deny)
+    expect(plain.name).toBe('AccessDenied');
+    expect(plain.message).toMatch(/explicit deny/);
+    expect(s3.store.get(BUCKET, key)?.body.toString()).toBe('k');
   });
 
   it('needs the KMS key for SSE-KMS objects: kms:GenerateDataKey to write, kms:Decrypt to read', async () => {
