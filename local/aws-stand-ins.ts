@@ -116,6 +116,9 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     region,
     credentials: LOCAL_CREDENTIALS,
   });
+  // A principal's clients sign with its access key (the local IAM evaluates them as its role).
+  const signedAs = <C extends object>(config: C, principal: string | undefined): C =>
+    principal === undefined ? config : { ...config, credentials: credentialsOf(principal) };
   const s3Clients = new Map<string, S3Client>();
   const sesClients = new Map<string, SESv2Client>();
   const cached = <T>(clients: Map<string, T>, region: string, create: () => T): T => {
@@ -136,21 +139,13 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
       cached(
         s3Clients,
         `${region} ${principal ?? ''}`,
-        () =>
-          new S3Client({
-            ...s3ClientConfig(region),
-            ...(principal ? { credentials: credentialsOf(principal) } : {}),
-          }),
+        () => new S3Client(signedAs(s3ClientConfig(region), principal)),
       ),
     sesClient: (region, principal) =>
       cached(
         sesClients,
         `${region} ${principal ?? ''}`,
-        () =>
-          new SESv2Client({
-            ...sesClientConfig(region),
-            ...(principal ? { credentials: credentialsOf(principal) } : {}),
-          }),
+        () => new SESv2Client(signedAs(sesClientConfig(region), principal)),
       ),
     async stop() {
       // Destroying the clients closes their keep-alive sockets: no open handles left in jest.

@@ -42,11 +42,6 @@ export class PrincipalClients {
     if (known) return known;
     const shared = this.shared;
     const { aws, outbox, topics } = shared;
-    const accessKeyId = accessKeyOf(principal);
-    const sns = outbox.clientFor(accessKeyId);
-    let sfn: SFNClient | undefined;
-    let route53: Route53Client | undefined;
-    const destroy = this.#destroy;
     const {
       aws: _aws,
       outbox: _outbox,
@@ -57,6 +52,25 @@ export class PrincipalClients {
       endpoints,
       ...common
     } = shared;
+    const accessKeyId = accessKeyOf(principal);
+    const sns = outbox.clientFor(accessKeyId);
+    // Made on first use: the Step Functions and Route 53 stand-ins start after the task handlers.
+    const lazily = <T extends { destroy(): void }>(create: () => T): (() => T) => {
+      let client: T | undefined;
+      return () => {
+        if (client === undefined) {
+          const created = create();
+          this.#destroy.push(() => created.destroy());
+          client = created;
+        }
+        return client;
+      };
+    };
+    const credentials = credentialsOf(principal);
+    const sfn = lazily(() => new SFNClient({ endpoint: endpoints().sfn, region: 'local', credentials }));
+    const route53 = lazily(
+      () => new Route53Client({ endpoint: endpoints().route53, region: 'us-east-1', credentials }),
+    );
     const deps: LocalTaskDeps = {
       ...common,
       s3: aws.s3Client(region, principal),
@@ -68,28 +82,10 @@ export class PrincipalClients {
         return shared.approvalBaseUrl;
       },
       get sfn() {
-        if (!sfn) {
-          sfn = new SFNClient({
-            endpoint: endpoints().sfn,
-            region: 'local',
-            credentials: credentialsOf(principal),
-          });
-          const created = sfn;
-          destroy.push(() => created.destroy());
-        }
-        return sfn;
+        return sfn();
       },
       get route53() {
-        if (!route53) {
-          route53 = new Route53Client({
-            endpoint: endpoints().route53,
-            region: 'us-east-1',
-            credentials: credentialsOf(principal),
-          });
-          const created = route53;
-          destroy.push(() => created.destroy());
-        }
-        return route53;
+        return route53();
       },
     };
     this.#deps.set(principal, deps);
