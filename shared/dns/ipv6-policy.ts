@@ -9,8 +9,7 @@ import { printable } from './printable';
 import { isNoRoute } from './transport';
 import type { DnsEndpoint, Ipv6Policy, ServerCheck } from './types';
 
-/** The reason the deployed functions give when they run outside a VPC (AWS: IPv4-only egress). */
-export const LAMBDA_NO_IPV6_REASON = 'Lambda outside a VPC has no IPv6 egress';
+export { LAMBDA_NO_IPV6_REASON } from './not-checked-reasons';
 
 /** The policy of a check that was given none: ask, and report a missing route as not checked. */
 export const DEFAULT_IPV6_POLICY: Ipv6Policy = { mode: 'when-routed' };

@@ -3,7 +3,7 @@
  * it has IPv6 egress: infra sets `DNS_IPV6_EGRESS` from the construct's `dnsCheckVpc` prop, the
  * handler turns it into the checks' IPv6 policy (docs/design/20261203-ipv6-egress.md).
  */
-import { LAMBDA_NO_IPV6_REASON } from '../dns/ipv6-policy';
+import { LAMBDA_NO_IPV6_REASON } from '../dns/not-checked-reasons';
 import type { Ipv6Policy } from '../dns/types';
 
 /** The environment variable naming the function's IPv6 egress. */

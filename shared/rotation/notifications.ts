@@ -13,7 +13,7 @@
  * the approval link, which carries only an opaque id, an expiry and an HMAC.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { LAMBDA_NO_IPV6_REASON } from '../dns/ipv6-policy';
+import { LAMBDA_NO_IPV6_REASON } from '../dns/not-checked-reasons';
 import { printable } from '../dns/printable';
 import { callAws } from './aws-errors';
 import type { AddressNotChecked } from './state';
