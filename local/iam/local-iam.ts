@@ -5,8 +5,9 @@
  * `@cloud-copilot/iam-simulate` (identity + resource policies, explicit deny, KMS key-policy
  * trust, every condition operator). Nothing here matches policy strings itself.
  */
-import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import type { Simulation } from '@cloud-copilot/iam-simulate';
 import type { DeployedIam, DeployedPrincipal, PolicyDocument } from './deployed-iam';
+import { evaluate } from './evaluate';
 import { ENVIRONMENT_ACCESS_KEY, OPERATOR_PRINCIPAL, principalOfAccessKey } from './principals';
 
 /** Context keys of one request, as AWS sets them. */
@@ -172,32 +173,6 @@ export class LocalIam implements AwsAuthorizer {
     const bucket = /^(arn:[^:]+:s3:::[^/]+)\//.exec(resource)?.[1];
     return bucket ? policies.get(bucket) : undefined;
   }
-}
-
-/**
- * Actions AWS evaluates on a resource the Service Authorization Reference does not list for them:
- * Step Functions' SendTask* on the token's state machine (see local/sfn/server.ts). The engine's
- * input validation would refuse the ARN, so these run without it; everything else is validated.
- */
-const UNLISTED_RESOURCE_ACTIONS = new Set([
-  'states:SendTaskSuccess',
-  'states:SendTaskFailure',
-  'states:SendTaskHeartbeat',
-]);
-
-async function evaluate(simulation: Simulation): Promise<string | undefined> {
-  if (UNLISTED_RESOURCE_ACTIONS.has(simulation.request.action)) {
-    const result = runUnsafeSimulation(simulation, {}) as unknown;
-    return typeof result === 'string' ? result : (result as { result?: string }).result;
-  }
-  const result = await runSimulation(simulation, {});
-  if (result.resultType === 'error') {
-    // A request the engine cannot evaluate is our modelling bug: say so loudly, never allow it.
-    throw new Error(
-      `IAM simulation of ${simulation.request.action} on ${simulation.request.resource.resource} failed: ${JSON.stringify(result.errors)}`,
-    );
-  }
-  return (result as { overallResult?: string }).overallResult;
 }
 
 function toMutable(context: ContextValues): Record<string, string | string[]> {

@@ -5,8 +5,8 @@
  * policy can allow it, and AWS sets `aws:SourceAccount`/`aws:SourceArn` to the resource the
  * service acts for (IAM User Guide, "The confused deputy problem").
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument } from './deployed-iam';
+import { evaluate } from './evaluate';
 
 /** One request of a service principal. */
 export interface ServicePrincipalRequest {
@@ -36,31 +36,21 @@ export type ServicePrincipalVerdict = 'Allowed' | 'ImplicitlyDenied' | 'Explicit
 export async function authorizeServicePrincipal(
   request: ServicePrincipalRequest,
 ): Promise<ServicePrincipalVerdict> {
-  const result = await runSimulation(
-    {
-      request: {
-        principal: request.service,
-        action: request.action,
-        resource: { resource: request.resource, accountId: request.account },
-        contextVariables: {
-          'aws:SourceAccount': request.sourceAccount ?? request.account,
-          'aws:SourceArn': request.sourceArn,
-          // AWS services call each other over HTTPS.
-          'aws:SecureTransport': 'true',
-        },
+  return (await evaluate({
+    request: {
+      principal: request.service,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.account },
+      contextVariables: {
+        'aws:SourceAccount': request.sourceAccount ?? request.account,
+        'aws:SourceArn': request.sourceArn,
+        // AWS services call each other over HTTPS.
+        'aws:SecureTransport': 'true',
       },
-      identityPolicies: [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
     },
-    {},
-  );
-  if (result.resultType === 'error') {
-    // A request the engine cannot evaluate is a modelling bug: say so, never allow it.
-    throw new Error(
-      `IAM simulation of ${request.service} ${request.action} on ${request.resource} failed: ${JSON.stringify(result.errors)}`,
-    );
-  }
-  return (result as { overallResult: ServicePrincipalVerdict }).overallResult;
+    identityPolicies: [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
+  })) as ServicePrincipalVerdict;
 }
