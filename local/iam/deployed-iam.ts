@@ -5,7 +5,12 @@
  */
 import type { CfnTemplate } from '../runner/definition';
 import { OPERATOR_PRINCIPAL } from './principals';
-import { type LocalAccount, type PhysicalResource, TemplateResolver } from './template-resolver';
+import {
+  type LocalAccount,
+  type PhysicalResource,
+  principalOfFunctionName,
+  TemplateResolver,
+} from './template-resolver';
 
 /** An IAM policy document. */
 export interface PolicyDocument {
@@ -58,7 +63,7 @@ export function readDeployedIam(
   for (const logicalId of resolver.logicalIdsOf('AWS::Lambda::Function')) {
     const props = resolver.resource(logicalId).Properties ?? {};
     const functionName = resolver.physical(logicalId).ref;
-    const name = functionName.split('-').pop() ?? functionName;
+    const name = principalOfFunctionName(functionName);
     const role = props.Role as { 'Fn::GetAtt'?: [string, string] } | undefined;
     const roleLogicalId = role?.['Fn::GetAtt']?.[0];
     if (roleLogicalId === undefined) throw new Error(`Function ${logicalId} has no role of the stack`);

@@ -42,6 +42,20 @@ export class TemplateResolver {
       .map(([logicalId]) => logicalId);
   }
 
+  /**
+   * The deployed function of a principal (`GenerateKey`, `Monitor`…): functions are named
+   * `<prefix>-<Principal>` (infra/byodkim-rotation.ts, infra/rotation-monitor.ts).
+   * @throws when the template has none
+   */
+  functionOf(principal: string): DeployedFunction {
+    for (const logicalId of this.logicalIdsOf('AWS::Lambda::Function')) {
+      const functionName = this.physical(logicalId).ref;
+      if (principalOfFunctionName(functionName) !== principal) continue;
+      return { logicalId, functionName, properties: this.resource(logicalId).Properties ?? {} };
+    }
+    throw new Error(`The template has no function for ${principal}`);
+  }
+
   /** The resource with `logicalId` (throws when the template has none). */
   resource(logicalId: string): Resource {
     const resource = this.template.Resources[logicalId];
@@ -201,6 +215,18 @@ export class TemplateResolver {
         };
     }
   }
+}
+
+/** A function of the template: its logical id, physical name and properties. */
+export interface DeployedFunction {
+  readonly logicalId: string;
+  readonly functionName: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/** The principal a function stands for: the last part of `<prefix>-<Principal>`. */
+export function principalOfFunctionName(functionName: string): string {
+  return functionName.split('-').pop() ?? functionName;
 }
 
 /** A UUID-shaped id that is the same for the same logical id (KMS key ids are UUIDs). */

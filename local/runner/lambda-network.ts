@@ -7,6 +7,7 @@
  */
 import type { DnsCheckOptions } from '../../shared/dns/types';
 import { DNS_IPV6_EGRESS_ENV, ipv6PolicyFor } from '../../shared/rotation/dns-egress';
+import { TemplateResolver } from '../iam/template-resolver';
 import type { CfnTemplate } from './definition';
 
 /** The egress and IPv6 policy of the function `<prefix>-<task>` in `template`. */
@@ -14,14 +15,9 @@ export function lambdaDnsNetwork(
   template: CfnTemplate,
   task = 'VerifyDnsRecord',
 ): Required<Pick<DnsCheckOptions, 'egress' | 'ipv6'>> {
-  const fn = Object.values(template.Resources).find(
-    (resource) =>
-      resource.Type === 'AWS::Lambda::Function' &&
-      String(resource.Properties?.FunctionName ?? '').endsWith(`-${task}`),
-  );
-  if (!fn) throw new Error(`No function for ${task} in the synthesized template`);
-  const vpcConfig = fn.Properties?.VpcConfig as { Ipv6AllowedForDualStack?: unknown } | undefined;
-  const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+  const { properties } = new TemplateResolver(template).functionOf(task);
+  const vpcConfig = properties.VpcConfig as { Ipv6AllowedForDualStack?: unknown } | undefined;
+  const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)
     ?.Variables;
   const egressValue = variables?.[DNS_IPV6_EGRESS_ENV];
   return {

@@ -65,20 +65,15 @@ interface DeployedMonitor {
 
 function deployedMonitor(templateText: string): DeployedMonitor {
   const resolver = new TemplateResolver(JSON.parse(templateText) as CfnTemplate);
-  for (const logicalId of resolver.logicalIdsOf('AWS::Lambda::Function')) {
-    const functionName = resolver.physical(logicalId).ref;
-    // The same naming rule as the local IAM's principals (deployed-iam.ts).
-    if (functionName.split('-').pop() !== MONITOR) continue;
-    const props = resolver.resource(logicalId).Properties ?? {};
-    const variables = (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
-    return {
-      functionName,
-      // CloudFormation's default Timeout is 3 seconds.
-      timeoutMs: Number(props.Timeout ?? 3) * 1000,
-      concurrency: Number(variables?.MONITOR_CONCURRENCY ?? 8),
-    };
-  }
-  throw new Error('The template has no monitor function');
+  const { functionName, properties } = resolver.functionOf(MONITOR);
+  const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+    ?.Variables;
+  return {
+    functionName,
+    // CloudFormation's default Timeout is 3 seconds.
+    timeoutMs: Number(properties.Timeout ?? 3) * 1000,
+    concurrency: Number(variables?.MONITOR_CONCURRENCY ?? 8),
+  };
 }
 
 /**
