@@ -17,7 +17,7 @@ import { type StartedRotation, startRotation } from '../../shared/rotation/start
 import { type LocalApprovalServer, startLocalApprovalServer } from '../approval-server';
 import { LOCAL_CREDENTIALS, type LocalAws, startLocalAws } from '../aws-stand-ins';
 import { readDeployedIam } from '../iam/deployed-iam';
-import { type IamSummary, LocalIam } from '../iam/local-iam';
+import { LocalIam } from '../iam/local-iam';
 import { OPERATOR_PRINCIPAL } from '../iam/principals';
 import { LocalRoute53 } from '../route53';
 import type { Scenario } from '../scenario';
@@ -88,8 +88,6 @@ export interface LocalEnvironment {
   readonly iam: LocalIam;
   /** The dependencies of a principal (state name, `ApprovalEndpoint`, `Monitor`, `Operator`). */
   as(principal: string): LocalTaskDeps;
-  /** What the local IAM evaluated and denied so far. */
-  iamSummary(): IamSummary;
   /**
    * The DNS options the deployed function `<prefix>-<task>` checks with: the local name servers,
    * on that function's Lambda network (egress and IPv6 policy from the synthesized template).
@@ -351,7 +349,6 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       sfnClient,
       iam,
       as: (principal) => principals.as(principal),
-      iamSummary: () => iam.summary(),
       lambdaDnsOptions: (task) => ({ ...dnsOptions, ...lambdaDnsNetwork(synthesized.template, task) }),
       // Operators start rotations with the CLI, as the operators' policy allows.
       start: (domain) => {

@@ -163,7 +163,7 @@ export async function runLocalMonitor(options: LocalMonitorOptions): Promise<Loc
         requestId,
         event: event as MonitorEvent,
       })),
-      iam: env.iamSummary(),
+      iam: env.iam.summary(),
     };
     await options.inspect?.(env, run);
     return run;

@@ -222,7 +222,7 @@ async function summarise(
     probe: probe.counts(),
     leaks: { scanned: leakReport.scanned, found: leakReport.found },
     approvals: { accepted: team.tally.accepted, refused: team.tally.refused },
-    iam: env.iamSummary(),
+    iam: env.iam.summary(),
     ...(scenario.rotationMode === 'AUTO'
       ? {
           route53: {
