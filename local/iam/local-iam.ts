@@ -8,7 +8,7 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
 import type { DeployedIam, DeployedPrincipal, PolicyDocument } from './deployed-iam';
 import { evaluate } from './evaluate';
-import { ENVIRONMENT_ACCESS_KEY, OPERATOR_PRINCIPAL, principalOfAccessKey } from './principals';
+import { ENVIRONMENT_ACCESS_KEY, principalOfAccessKey } from './principals';
 
 /** Context keys of one request, as AWS sets them. */
 export type ContextValues = Readonly<Record<string, string | readonly string[]>>;
@@ -141,7 +141,7 @@ export class LocalIam implements AwsAuthorizer {
     this.#denied.push({ state: name, action: call.action, resource: call.resource });
     const why =
       overall === 'ExplicitlyDenied'
-        ? `with an explicit deny in ${name === OPERATOR_PRINCIPAL ? 'a' : 'an identity-based or resource-based'} policy`
+        ? 'with an explicit deny in an identity-based or resource-based policy'
         : `because no identity-based policy allows the ${call.action} action`;
     return {
       allowed: false,
