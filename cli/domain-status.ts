@@ -8,6 +8,7 @@ import {
 import { daysUntilExpiry, parseDkimCertificate } from '../shared/dkim/certificate';
 import { domainSlug, normaliseDomain } from '../shared/dkim/domain';
 import { printable } from '../shared/dns/printable';
+import { describeApplyWindow } from '../shared/rotation/apply-window';
 import { readApproval } from '../shared/rotation/approvals';
 import {
   getObject,
@@ -17,7 +18,12 @@ import {
   readMetadata,
 } from '../shared/rotation/key-store';
 import { findRunningRotation } from '../shared/rotation/start-rotation';
-import type { AddressNotChecked, RotationState, StartRotationInput } from '../shared/rotation/state';
+import type {
+  AddressNotChecked,
+  DnsVerified,
+  RotationState,
+  StartRotationInput,
+} from '../shared/rotation/state';
 import { readSigningPatiently } from './ses-signing-read';
 import type { Target } from './target';
 
@@ -54,6 +60,18 @@ export interface DomainStatus {
   readonly dnsNotChecked: {
     readonly execution: string;
     readonly addresses: readonly AddressNotChecked[];
+  } | null;
+  /** The configured apply window (`02:00–04:00 Asia/Tokyo`); null: SES is switched once verified. */
+  readonly applyWindow: string | null;
+  /**
+   * When the running rotation switches (switched) SES: VerifyDnsRecord's planned `applyAt`, and
+   * whether it is waiting for the apply window now (WaitForApplyWindow). Null when no running
+   * rotation has verified its record yet.
+   */
+  readonly plannedSwitch: {
+    readonly execution: string;
+    readonly applyAt: string;
+    readonly waitingForWindow: boolean;
   } | null;
 }
 
@@ -108,40 +126,60 @@ async function lastRotation(
   return undefined;
 }
 
-/** VerifyDnsRecord's last output in the execution's history: the addresses it did not ask. */
-async function dnsNotCheckedIn(
+/** VerifyDnsRecord's last output in the execution's history, or undefined when it never ran. */
+async function lastVerificationIn(
   target: Target,
-  execution: { executionArn: string; name: string },
-): Promise<DomainStatus['dnsNotChecked']> {
+  executionArn: string,
+): Promise<Partial<DnsVerified> | undefined> {
   let nextToken: string | undefined;
   do {
     const page: GetExecutionHistoryCommandOutput = await target.sfn.send(
-      new GetExecutionHistoryCommand({
-        executionArn: execution.executionArn,
-        reverseOrder: true,
-        maxResults: 1000,
-        nextToken,
-      }),
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1000, nextToken }),
     );
     for (const event of page.events ?? []) {
       const exited = event.stateExitedEventDetails;
       if (exited?.name !== 'VerifyDnsRecord' || exited.output === undefined) continue;
-      let state: Partial<RotationState> = {};
       try {
-        state = JSON.parse(exited.output) as Partial<RotationState>;
+        return (JSON.parse(exited.output) as Partial<RotationState>).dns ?? {};
       } catch {
         // A truncated output (over 256 KB) says nothing we can use.
+        return {};
       }
-      const addresses = (state.dns?.notChecked ?? []).map((entry) => ({
-        nameServer: printable(String(entry.nameServer), 255),
-        address: printable(String(entry.address), 64),
-        reason: printable(String(entry.reason), 200),
-      }));
-      return { execution: execution.name, addresses };
     }
     nextToken = page.nextToken;
   } while (nextToken);
-  return null;
+  return undefined;
+}
+
+/** The addresses VerifyDnsRecord did not ask, made printable again (they came from DNS). */
+function notCheckedOf(verified: Partial<DnsVerified>): AddressNotChecked[] {
+  return (verified.notChecked ?? []).map((entry) => ({
+    nameServer: printable(String(entry.nameServer), 255),
+    address: printable(String(entry.address), 64),
+    reason: printable(String(entry.reason), 200),
+  }));
+}
+
+/** An RFC 3339 instant from the execution's state, re-written (never echoed as found), or null. */
+function instantOf(value: unknown): string | null {
+  const at = typeof value === 'string' ? new Date(value) : undefined;
+  return at === undefined || Number.isNaN(at.getTime()) ? null : at.toISOString();
+}
+
+/** The running rotation's planned switch, from its last verification, or null. */
+function plannedSwitchOf(
+  running: { readonly name: string } | undefined,
+  currentStateName: string | null,
+  verification: { readonly execution: string; readonly verified: Partial<DnsVerified> } | undefined,
+): DomainStatus['plannedSwitch'] {
+  if (running === undefined || verification?.execution !== running.name) return null;
+  const applyAt = instantOf(verification.verified.applyAt);
+  if (applyAt === null) return null;
+  return {
+    execution: running.name,
+    applyAt,
+    waitingForWindow: currentStateName === 'WaitForApplyWindow',
+  };
 }
 
 /** Reads the key store, SES in every region and Step Functions for one domain. */
@@ -194,6 +232,10 @@ export async function domainStatus(
     { sfn: target.sfn, stateMachineArn: target.stateMachineArn },
     domain,
   );
+  const currentStateName = running ? await currentState(target, running.executionArn) : null;
+  const rotation = running ?? (await lastRotation(target, domain));
+  const verified = rotation ? await lastVerificationIn(target, rotation.executionArn) : undefined;
+  const verification = rotation && verified ? { execution: rotation.name, verified } : undefined;
   const pending = metadata.find((entry) => entry.state === 'PENDING' && entry.openApprovalId !== undefined);
   let pendingApproval: DomainStatus['pendingApproval'] = null;
   if (pending?.openApprovalId) {
@@ -215,13 +257,14 @@ export async function domainStatus(
     daysUntilExpiry: daysLeft,
     expiresAt,
     ses,
-    rotation: running
-      ? { execution: running.name, currentState: await currentState(target, running.executionArn) }
-      : null,
+    rotation: running ? { execution: running.name, currentState: currentStateName } : null,
     pendingApproval,
-    dnsNotChecked: await (async () => {
-      const rotation = running ?? (await lastRotation(target, domain));
-      return rotation ? dnsNotCheckedIn(target, rotation) : null;
-    })(),
+    dnsNotChecked: verification
+      ? { execution: verification.execution, addresses: notCheckedOf(verification.verified) }
+      : null,
+    applyWindow: settings?.applyWindow
+      ? describeApplyWindow({ ...settings.applyWindow, timeZone: target.config.timeZone })
+      : null,
+    plannedSwitch: plannedSwitchOf(running, currentStateName, verification),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { describeIssues } from '../shared/config';
+import { ApplyWindowSchema, describeIssues } from '../shared/config';
 import { normaliseDomain } from '../shared/dkim/domain';
 import { InvalidInputError } from '../shared/errors';
 import { STATE } from '../workflows/rotation-workflow';
@@ -56,6 +56,11 @@ export const ScenarioSchema = z.strictObject({
   selectorPrefix: z.string().default('demo'),
   /** How the identity signs before the rotation: our previous external key, or Easy DKIM. */
   previousSigning: z.enum(['external', 'easy-dkim']).default('external'),
+  /**
+   * The domain's apply window (config `applyWindow`, read in the product's default time zone). The
+   * rehearsal shortens WaitForApplyWindow and moves the task code's clock to the window's opening.
+   */
+  applyWindow: ApplyWindowSchema.optional(),
   /** Reminders before ApprovalExpired (the product's maxReminders). */
   maxReminders: z.number().int().min(0).max(10).default(2),
   /**

@@ -18,6 +18,7 @@ import { normaliseDomain } from './dkim/domain';
 import { DEFAULT_KEY_LENGTH, SUPPORTED_KEY_LENGTHS } from './dkim/keys';
 import { assertValidSelectorPrefix, MAX_SELECTOR_PREFIX_LENGTH } from './dkim/selector';
 import { InvalidInputError } from './errors';
+import { WALL_TIME } from './rotation/apply-window';
 import {
   type BackoffSettings,
   MAX_ROTATION_HISTORY_EVENTS,
@@ -68,9 +69,26 @@ const sesRegion = z
   .string({ error: 'must be an AWS region name' })
   .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'must be an AWS region name such as ap-northeast-1' });
 
+const wallTime = z
+  .string({ error: 'must be a time HH:MM' })
+  .regex(WALL_TIME, { error: 'must be a time HH:MM on the 24-hour clock, e.g. 02:00' });
+
 const timeZone = z
   .string({ error: 'must be an IANA time zone name' })
   .refine(isValidTimeZone, { error: 'must be an IANA time zone name such as Asia/Tokyo' });
+
+/** A daily apply window (config `applyWindow`; scenarios take the same shape). */
+export const ApplyWindowSchema = z
+  .strictObject(
+    {
+      start: wallTime.describe('First minute SES may be changed, HH:MM (24-hour clock).'),
+      end: wallTime.describe('The window closes at this minute, HH:MM; before start: crosses midnight.'),
+    },
+    { error: 'must be {"start": "HH:MM", "end": "HH:MM"}' },
+  )
+  .refine((window) => window.start !== window.end, {
+    error: 'must have different start and end (an empty window would never open)',
+  });
 
 /** Retry schedule of a polling step: exponential backoff with full jitter, capped. */
 const backoffSchema = z.strictObject({
@@ -164,6 +182,11 @@ export const DomainConfigSchema = z
       .describe(
         'Reminders before the rotation ends as ApprovalExpired (SES untouched, the new key ABANDONED).',
       ),
+    applyWindow: ApplyWindowSchema.optional().meta({
+      description:
+        'When ApplyToSes may change SES, daily, in `timeZone` (mail may go out unsigned while SES looks for the new record: pick a quiet period). After VerifyDnsRecord the workflow waits for the next opening (WaitForApplyWindow) and checks the record on every name server again before applying. Absent: apply as soon as the record is verified.',
+      allowed: '{"start": "HH:MM", "end": "HH:MM"}, e.g. {"start": "02:00", "end": "04:00"}; different times',
+    }),
     language: z
       .enum(['ja', 'en', 'both'], { error: 'must be ja, en or both' })
       .default('both')
@@ -279,7 +302,7 @@ function checkHistoryBudget(
   config: {
     readonly dnsVerification: BackoffSettings;
     readonly sesConfirmation: BackoffSettings;
-    readonly domains: readonly { readonly maxReminders: number }[];
+    readonly domains: readonly { readonly maxReminders: number; readonly applyWindow?: unknown }[];
   },
   context: z.core.$RefinementCtx,
 ): void {
@@ -287,6 +310,7 @@ function checkHistoryBudget(
     dnsVerification: config.dnsVerification,
     sesConfirmation: config.sesConfirmation,
     maxReminders: Math.max(0, ...config.domains.map((domain) => domain.maxReminders)),
+    applyWindow: config.domains.some((domain) => domain.applyWindow !== undefined),
   });
   if (worst.total <= MAX_ROTATION_HISTORY_EVENTS) return;
   const fixed = worst.total - worst.dnsPolling - worst.sesPolling;
@@ -295,7 +319,10 @@ function checkHistoryBudget(
     {
       field: 'dnsVerification',
       events: worst.dnsPolling,
-      what: `${worst.dnsAttempts} polls in each of VerifyDnsRecord and RetireOldKey`,
+      what:
+        worst.verifications > 1
+          ? `${worst.dnsAttempts} polls in each of VerifyDnsRecord (up to ${worst.verifications} times with an apply window) and RetireOldKey`
+          : `${worst.dnsAttempts} polls in each of VerifyDnsRecord and RetireOldKey`,
     },
     {
       field: 'sesConfirmation',

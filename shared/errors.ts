@@ -15,6 +15,7 @@ export const ERROR_NAMES = {
   DnsRecordMismatch: 'DnsRecordMismatch',
   DnsLookupFailed: 'DnsLookupFailed',
   DnsChangeRejected: 'DnsChangeRejected',
+  ApplyWindowMissed: 'ApplyWindowMissed',
   ApprovalExpired: 'ApprovalExpired',
   SesApplyFailed: 'SesApplyFailed',
   SesDkimPending: 'SesDkimPending',
@@ -109,6 +110,14 @@ export class SesDkimFailedError extends RotationError {
 /** A rotation for this domain is already running: a second one is refused, never started. */
 export class RotationInProgressError extends RotationError {
   override readonly name = ERROR_NAMES.RotationInProgress;
+}
+
+/**
+ * The record could not be verified inside the apply window, after waiting for it the allowed
+ * number of times. SES was not changed.
+ */
+export class ApplyWindowMissedError extends RotationError {
+  override readonly name = ERROR_NAMES.ApplyWindowMissed;
 }
 
 /** The previous signing configuration could not be restored: operators are paged. */

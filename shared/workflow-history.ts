@@ -32,6 +32,14 @@ export const MAX_POLL_ATTEMPTS = 10_000;
 /** MaxAttempts of the transient-failure Retrier every Lambda task has. */
 export const TRANSIENT_MAX_ATTEMPTS = 8;
 
+/**
+ * How many times a rotation waits for the apply window (WhenToApply → WaitForApplyWindow →
+ * VerifyDnsRecord). After the first wait the record is normally verified at once, inside the
+ * window; another wait means it vanished meanwhile. VerifyDnsRecord fails with ApplyWindowMissed
+ * rather than wait again, which keeps the loop, and the history, finite.
+ */
+export const MAX_APPLY_WINDOW_WAITS = 2;
+
 /** History events of one attempt of a Lambda task (Scheduled, Started, Succeeded/Failed/TimedOut). */
 export const EVENTS_PER_LAMBDA_ATTEMPT = 3;
 /** History events of one attempt of a `.waitForTaskToken` task (adds TaskSubmitted). */
@@ -69,18 +77,28 @@ export interface HistoryInputs {
   readonly sesConfirmation: BackoffSettings;
   /** The largest `maxReminders` of any domain. */
   readonly maxReminders: number;
+  /**
+   * True when some domain has an apply window: only then can VerifyDnsRecord run again after
+   * WaitForApplyWindow (up to {@link MAX_APPLY_WINDOW_WAITS} times). @default false
+   */
+  readonly applyWindow?: boolean;
 }
 
 /** The worst case, and the share of each polling schedule in it. */
 export interface HistoryWorstCase {
   /** Events of the longest possible execution. */
   readonly total: number;
-  /** Events of DNS polling retries (VerifyDnsRecord and RetireOldKey both poll with dnsVerification). */
+  /**
+   * Events of DNS polling retries (VerifyDnsRecord, once per apply-window round, and RetireOldKey
+   * poll with dnsVerification).
+   */
   readonly dnsPolling: number;
   /** Events of SES polling retries (ConfirmSesStatus). */
   readonly sesPolling: number;
   /** Polling attempts per step. */
   readonly dnsAttempts: number;
+  /** How many times VerifyDnsRecord may poll in one rotation (1, or more with an apply window). */
+  readonly verifications: number;
   readonly sesAttempts: number;
 }
 
@@ -111,20 +129,25 @@ export function worstCaseHistoryEvents(inputs: HistoryInputs): HistoryWorstCase 
   const approved = Math.max((reminders + 1) * CALLBACK_TASK + reminders * lambdaTask(), lambdaTask());
   // Nobody approves: one more SendReminder ends in ApprovalExpired → AbandonKey → WhyAbandoned → Fail.
   const expired = (reminders + 1) * (CALLBACK_TASK + lambdaTask()) + lambdaTask() + CHOICE + FAIL;
-  // VerifyDnsRecord → ApplyToSes → ConfirmSesStatus → NotifySuccess, then either the retirement
+  // VerifyDnsRecord → WhenToApply, and with an apply window up to MAX_APPLY_WINDOW_WAITS rounds of
+  // WaitForApplyWindow → VerifyDnsRecord → WhenToApply (each verification may poll again).
+  const waits = inputs.applyWindow ? MAX_APPLY_WINDOW_WAITS : 0;
+  const verification = (1 + waits) * (lambdaTask(dnsAttempts) + CHOICE) + waits * WAIT;
+  // Then ApplyToSes → ConfirmSesStatus → NotifySuccess, and either the retirement
   // (WaitRetention → RetireOldKey → RotationComplete, or NotifyFailure → HowItFailed → Fail) or
   // a rollback (RollbackSigning → NotifyFailure → HowItFailed → Fail).
   const reported = lambdaTask() + CHOICE + FAIL;
-  const toSuccess = lambdaTask(dnsAttempts) + lambdaTask() + lambdaTask(sesAttempts) + lambdaTask();
+  const toSuccess = verification + lambdaTask() + lambdaTask(sesAttempts) + lambdaTask();
   const retirement = WAIT + lambdaTask(dnsAttempts) + Math.max(SUCCEED, reported);
   const rollback = lambdaTask() + reported;
   const afterApproval = toSuccess + Math.max(retirement, rollback);
   const total = prefix + Math.max(expired, approved + afterApproval);
   return {
     total,
-    dnsPolling: 2 * EVENTS_PER_LAMBDA_ATTEMPT * dnsAttempts,
+    dnsPolling: (2 + waits) * EVENTS_PER_LAMBDA_ATTEMPT * dnsAttempts,
     sesPolling: EVENTS_PER_LAMBDA_ATTEMPT * sesAttempts,
     dnsAttempts,
     sesAttempts,
+    verifications: 1 + waits,
   };
 }

@@ -6,8 +6,9 @@
  *   HowToPublish ─MANUAL→ NotifyDnsTeam (.waitForTaskToken)
  *   HowToPublish ─AUTO→ PublishDnsRecord (Route 53 CREATE) → VerifyDnsRecord
  *   NotifyDnsTeam ─timeout→ SendReminder → NotifyDnsTeam   (after maxReminders: ApprovalExpired)
- *   NotifyDnsTeam ─approved→ VerifyDnsRecord → ApplyToSes → ConfirmSesStatus → NotifySuccess
- *                            → WaitRetention → RetireOldKey → RotationComplete
+ *   NotifyDnsTeam ─approved→ VerifyDnsRecord → WhenToApply → ApplyToSes → ConfirmSesStatus
+ *                            → NotifySuccess → WaitRetention → RetireOldKey → RotationComplete
+ *   WhenToApply ─outside the apply window→ WaitForApplyWindow → VerifyDnsRecord (checked again)
  *   NotifyDnsTeam ─rejected→ AbandonKey → RotationRejected (Fail DnsChangeRejected)
  *   ApplyToSes / ConfirmSesStatus / NotifySuccess ─any error→ RollbackSigning → NotifyFailure
  *                            → RotationRolledBack | RollbackFailed
@@ -36,6 +37,8 @@ export const STATE = {
   NotifyDnsTeam: 'NotifyDnsTeam',
   SendReminder: 'SendReminder',
   VerifyDnsRecord: 'VerifyDnsRecord',
+  WhenToApply: 'WhenToApply',
+  WaitForApplyWindow: 'WaitForApplyWindow',
   ApplyToSes: 'ApplyToSes',
   ConfirmSesStatus: 'ConfirmSesStatus',
   NotifySuccess: 'NotifySuccess',
@@ -184,6 +187,16 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
     comment: 'Every authoritative server serves exactly the new key, and a signed message verifies.',
   });
   const applyToSes = task(STATE.ApplyToSes, '$.ses');
+  const waitForApplyWindow = new sfn.Wait(scope, STATE.WaitForApplyWindow, {
+    stateName: STATE.WaitForApplyWindow,
+    time: sfn.WaitTime.timestampPath('$.dns.waitForApplyWindowUntil'),
+    comment: 'Switch SES only in the configured apply window: wait for its next opening, then verify again.',
+  });
+  // VerifyDnsRecord sets waitForApplyWindowUntil only when the verification fell outside the window.
+  const whenToApply = new sfn.Choice(scope, STATE.WhenToApply, { stateName: STATE.WhenToApply })
+    .when(sfn.Condition.isPresent('$.dns.waitForApplyWindowUntil'), waitForApplyWindow)
+    .otherwise(applyToSes);
+  waitForApplyWindow.next(verifyDnsRecord);
   const confirmSesStatus = task(STATE.ConfirmSesStatus, '$.confirmation');
   const notifySuccess = task(STATE.NotifySuccess, '$.success');
   const waitRetention = new sfn.Wait(scope, STATE.WaitRetention, {
@@ -293,12 +306,7 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
     .otherwise(notifyDnsTeam);
   publishDnsRecord.next(verifyDnsRecord);
   notifyDnsTeam.next(verifyDnsRecord);
-  verifyDnsRecord
-    .next(applyToSes)
-    .next(confirmSesStatus)
-    .next(notifySuccess)
-    .next(waitRetention)
-    .next(retireOldKey)
-    .next(complete);
+  verifyDnsRecord.next(whenToApply);
+  applyToSes.next(confirmSesStatus).next(notifySuccess).next(waitRetention).next(retireOldKey).next(complete);
   return prepare.next(generateKey).next(storeDnsRequest).next(howToPublish);
 }

@@ -8,13 +8,23 @@ import { domainSlug, normaliseDomain } from '../../shared/dkim/domain';
 import { DomainNotConfiguredError, InvalidInputError } from '../../shared/errors';
 import { notCheckedNotice } from '../../shared/rotation/notifications';
 import { startRotation } from '../../shared/rotation/start-rotation';
-import { domainStatus } from '../domain-status';
+import { type DomainStatus, domainStatus } from '../domain-status';
 import { printTable } from '../output';
 import { resolveTarget, type Target, type TargetOptions } from '../target';
 
 /** Options shared by the commands that act on a deployment. */
 interface CommonOptions extends TargetOptions {
   readonly json?: boolean;
+}
+
+/** The `apply:` line of `byodkim status`: the apply window and the running rotation's plan. */
+function applyLine(status: DomainStatus): string {
+  const window = status.applyWindow
+    ? `window ${status.applyWindow}`
+    : 'as soon as verified (no apply window)';
+  const planned = status.plannedSwitch;
+  if (planned === null) return window;
+  return `${window}; ${planned.waitingForWindow ? 'waiting for the window, switch planned at' : 'switch at'} ${planned.applyAt}`;
 }
 
 /** Adds `--local [state-file]`, `--stage`, `--stack`, `--config` and `--json` to a command. */
@@ -110,6 +120,7 @@ export function registerOperations(program: Command): void {
         console.log(
           `  rotation:    ${status.rotation ? `${status.rotation.execution} at ${status.rotation.currentState ?? '?'}` : 'none running'}`,
         );
+        console.log(`  apply:       ${applyLine(status)}`);
         if (status.pendingApproval) {
           console.log(
             `  approval:    ${status.pendingApproval.approvalId} for ${status.pendingApproval.selector}, deadline ${status.pendingApproval.deadline}`,

@@ -36,6 +36,7 @@ import { lambdaDnsNetwork } from './lambda-network';
 import { LocalDns } from './local-dns';
 import { LocalOutbox } from './outbox';
 import { PrincipalClients } from './principal-clients';
+import { RehearsalClock } from './rehearsal-clock';
 import { type LocalTaskDeps, localApprovalHandler, localTaskHandlers } from './task-wiring';
 
 const BUCKET = 'byodkim-local';
@@ -86,6 +87,8 @@ export interface LocalEnvironment {
   readonly sfnClient: SFNClient;
   /** The deployed IAM every call of the product's code is evaluated against. */
   readonly iam: LocalIam;
+  /** The task code's clock (ahead of real time once an apply-window wait was shortened). */
+  readonly clock: RehearsalClock;
   /** The dependencies of a principal (state name, `ApprovalEndpoint`, `Monitor`, `Operator`). */
   as(principal: string): LocalTaskDeps;
   /**
@@ -109,6 +112,7 @@ export function localConfig(scenarios: readonly Scenario[]): RotationConfig {
         dnsTeamEmails: ['dns-team@example.test'],
         opsEmails: ['mail-ops@example.test'],
         maxReminders: scenario.maxReminders,
+        ...(scenario.applyWindow !== undefined ? { applyWindow: scenario.applyWindow } : {}),
         ...(scenario.rotationMode === 'AUTO'
           ? { rotationMode: 'AUTO', hostedZoneId: localHostedZoneId(scenario.domain) }
           : {}),
@@ -226,6 +230,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const approvalSecret = new Secret(secretValue);
 
   const stops: Array<() => Promise<void>> = [];
+  // The task code's time: real time, moved forward when a shortened wait waits for an instant.
+  const clock = new RehearsalClock();
   try {
     const dns = await LocalDns.start(
       dir,
@@ -281,7 +287,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         return approvals?.baseUrl ?? '';
       },
       endpoints: () => ({ sfn: sfnServer?.endpoint ?? '', route53: route53?.endpoint ?? '' }),
-      clock: () => new Date(),
+      clock: clock.now,
       logger,
     });
     stops.push(async () => principals.destroy());
@@ -292,7 +298,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       stateMachineArn,
       tasks: localTaskHandlers((state) => principals.as(state)),
       timing: localTiming(definition, first.timing),
-      onEvent: options.onEvent,
+      onEvent: (execution, event) => {
+        clock.follow(event);
+        return options.onEvent?.(execution, event);
+      },
     });
     stops.push(async () => sfn.abortAll());
     sfnServer = await startLocalStepFunctionsServer(sfn, stateMachineArn, iam);
@@ -348,13 +357,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       seeded,
       sfnClient,
       iam,
+      clock,
       as: (principal) => principals.as(principal),
       lambdaDnsOptions: (task) => ({ ...dnsOptions, ...lambdaDnsNetwork(synthesized.template, task) }),
       // Operators start rotations with the CLI, as the operators' policy allows.
       start: (domain) => {
         const settings = config.domains.find((candidate) => candidate.domain === domain);
         return startRotation(
-          { sfn: operator.sfn, stateMachineArn, s3: operator.s3, bucket: BUCKET, clock: () => new Date() },
+          { sfn: operator.sfn, stateMachineArn, s3: operator.s3, bucket: BUCKET, clock: clock.now },
           {
             domain,
             selectorPrefix: settings?.selectorPrefix ?? 'demo',

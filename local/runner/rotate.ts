@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { authoritativeTxtResolver } from '../../shared/dns/dkim-end-to-end';
 import type { DnsEndpoint } from '../../shared/dns/types';
+import { STATE } from '../../workflows/rotation-workflow';
 import type { IamSummary } from '../iam/local-iam';
 import { type LeakReport, type ScannedDocument, scanForLeaks } from '../leak-scan';
 import { DkimProbe, type ProbeCounts, type ProbeResult } from '../probe';
@@ -29,6 +30,12 @@ export interface RotationSummary {
    * against the synthesized IAM, and those denied, by the principal's state name.
    */
   readonly iam: IamSummary;
+  /**
+   * When ApplyToSes changed SES (its `appliedAt`, RFC 3339), the last time if it ran more than
+   * once; null when the run never got there. With an apply window it is inside the window: the
+   * rehearsal shortens WaitForApplyWindow but moves the task code's clock to the window's opening.
+   */
+  readonly applyAt: string | null;
   /** rotationMode AUTO: the changes the workflow made in the domain's hosted zone, in order. */
   readonly route53?: { readonly changes: readonly { readonly action: string; readonly name: string }[] };
 }
@@ -186,6 +193,16 @@ export async function rotateDomains(
   }
 }
 
+/** ApplyToSes's `appliedAt` in the execution's last ApplyToSes output, or null. */
+function appliedAt(execution: LocalExecution): string | null {
+  for (const event of [...execution.events].reverse()) {
+    if (event.type !== 'StateExited' || event.state.name !== STATE.ApplyToSes) continue;
+    const at = (event.state.output as { ses?: { appliedAt?: unknown } } | undefined)?.ses?.appliedAt;
+    return typeof at === 'string' ? at : null;
+  }
+  return null;
+}
+
 async function summarise(
   env: LocalEnvironment,
   scenario: Scenario,
@@ -223,6 +240,7 @@ async function summarise(
     leaks: { scanned: leakReport.scanned, found: leakReport.found },
     approvals: { accepted: team.tally.accepted, refused: team.tally.refused },
     iam: env.iam.summary(),
+    applyAt: appliedAt(execution),
     ...(scenario.rotationMode === 'AUTO'
       ? {
           route53: {

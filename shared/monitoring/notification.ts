@@ -2,7 +2,7 @@
  * The monitor's notification for one domain (日本語 / English), built from its findings and the
  * action taken. Pure: the task publishes it with shared/rotation's `publish`.
  */
-import type { Notification } from '../rotation/notifications';
+import type { Bilingual, Notification } from '../rotation/notifications';
 import { type Finding, type HealthCheck, highestSeverity } from './evaluate';
 
 /** Each check's title in both languages. */
@@ -36,6 +36,8 @@ export interface MonitorNotificationInput {
   readonly action: 'none' | 'started' | 'already-running';
   /** The started execution's name. */
   readonly executionName?: string;
+  /** When the started rotation will switch SES (plannedSwitchLine). */
+  readonly plannedSwitch?: Bilingual;
 }
 
 /** True when the domain's state deserves a message: a rotation started, or a WARNING or worse. */
@@ -77,6 +79,7 @@ export function monitorNotification(input: MonitorNotificationInput): Notificati
         `ドメイン: ${input.domain}`,
         `証明書の残り日数: ${days}`,
         startedJa,
+        input.plannedSwitch?.ja ?? '',
         ...input.findings.map((finding) => line(finding, 'ja')),
         '対応手順は docs/monitoring.md と runbook を参照してください。',
       ]
@@ -86,6 +89,7 @@ export function monitorNotification(input: MonitorNotificationInput): Notificati
         `Domain: ${input.domain}`,
         `Days until certificate expiry: ${days}`,
         startedEn,
+        input.plannedSwitch?.en ?? '',
         ...input.findings.map((finding) => `${line(finding, 'en')}\n  ${finding.detail}`),
         'What to do: see docs/monitoring.md and the runbook.',
       ]

@@ -15,6 +15,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { LAMBDA_NO_IPV6_REASON } from '../dns/not-checked-reasons';
 import { printable } from '../dns/printable';
+import { type ApplyWindow, applySchedule, describeApplyWindow } from './apply-window';
 import { callAws } from './aws-errors';
 import type { AddressNotChecked } from './state';
 
@@ -164,6 +165,25 @@ export function contactLine(contacts: readonly string[] | undefined): Bilingual 
 }
 
 /**
+ * When SES will be switched: with an apply window, the window and its first chance after `now`
+ * (now itself when inside it); without one, as soon as the record is verified.
+ */
+export function plannedSwitchLine(window: ApplyWindow | undefined, now: Date): Bilingual {
+  if (window === undefined) {
+    return {
+      ja: 'SES の切り替え: すべてのネームサーバーでレコードを確認でき次第、すぐに行います (適用時間帯の指定なし)。',
+      en: 'SES switch: as soon as every name server serves the record (no apply window is set).',
+    };
+  }
+  const earliest = formatInstant(applySchedule(now, window).applyAt);
+  const span = describeApplyWindow(window);
+  return {
+    ja: `SES の切り替え: 適用時間帯 ${span} の中で、レコード確認後に行います (早ければ ${earliest.ja})。時間帯の開始時に全ネームサーバーのレコードをもう一度確認します。切り替え直後、SES が新しいレコードを確認するまで DKIM 署名なしのメールが送られることがあります。`,
+    en: `SES switch: inside the apply window ${span}, once the record is verified (at the earliest ${earliest.en}). The record is checked on every name server again when the window opens. Right after the switch, mail may go out without a DKIM signature until SES finds the new record.`,
+  };
+}
+
+/**
  * Which name server addresses the DNS check did not ask, and why, one line per reason:
  * `IPv6 addresses of ns1.example.jp (2001:db8::1) were not checked: Lambda outside a VPC has no
  * IPv6 egress; deploy with dnsCheckVpc to check them.` Undefined when every address was asked.
@@ -234,6 +254,8 @@ export interface DnsRequestMessage {
   readonly files?: readonly string[];
   /** The operators' addresses. */
   readonly contacts?: readonly string[];
+  /** When SES will be switched ({@link plannedSwitchLine}); absent in older callers. */
+  readonly plannedSwitch?: Bilingual;
 }
 
 /** The request to publish the new key's record, or a reminder of it. */
@@ -243,6 +265,7 @@ export function dnsRequestNotification(input: DnsRequestMessage): Notification {
   const last = reminder && n >= maxReminders;
   const deadline = formatInstant(input.expiresAt);
   const contacts = contactLine(input.contacts);
+  const planned = input.plannedSwitch;
   const bytes = request.characterStrings.map((part) => Buffer.byteLength(part)).join(' + ');
   const onTimeout: Bilingual = last
     ? {
@@ -272,6 +295,7 @@ export function dnsRequestNotification(input: DnsRequestMessage): Notification {
         '',
         '今後の流れ:',
         '- 確認後、SES が新しい鍵で署名を始め、完了をお知らせします。',
+        planned && `- ${planned.ja}`,
         `- 旧レコードは切り替え後 ${input.retentionDays} 日間残してください。その後、削除 (または失効) をお願いします。`,
         '',
         `期限: ${deadline.ja}`,
@@ -291,6 +315,7 @@ export function dnsRequestNotification(input: DnsRequestMessage): Notification {
         '',
         'What happens next:',
         '- Once verified, SES signs with the new key and you are told so.',
+        planned && `- ${planned.en}`,
         `- Keep the old record for ${input.retentionDays} day(s) after the switch; you will then be asked to remove (or revoke) it.`,
         '',
         `Deadline: ${deadline.en}`,

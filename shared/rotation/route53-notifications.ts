@@ -3,7 +3,13 @@
  * AUTO): the zone is theirs, so every change the workflow makes is announced, with the exact record,
  * and with what to do if they did not expect it. Japanese then English, as every notification.
  */
-import { contactLine, lines, type Notification, retirementNotCheckedLine } from './notifications';
+import {
+  type Bilingual,
+  contactLine,
+  lines,
+  type Notification,
+  retirementNotCheckedLine,
+} from './notifications';
 import type { AddressNotChecked } from './state';
 
 /** A change the workflow made in a hosted zone. */
@@ -24,6 +30,8 @@ export interface Route53ChangeMessage {
   /** `removed`: the addresses VerifyDnsRecord did not ask (the removal is checked the same way). @default - none */
   readonly notChecked?: readonly AddressNotChecked[];
   readonly contacts?: readonly string[];
+  /** When SES will be switched (published only; {@link plannedSwitchLine}). */
+  readonly plannedSwitch?: Bilingual;
 }
 
 /** "The workflow published / removed this record in your Route 53 zone": INFO, nothing to do. */
@@ -61,6 +69,7 @@ export function route53ChangeNotification(input: Route53ChangeMessage): Notifica
           `${domain} の DKIM 鍵ローテーション (自動モード) のため、ワークフローがホストゾーン ${hostedZoneId} に ${recordName} の TXT レコードを作成しました。対応は不要です。`,
           '',
           '今後の流れ: すべての権威ネームサーバーでこのレコードが配信されたことを確認してから、SES に新しい鍵を設定します。旧セレクタのレコードは保持期間の後にワークフローが削除します。',
+          input.plannedSwitch?.ja,
           `ワークフローが変更するのは ${selector} のこのレコードと旧セレクタのレコードだけです。心当たりのない変更であれば、下記へご連絡ください。`,
           contacts.ja,
         ),
@@ -69,6 +78,7 @@ export function route53ChangeNotification(input: Route53ChangeMessage): Notifica
           `To rotate the DKIM key of ${domain} (automatic mode), the workflow created the TXT record ${recordName} in hosted zone ${hostedZoneId}. Nothing to do.`,
           '',
           'What happens next: SES gets the new key only once every authoritative name server serves this record. The workflow removes the old record itself after the retention period.',
+          input.plannedSwitch?.en,
           `The workflow changes only this record of ${selector} and, later, the old selector's record. If you did not expect this change, contact the people below.`,
           contacts.en,
         ),

@@ -7,6 +7,7 @@
  * sees where the rotation stands.
  */
 import { InvalidInputError } from '../errors';
+import type { ApplyWindow } from './apply-window';
 import type { KeyState } from './key-store';
 
 /** Execution input, as written by {@link startRotation}. */
@@ -47,6 +48,11 @@ export interface RotationPlan {
    * notification. Contact data, not a secret. Absent in plans made before it existed.
    */
   readonly opsContacts?: readonly string[];
+  /**
+   * When ApplyToSes may change SES (config `applyWindow`, in the configuration's time zone);
+   * absent: as soon as the record is verified.
+   */
+  readonly applyWindow?: ApplyWindow;
 }
 
 /** The signing configuration of one SES region before the rotation: what rollback restores. */
@@ -128,6 +134,18 @@ export interface DnsVerified {
    * state of executions that predate the field).
    */
   readonly notChecked?: readonly AddressNotChecked[];
+  /**
+   * The planned switch: now, or the next opening of the apply window (RFC 3339, UTC, whole
+   * seconds). Absent in the state of executions that predate the apply window.
+   */
+  readonly applyAt?: string;
+  /**
+   * Set when the verification fell outside the apply window: WaitForApplyWindow waits until then
+   * (its TimestampPath), and VerifyDnsRecord checks the record again before ApplyToSes.
+   */
+  readonly waitForApplyWindowUntil?: string;
+  /** How many times the rotation waited for the window so far (bounded: MAX_APPLY_WINDOW_WAITS). */
+  readonly applyWindowWaits?: number;
 }
 
 /** What ApplyToSes did in one region. */

@@ -49,7 +49,7 @@ import {
   listSelectors,
   readMetadata,
 } from '../../shared/rotation/key-store';
-import { type NotifyDeps, publish } from '../../shared/rotation/notifications';
+import { type NotifyDeps, plannedSwitchLine, publish } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';
 import { startRotation } from '../../shared/rotation/start-rotation';
@@ -304,6 +304,16 @@ export async function checkDomain(
     daysUntilExpiry: days ?? null,
     action,
     executionName,
+    ...(action === 'started'
+      ? {
+          plannedSwitch: plannedSwitchLine(
+            domain.applyWindow === undefined
+              ? undefined
+              : { ...domain.applyWindow, timeZone: deps.config.timeZone },
+            now,
+          ),
+        }
+      : {}),
   });
 
   return {

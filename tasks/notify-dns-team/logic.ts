@@ -13,7 +13,12 @@ import {
   readMetadata,
   transitionKey,
 } from '../../shared/rotation/key-store';
-import { dnsRequestNotification, type NotifyDeps, publish } from '../../shared/rotation/notifications';
+import {
+  dnsRequestNotification,
+  type NotifyDeps,
+  plannedSwitchLine,
+  publish,
+} from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { assertRotationState, type NotifyDnsTeamInput } from '../../shared/rotation/state';
 import type { DnsRequest } from '../store-dns-request/logic';
@@ -97,6 +102,7 @@ export async function notifyDnsTeam(
         `s3://${deps.bucket}/${state.dnsRequest.dnsRequestKey}`,
       ],
       contacts,
+      plannedSwitch: plannedSwitchLine(state.plan.applyWindow, now),
     }),
   );
   deps.logger.info('Approval link sent', { domain, selector, approvalId, supersededApprovalId: superseded });

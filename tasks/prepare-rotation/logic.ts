@@ -94,6 +94,9 @@ export async function prepareRotation(
       maxReminders: settings.maxReminders,
       retentionSeconds: settings.retentionDays * DAY,
       opsContacts: settings.opsEmails,
+      ...(settings.applyWindow !== undefined
+        ? { applyWindow: { ...settings.applyWindow, timeZone: deps.config.timeZone } }
+        : {}),
     },
     previous,
     reminders: { count: 0 },

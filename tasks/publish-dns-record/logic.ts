@@ -12,7 +12,7 @@ import {
   readMetadata,
   transitionKey,
 } from '../../shared/rotation/key-store';
-import { type NotifyDeps, publish } from '../../shared/rotation/notifications';
+import { type NotifyDeps, plannedSwitchLine, publish } from '../../shared/rotation/notifications';
 import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
 import { createDkimTxtRecord, type Route53Deps } from '../../shared/rotation/route53-records';
 import type { BaseDeps } from '../../shared/rotation/runtime';
@@ -71,6 +71,7 @@ export async function publishDnsRecord(
         zoneFileLine: request.zoneFileLine,
         changeId: change.changeId,
         contacts: state.plan.opsContacts ?? [],
+        plannedSwitch: plannedSwitchLine(state.plan.applyWindow, now),
       }),
     );
     await transitionKey(deps, domain, selector, 'PENDING', {

@@ -3,15 +3,26 @@
  * server address of the zone, and a message signed with the new key must verify end to end.
  * Anything less throws DnsRecordNotFound / DnsRecordMismatch / DnsLookupFailed, which the workflow
  * retries with backoff and full jitter. ApplyToSes is reachable only through this state's success.
+ *
+ * With an apply window (plan.applyWindow), a verification outside it plans the switch for the next
+ * opening: WaitForApplyWindow waits until then and comes back here, so the record is checked on
+ * every name server again right before SES is changed (invariant 1 at the moment of applying).
  */
 import { privateKeyFromPem } from '../../shared/dkim/keys';
 import type { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../shared/dns';
 import { printable } from '../../shared/dns/printable';
 import type { DnsCheckOptions, ServerCheck } from '../../shared/dns/types';
-import { DnsLookupFailedError, DnsRecordMismatchError, DnsRecordNotFoundError } from '../../shared/errors';
+import {
+  ApplyWindowMissedError,
+  DnsLookupFailedError,
+  DnsRecordMismatchError,
+  DnsRecordNotFoundError,
+} from '../../shared/errors';
+import { applySchedule, describeApplyWindow, waitTimestamp } from '../../shared/rotation/apply-window';
 import { getRequiredObject, type KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { AddressNotChecked, DnsVerified, RotationState } from '../../shared/rotation/state';
+import { MAX_APPLY_WINDOW_WAITS } from '../../shared/workflow-history';
 
 /** The DNS verifier's functions (shared/dns), injected so tests and the local runner can swap them. */
 export interface DnsVerifier {
@@ -56,13 +67,39 @@ export async function verifyDnsRecord(state: RotationState, deps: VerifyDnsRecor
     throw new DnsRecordMismatchError(message);
   }
   const notChecked = addressesNotChecked(verification.servers);
+  const verifiedAt = deps.clock();
   return {
     recordName: verification.recordName,
-    verifiedAt: deps.clock().toISOString(),
+    verifiedAt: verifiedAt.toISOString(),
     serversChecked: verification.servers.length,
     endToEnd: 'pass',
     ...(notChecked.length > 0 ? { notChecked } : {}),
+    ...planTheSwitch(state, verifiedAt, deps),
   };
+}
+
+/** When ApplyToSes may run: now, or after WaitForApplyWindow (the fields the workflow's Choice reads). */
+function planTheSwitch(
+  state: RotationState,
+  verifiedAt: Date,
+  deps: BaseDeps,
+): Pick<DnsVerified, 'applyAt' | 'waitForApplyWindowUntil' | 'applyWindowWaits'> {
+  const window = state.plan.applyWindow;
+  const waits = state.dns?.applyWindowWaits ?? 0;
+  const schedule = applySchedule(verifiedAt, window);
+  const counted = waits > 0 ? { applyWindowWaits: waits } : {};
+  if (schedule.kind === 'now' || window === undefined) {
+    return { applyAt: waitTimestamp(schedule.applyAt), ...counted };
+  }
+  const { domain, selector } = state.plan;
+  if (waits >= MAX_APPLY_WINDOW_WAITS) {
+    throw new ApplyWindowMissedError(
+      `The record of ${selector} for ${domain} was verified outside the apply window ${describeApplyWindow(window)} after ${waits} waits for it: SES was not changed. Check why the record was not served at the window's opening, then start a new rotation (byodkim start ${domain}).`,
+    );
+  }
+  const until = waitTimestamp(schedule.applyAt);
+  deps.logger.info('Waiting for the apply window', { domain, selector, window, until });
+  return { applyAt: until, waitForApplyWindowUntil: until, applyWindowWaits: waits + 1 };
 }
 
 /** At most this many not-checked addresses travel in the state (a zone has a handful of NS hosts). */

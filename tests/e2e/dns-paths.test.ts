@@ -1,3 +1,4 @@
+import { isInApplyWindow } from '../../shared/rotation/apply-window';
 import { E2E_TIMEOUT_MS, enteredAt, rehearse, scenario } from './support';
 
 jest.setTimeout(E2E_TIMEOUT_MS);
@@ -31,6 +32,42 @@ describe('DNS paths: SES gets the key only when every name server serves it exac
     const next = run.summary.selectors.new as string;
     expect(inspection.txt(0, next)).toHaveLength(1);
     expect(inspection.txt(1, next)).toHaveLength(1);
+    expect(run.summary.probe.failed).toBe(0);
+  });
+});
+
+describe('apply window: SES is switched only inside the window chosen by the operators', () => {
+  it('waits for the next opening, verifies the record again, and switches inside the window', async () => {
+    // A window that is closed now: it opens three hours from now (Asia/Tokyo wall clock).
+    const opensAt = new Date(Date.now() + 3 * 3600_000);
+    const wall = (at: Date) =>
+      at.toLocaleTimeString('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit' });
+    const applyWindow = { start: wall(opensAt), end: wall(new Date(opensAt.getTime() + 3600_000)) };
+
+    const { run, inspection } = await rehearse(scenario('apply-window', { applyWindow }));
+
+    expect(run.summary.status).toBe('SUCCEEDED');
+    // VerifyDnsRecord → WhenToApply → WaitForApplyWindow → VerifyDnsRecord (the recheck) → ApplyToSes
+    const entered = run.execution.events.flatMap((event) =>
+      event.type === 'StateEntered' ? [event.state.name] : [],
+    );
+    const verify = entered.indexOf('VerifyDnsRecord');
+    expect(entered.slice(verify, entered.indexOf('ApplyToSes') + 1)).toEqual([
+      'VerifyDnsRecord',
+      'WhenToApply',
+      'WaitForApplyWindow',
+      'VerifyDnsRecord',
+      'WhenToApply',
+      'ApplyToSes',
+    ]);
+    // applyAt is the time ApplyToSes changed SES: inside the window, not at the verification.
+    const applyAt = new Date(run.summary.applyAt as string);
+    expect(isInApplyWindow(applyAt, { ...applyWindow, timeZone: 'Asia/Tokyo' })).toBe(true);
+    expect(applyAt.getTime()).toBeGreaterThan(Date.now() + 2 * 3600_000);
+    // The DNS team were told when the switch is planned, in both languages.
+    const request = inspection.notifications.find((sent) => sent.subject.includes('Please publish'));
+    expect(request?.message).toContain(`apply window ${applyWindow.start}–${applyWindow.end} Asia/Tokyo`);
+    expect(request?.message).toContain(`適用時間帯 ${applyWindow.start}–${applyWindow.end} Asia/Tokyo`);
     expect(run.summary.probe.failed).toBe(0);
   });
 });

@@ -39,6 +39,59 @@ describe('VerifyDnsRecord', () => {
     expect(result).toEqual(expect.objectContaining({ endToEnd: 'pass', serversChecked: 2 }));
   });
 
+  describe('with an apply window (02:00-04:00 Asia/Tokyo; the clock reads 09:30 JST)', () => {
+    const window = { start: '02:00', end: '04:00', timeZone: 'Asia/Tokyo' };
+    const verified = (dns: Partial<NonNullable<typeof withKey.dns>> = {}) =>
+      state(
+        { key: keyReference(), ...(Object.keys(dns).length > 0 ? { dns: dns as never } : {}) },
+        { applyWindow: window },
+      );
+
+    it('plans the switch for the next opening and asks the workflow to wait for it', async () => {
+      const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+      const result = await verifyDnsRecord(verified(), deps(verifier));
+      expect(result).toEqual(
+        expect.objectContaining({
+          applyAt: '2026-11-20T17:00:00Z',
+          waitForApplyWindowUntil: '2026-11-20T17:00:00Z',
+          applyWindowWaits: 1,
+        }),
+      );
+    });
+
+    it('applies at once when the record verifies again inside the window, keeping the wait count', async () => {
+      const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+      const inside = { ...deps(verifier), clock: fixedClock('2026-11-20T17:00:05Z') };
+      const result = await verifyDnsRecord(verified({ applyWindowWaits: 1 }), inside);
+      expect(result.applyAt).toBe('2026-11-20T17:00:05Z');
+      expect(result.waitForApplyWindowUntil).toBeUndefined();
+      expect(result.applyWindowWaits).toBe(1);
+    });
+
+    it('refuses to wait again after the allowed waits: ApplyWindowMissed, SES untouched', async () => {
+      const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+      await expect(verifyDnsRecord(verified({ applyWindowWaits: 2 }), deps(verifier))).rejects.toMatchObject({
+        name: 'ApplyWindowMissed',
+        message: expect.stringContaining('SES was not changed'),
+      });
+    });
+
+    it('never plans a wait when the record is not verified (the poll retries first)', async () => {
+      const { verifier } = scriptedVerifier({ verdicts: ['missing'] });
+      await expect(verifyDnsRecord(verified(), deps(verifier))).rejects.toMatchObject({
+        name: 'DnsRecordNotFound',
+      });
+    });
+  });
+
+  it('applies as soon as verified without an apply window', async () => {
+    const { verifier } = scriptedVerifier({ verdicts: ['match'] });
+    const result = await verifyDnsRecord(withKey, deps(verifier));
+    expect(result.applyAt).toBe('2026-11-20T00:30:00Z');
+    expect(result.waitForApplyWindowUntil).toBeUndefined();
+    expect(result.applyWindowWaits).toBeUndefined();
+  });
+
   it('carries the addresses it did not check, with the reason, in its result', async () => {
     // GIVEN every IPv4 address serves the key and the IPv6 address was not asked
     const { verifier } = scriptedVerifier({ verdicts: ['ipv6-not-checked'] });

@@ -103,6 +103,17 @@ describe('configuration schema', () => {
     ['reminderAfterHours', 0, /domains\[0\]\.reminderAfterHours = 0: must be a whole number of hours/],
     ['maxReminders', -1, /domains\[0\]\.maxReminders = -1: must be a whole number of reminders from 0 to 10/],
     ['language', 'fr', /domains\[0\]\.language = "fr": must be ja, en or both/],
+    [
+      'applyWindow',
+      { start: '2:00', end: '04:00' },
+      /domains\[0\]\.applyWindow\.start = "2:00": must be a time HH:MM on the 24-hour clock/,
+    ],
+    [
+      'applyWindow',
+      { start: '03:00', end: '03:00' },
+      /domains\[0\]\.applyWindow = .*must have different start and end/,
+    ],
+    ['applyWindow', '02:00-04:00', /domains\[0\]\.applyWindow = "02:00-04:00": must be \{"start": "HH:MM"/],
     ['unknownSetting', true, /config\.domains\[0\]: unknown setting\(s\) "unknownSetting"/],
   ])('rejects a bad %s (%p) naming the field, the value and what is allowed', (field, value, message) => {
     expect(problemsOf(withDomain({ [field]: value }))).toMatch(message);

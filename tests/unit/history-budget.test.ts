@@ -41,15 +41,15 @@ function problemsOf(raw: unknown): string[] {
 }
 
 describe('execution history budget of the polling settings', () => {
-  it('counts 1,850 events for the longest rotation with the default settings', () => {
+  it('counts 1,852 events for the longest rotation with the default settings', () => {
     // Every Lambda task: entered + exited and 1 + 8 transient retries of 3 events = 29; NotifyDnsTeam
     // (task token, 4 events an attempt) 38; 149 polls each for DNS and SES (60 s doubling to 1 h,
-    // 72 h). Longest path: 4 approval waits, 3 reminders, verify, apply, confirm, success, wait,
-    // retire, then NotifyFailure → HowItFailed → Fail.
+    // 72 h). Longest path: 4 approval waits, 3 reminders, verify, WhenToApply (a Choice), apply,
+    // confirm, success, wait, retire, then NotifyFailure → HowItFailed → Fail.
     const polling = 2 + 3 * (1 + 8 + 149);
     const expected =
-      2 + 3 * 29 + 2 + (4 * 38 + 3 * 29) + (polling + 29 + polling + 29) + (2 + polling + 29 + 2 + 1);
-    expect(expected).toBe(1850);
+      2 + 3 * 29 + 2 + (4 * 38 + 3 * 29) + (polling + 2 + 29 + polling + 29) + (2 + polling + 29 + 2 + 1);
+    expect(expected).toBe(1852);
     expect(
       worstCaseHistoryEvents({
         dnsVerification: DEFAULT_POLLING,
@@ -58,6 +58,28 @@ describe('execution history budget of the polling settings', () => {
       }).total,
     ).toBe(expected);
     expect(problemsOf({ domains: [domain()] })).toEqual([]);
+  });
+
+  it('counts VerifyDnsRecord once more per allowed apply-window wait when a domain has a window', () => {
+    // Each further round: WaitForApplyWindow (2), VerifyDnsRecord polling again (476), WhenToApply (2).
+    const polling = 2 + 3 * (1 + 8 + 149);
+    const inputs = { dnsVerification: DEFAULT_POLLING, sesConfirmation: DEFAULT_POLLING, maxReminders: 3 };
+
+    const without = worstCaseHistoryEvents(inputs).total;
+    const withWindow = worstCaseHistoryEvents({ ...inputs, applyWindow: true }).total;
+
+    expect(withWindow - without).toBe(2 * (2 + polling + 2));
+    // A configuration that fits without a window can pass the budget with one, and is told why.
+    const dns = steadyDns(4, 1);
+    expect(problemsOf({ dnsVerification: dns, domains: [domain()] })).toEqual([]);
+    expect(
+      problemsOf({
+        dnsVerification: dns,
+        domains: [{ ...domain(), applyWindow: { start: '02:00', end: '04:00' } }],
+      }),
+    ).toEqual([
+      expect.stringContaining('VerifyDnsRecord (up to 3 times with an apply window) and RetireOldKey'),
+    ]);
   });
 
   it('accepts the example configurations', () => {
@@ -74,14 +96,14 @@ describe('execution history budget of the polling settings', () => {
 
     expect(problems).toEqual([
       expect.stringMatching(
-        /^ {2}- config\.dnsVerification\.maxWaitHours = 2: 3600 polls in each of VerifyDnsRecord and RetireOldKey \(every 4-4 s\) make the longest rotation 22,556 execution history events, over the 20,000 allowed \(Step Functions fails an execution at 25,000\): lower maxWaitHours or raise initialIntervalSeconds and maxDelaySeconds$/,
+        /^ {2}- config\.dnsVerification\.maxWaitHours = 2: 3600 polls in each of VerifyDnsRecord and RetireOldKey \(every 4-4 s\) make the longest rotation 22,558 execution history events, over the 20,000 allowed \(Step Functions fails an execution at 25,000\): lower maxWaitHours or raise initialIntervalSeconds and maxDelaySeconds$/,
       ),
     ]);
   });
 
-  it('accepts a rotation one event under the budget and refuses one more reminder that passes it', () => {
-    // DNS every 52 s for 23 h: 3,185 polls; 2 reminders make 19,999 events, 3 reminders 67 more.
-    const dns = steadyDns(52, 23);
+  it('accepts a rotation just under the budget and refuses one more reminder that passes it', () => {
+    // DNS every 95 s for 42 h: 3,184 polls; 2 reminders make 19,995 events, 3 reminders 67 more.
+    const dns = steadyDns(95, 42);
     const under = worstCaseHistoryEvents({
       dnsVerification: dns,
       sesConfirmation: DEFAULT_POLLING,
@@ -92,13 +114,13 @@ describe('execution history budget of the polling settings', () => {
       sesConfirmation: DEFAULT_POLLING,
       maxReminders: 3,
     });
-    expect(under.total).toBe(MAX_ROTATION_HISTORY_EVENTS - 1);
+    expect(under.total).toBe(MAX_ROTATION_HISTORY_EVENTS - 5);
     expect(over.total).toBeGreaterThan(MAX_ROTATION_HISTORY_EVENTS);
 
     expect(problemsOf({ dnsVerification: dns, domains: [domain(2)] })).toEqual([]);
     expect(
       problemsOf({ dnsVerification: dns, domains: [domain(2), { ...domain(3), domain: 'b.example.jp' }] }),
-    ).toEqual([expect.stringContaining('config.dnsVerification.maxWaitHours = 23: 3185 polls')]);
+    ).toEqual([expect.stringContaining('config.dnsVerification.maxWaitHours = 42: 3184 polls')]);
   });
 
   it('blames the SES schedule when SES polling fills the history, and only it', () => {

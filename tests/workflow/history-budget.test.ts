@@ -6,6 +6,7 @@
 import {
   EVENTS_PER_CALLBACK_ATTEMPT,
   EVENTS_PER_LAMBDA_ATTEMPT,
+  MAX_APPLY_WINDOW_WAITS,
   worstCaseHistoryEvents,
 } from '../../shared/workflow-history';
 import { STATE } from '../../workflows/rotation-workflow';
@@ -36,11 +37,21 @@ function stateEvents(state: AslState): number {
 
 /**
  * The costliest walk from StartAt to a Fail or Succeed state: each state entered at most once,
- * except the approval loop (NotifyDnsTeam, SendReminder), entered up to maxReminders + 1 times.
+ * except the approval loop (NotifyDnsTeam, SendReminder), entered up to maxReminders + 1 times, and
+ * the apply-window loop (VerifyDnsRecord, WhenToApply, WaitForApplyWindow), entered once plus once
+ * per allowed wait when a domain has an apply window (without one, WaitForApplyWindow is never
+ * entered: VerifyDnsRecord only asks for the wait when the plan has a window).
  */
-function longestExecution(asl: Asl, maxReminders: number): number {
-  const limit = (name: string) =>
-    name === STATE.NotifyDnsTeam || name === STATE.SendReminder ? maxReminders + 1 : 1;
+function longestExecution(asl: Asl, maxReminders: number, applyWindow: boolean): number {
+  const waits = applyWindow ? MAX_APPLY_WINDOW_WAITS : 0;
+  const limits: Record<string, number> = {
+    [STATE.NotifyDnsTeam]: maxReminders + 1,
+    [STATE.SendReminder]: maxReminders + 1,
+    [STATE.VerifyDnsRecord]: waits + 1,
+    [STATE.WhenToApply]: waits + 1,
+    [STATE.WaitForApplyWindow]: waits,
+  };
+  const limit = (name: string) => limits[name] ?? 1;
   const visits = new Map<string, number>();
   const walk = (name: string): number => {
     const state = asl.States[name];
@@ -61,20 +72,22 @@ function longestExecution(asl: Asl, maxReminders: number): number {
 
 describe('execution history model against the synthesized workflow', () => {
   it.each([
-    ['prod', 0],
-    ['prod', 3],
-    ['dev', 10],
+    ['prod', 0, false],
+    ['prod', 3, true],
+    ['dev', 10, false],
+    ['dev', 10, true],
   ])(
-    'counts the longest %s rotation with %i reminders exactly as the configuration check does',
-    (stage, reminders) => {
+    'counts the longest %s rotation with %i reminders (apply window: %s) exactly as the configuration check does',
+    (stage, reminders, applyWindow) => {
       const { template, config } = synthStack(stage);
       const asl = definitionOf(template);
 
-      const walked = longestExecution(asl, reminders);
+      const walked = longestExecution(asl, reminders, applyWindow);
       const modelled = worstCaseHistoryEvents({
         dnsVerification: config.dnsVerification,
         sesConfirmation: config.sesConfirmation,
         maxReminders: reminders,
+        applyWindow,
       }).total;
 
       expect(walked).toBeGreaterThan(1000);

@@ -38,19 +38,40 @@ describe('rotation state machine graph', () => {
     expect(reachable(asl, asl.StartAt)).toEqual(new Set(Object.keys(asl.States)));
   });
 
-  it('reaches ApplyToSes only through the Next of VerifyDnsRecord, which catches nothing', () => {
-    // ApplyToSes has one way in: VerifyDnsRecord succeeding
-    expect(predecessors(asl, STATE.ApplyToSes)).toEqual([{ from: STATE.VerifyDnsRecord, via: 'next' }]);
+  it('reaches ApplyToSes only through a successful VerifyDnsRecord, which catches nothing', () => {
+    // ApplyToSes has one way in: WhenToApply, entered only from VerifyDnsRecord succeeding
+    expect(predecessors(asl, STATE.ApplyToSes)).toEqual([{ from: STATE.WhenToApply, via: 'choice' }]);
+    expect(predecessors(asl, STATE.WhenToApply)).toEqual([{ from: STATE.VerifyDnsRecord, via: 'next' }]);
     // no path from the start avoids VerifyDnsRecord
     expect(reachable(asl, asl.StartAt, [STATE.VerifyDnsRecord]).has(STATE.ApplyToSes)).toBe(false);
     // a failed verification never continues anywhere
     expect(state(STATE.VerifyDnsRecord).Catch).toBeUndefined();
     // and VerifyDnsRecord itself is only entered after the DNS team approved, or (AUTO) after the
-    // workflow published the record in Route 53
+    // workflow published the record in Route 53, or again after waiting for the apply window
     expect(predecessors(asl, STATE.VerifyDnsRecord)).toEqual([
       { from: STATE.NotifyDnsTeam, via: 'next' },
+      { from: STATE.WaitForApplyWindow, via: 'next' },
       { from: STATE.PublishDnsRecord, via: 'next' },
     ]);
+  });
+
+  it('waits for the apply window with a timestamp and verifies the record again before applying', () => {
+    const choice = state(STATE.WhenToApply) as unknown as {
+      Choices: { Variable: string; IsPresent: boolean; Next: string }[];
+      Default: string;
+    };
+    expect(choice.Choices).toEqual([
+      { Variable: '$.dns.waitForApplyWindowUntil', IsPresent: true, Next: STATE.WaitForApplyWindow },
+    ]);
+    expect(choice.Default).toBe(STATE.ApplyToSes);
+    const wait = state(STATE.WaitForApplyWindow) as unknown as Record<string, unknown>;
+    // A timestamp, not a polling loop: one Wait until the opening, then the recheck.
+    expect(wait).toMatchObject({ Type: 'Wait', TimestampPath: '$.dns.waitForApplyWindowUntil' });
+    expect(wait.Next).toBe(STATE.VerifyDnsRecord);
+    // after the wait there is no way to SES but through another VerifyDnsRecord
+    expect(reachable(asl, STATE.WaitForApplyWindow, [STATE.VerifyDnsRecord]).has(STATE.ApplyToSes)).toBe(
+      false,
+    );
   });
 
   it('publishes through Route 53 only when the plan says AUTO; everything else waits for the DNS team', () => {
