@@ -137,6 +137,8 @@ export const ScenarioSchema = z.strictObject({
       approvalWaitMs: millis(600_000).default(30_000),
       /** WaitRetention. */
       retentionMs: millis(600_000).default(50),
+      /** WaitForApplyWindow (the task code's clock still jumps to the window's opening). */
+      applyWindowWaitMs: millis(600_000).default(50),
     })
     .prefault({}),
 });

@@ -14,6 +14,7 @@ import { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../sh
 import type { DnsCheckOptions } from '../../shared/dns/types';
 import { type KeyMetadata, type KeyStoreDeps, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
 import { type StartedRotation, startRotation } from '../../shared/rotation/start-rotation';
+import { STATE } from '../../workflows/rotation-workflow';
 import { type LocalApprovalServer, startLocalApprovalServer } from '../approval-server';
 import { LOCAL_CREDENTIALS, type LocalAws, startLocalAws } from '../aws-stand-ins';
 import { readDeployedIam } from '../iam/deployed-iam';
@@ -128,14 +129,15 @@ export function localHostedZoneId(domain: string): string {
 }
 
 /**
- * The shortened waits: WaitRetention, the approval wait, and each Retry rule's pause (polling rules
+ * The shortened waits: WaitRetention, WaitForApplyWindow, the approval wait, and each Retry rule's pause (polling rules
  * get `pollMs`, the transient-error rule `transientRetryMs`), read from the definition itself.
  */
 export function localTiming(definition: AslDefinition, timing: Scenario['timing']): LocalTiming {
   const retryMs: Record<string, number[]> = {};
   const waitMs: Record<string, number> = {};
   for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === 'Wait') waitMs[name] = timing.retentionMs;
+    if (state.Type === 'Wait')
+      waitMs[name] = name === STATE.WaitForApplyWindow ? timing.applyWindowWaitMs : timing.retentionMs;
     const retry = (state as { Retry?: Array<{ ErrorEquals: string[] }> }).Retry;
     if (retry) {
       retryMs[name] = retry.map((rule) =>

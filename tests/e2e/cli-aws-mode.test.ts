@@ -146,6 +146,8 @@ describe('operator commands against a deployed stack (AWS mode, reached through 
       rotation: null,
       pendingApproval: null,
       dnsNotChecked: null,
+      applyWindow: null,
+      plannedSwitch: null,
     });
     expect(cloudFormation.requests).toContainEqual({
       action: 'DescribeStacks',

@@ -7,11 +7,18 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SimulatedDnsTeam } from '../../local/runner/dns-team';
 import { type LocalEnvironment, startLocalEnvironment } from '../../local/runner/environment';
 import { writeLocalState } from '../../local/runner/serve';
+import { isInApplyWindow } from '../../shared/rotation/apply-window';
 import { byodkim } from '../support/byodkim-cli';
 import { rehearse, scenario } from './support';
 
 jest.setTimeout(120_000);
 const DOMAIN = 'demo.example.test';
+/** An apply window (Asia/Tokyo wall clock) that opens two hours from now. */
+const CLOSED_WINDOW = (() => {
+  const wall = (at: number) =>
+    new Date(at).toLocaleTimeString('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit' });
+  return { start: wall(Date.now() + 2 * 3600_000), end: wall(Date.now() + 3 * 3600_000) };
+})();
 
 describe('operator commands against a running local environment (--local)', () => {
   let env: LocalEnvironment;
@@ -19,10 +26,12 @@ describe('operator commands against a running local environment (--local)', () =
   let state: string;
 
   beforeAll(async () => {
-    // The DNS team publishes but never decides: the rotation waits at NotifyDnsTeam.
+    // The DNS team publishes but never decides: the rotation waits at NotifyDnsTeam. Its apply
+    // window is closed now, so once approved it waits (40 s here) at WaitForApplyWindow.
     const waiting = scenario('happy-path', {
       dnsTeam: { ...scenario('happy-path').dnsTeam, decision: 'none' },
-      timing: { ...scenario('happy-path').timing, approvalWaitMs: 110_000 },
+      timing: { ...scenario('happy-path').timing, approvalWaitMs: 110_000, applyWindowWaitMs: 40_000 },
+      applyWindow: CLOSED_WINDOW,
     });
     env = await startLocalEnvironment({ scenarios: [waiting] });
     new SimulatedDnsTeam(env, waiting);
@@ -142,6 +151,11 @@ describe('operator commands against a running local environment (--local)', () =
     }
     expect(status?.rotation).toEqual({ execution: executionName, currentState: 'NotifyDnsTeam' });
     expect(Date.parse(status?.pendingApproval?.deadline ?? '')).toBeGreaterThan(Date.now());
+    // The window is shown; no switch is planned before the record is verified.
+    expect(status).toMatchObject({
+      applyWindow: `${CLOSED_WINDOW.start}–${CLOSED_WINDOW.end} Asia/Tokyo`,
+      plannedSwitch: null,
+    });
     // The task token stays server-side: no command prints it.
     const human = await byodkim(['status', '--local', state]);
     for (const token of env.sfn.tokens.minted) expect(human.stdout).not.toContain(token.slice(0, 40));
@@ -165,6 +179,17 @@ describe('operator commands against a running local environment (--local)', () =
     const again = await byodkim(['reject', approvalId, '--local', state]);
     expect(again.code).toBe(3);
     expect(again.stdout).toMatch(/Nothing changed: approval .* is APPROVED/);
+
+    // Verified outside the window: status says it waits, and for when.
+    let waiting: { plannedSwitch: { applyAt: string; waitingForWindow: boolean } | null } | undefined;
+    for (let attempt = 0; attempt < 5 && !waiting?.plannedSwitch?.waitingForWindow; attempt += 1) {
+      waiting = JSON.parse((await byodkim(['status', DOMAIN, '--local', state, '--json'])).stdout);
+    }
+    expect(waiting?.plannedSwitch).toMatchObject({ waitingForWindow: true });
+    const planned = new Date(waiting?.plannedSwitch?.applyAt ?? '');
+    expect(isInApplyWindow(planned, { ...CLOSED_WINDOW, timeZone: 'Asia/Tokyo' })).toBe(true);
+    const human = await byodkim(['status', DOMAIN, '--local', state]);
+    expect(human.stdout).toContain(`waiting for the window, switch planned at ${planned.toISOString()}`);
 
     const [execution] = env.sfn.list();
     const done = await env.sfn.whenDone(execution?.executionArn ?? '');
