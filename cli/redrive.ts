@@ -12,9 +12,10 @@ import { normaliseDomain } from '../shared/dkim/domain';
 import { printable } from '../shared/dns/printable';
 import { InvalidInputError, RedriveRefusedError } from '../shared/errors';
 import { callAws } from '../shared/rotation/aws-errors';
-import { endingFailState, INSTEAD_OF_REDRIVE, isFinalFailState } from '../shared/rotation/redrive-policy';
+import { INSTEAD_OF_REDRIVE, isFinalFailState } from '../shared/rotation/redrive-policy';
 import {
   describeRotation,
+  endingFailState,
   latestRotation,
   type RotationExecution,
   type RotationExecutionsDeps,

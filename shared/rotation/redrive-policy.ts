@@ -7,12 +7,10 @@
  * task error (rejection, expiry, rollback, retirement), so the unsuccessful step of such an
  * execution is the Fail state itself: a redrive enters it again and fails the same way, although
  * DescribeExecution still says REDRIVABLE. Only the history tells: the last state the run entered
- * is a `FailStateEntered` event naming the Fail state. An execution that failed in a task with
- * nothing catching it ends in that task instead, and a redrive re-runs it.
+ * is a `FailStateEntered` event naming the Fail state (`endingFailState`, ./rotation-executions.ts).
+ * An execution that failed in a task with nothing catching it ends in that task instead, and a
+ * redrive re-runs it. No AWS client here: the infra's alarm descriptions name these states too.
  */
-import { GetExecutionHistoryCommand, type GetExecutionHistoryCommandOutput } from '@aws-sdk/client-sfn';
-import { callAws } from './aws-errors';
-import type { RotationExecutionsDeps } from './rotation-executions';
 
 /**
  * The workflow's Fail states (workflows/rotation-workflow.ts): a redrive of an execution that
@@ -51,36 +49,3 @@ export const INSTEAD_OF_REDRIVE: Readonly<Record<FinalFailState, string>> = {
   OldKeyNotRetired:
     'the new key signs in every region; only the old record is not confirmed gone. Have it removed or revoked on every name server and check with byodkim dns check (runbook: OldKeyNotRetired); nothing needs to be redriven or started.',
 };
-
-/**
- * The Fail state the execution's latest run ended in, or undefined when it ended elsewhere (a task
- * error nothing caught, a timeout, an abort). Reads the history newest first without execution
- * data: state names only, never inputs, outputs or task tokens.
- */
-export async function endingFailState(
-  deps: RotationExecutionsDeps,
-  executionArn: string,
-): Promise<string | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const page: GetExecutionHistoryCommandOutput = await callAws('Step Functions GetExecutionHistory', () =>
-      deps.sfn.send(
-        new GetExecutionHistoryCommand({
-          executionArn,
-          reverseOrder: true,
-          includeExecutionData: false,
-          maxResults: 25,
-          nextToken,
-        }),
-      ),
-    );
-    // Newest first: the first state entered is where the run stopped (ExecutionFailed and a
-    // failed task's events come after it in time, before it here).
-    const entered = (page.events ?? []).find((event) => event.stateEnteredEventDetails?.name !== undefined);
-    if (entered !== undefined) {
-      return entered.type === 'FailStateEntered' ? entered.stateEnteredEventDetails?.name : undefined;
-    }
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
-  return undefined;
-}

@@ -5,11 +5,14 @@
  *
  * An execution belongs to a domain when its name is one {@link executionName} gives for that
  * domain and its input names the domain: the name narrows the listing without a DescribeExecution
- * per execution of the fleet, and the input settles names that two domains could share.
+ * per execution of the fleet, and the input settles names that two domains could share. Also reads
+ * how an execution ended ({@link endingFailState}) for `byodkim redrive`.
  */
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type GetExecutionHistoryCommandOutput,
   ListExecutionsCommand,
   type ListExecutionsCommandOutput,
   type SFNClient,
@@ -124,5 +127,38 @@ export async function latestRotation(
   status?: 'RUNNING' | 'FAILED',
 ): Promise<RotationExecution | undefined> {
   for await (const execution of rotationExecutions(deps, domain, status)) return execution;
+  return undefined;
+}
+
+/**
+ * The Fail state the execution's latest run ended in, or undefined when it ended elsewhere (a task
+ * error nothing caught, a timeout, an abort). Reads the history newest first without execution
+ * data: state names only, never inputs, outputs or task tokens.
+ */
+export async function endingFailState(
+  deps: RotationExecutionsDeps,
+  executionArn: string,
+): Promise<string | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page: GetExecutionHistoryCommandOutput = await callAws('Step Functions GetExecutionHistory', () =>
+      deps.sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn,
+          reverseOrder: true,
+          includeExecutionData: false,
+          maxResults: 25,
+          nextToken,
+        }),
+      ),
+    );
+    // Newest first: the first state entered is where the run stopped (ExecutionFailed and a
+    // failed task's events come after it in time, before it here).
+    const entered = (page.events ?? []).find((event) => event.stateEnteredEventDetails?.name !== undefined);
+    if (entered !== undefined) {
+      return entered.type === 'FailStateEntered' ? entered.stateEnteredEventDetails?.name : undefined;
+    }
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
   return undefined;
 }
