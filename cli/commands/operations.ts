@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { normaliseDomain } from '../../shared/dkim/domain';
+import { printable } from '../../shared/dns/printable';
 import { DomainNotConfiguredError } from '../../shared/errors';
 import { notCheckedNotice } from '../../shared/rotation/notifications';
 import { rotationExecutions } from '../../shared/rotation/rotation-executions';
@@ -151,7 +152,8 @@ export function registerOperations(program: Command): void {
         rows.push({
           execution: execution.name,
           status: execution.status,
-          error: execution.error ?? null,
+          // An error name is ours or AWS's, but a hand-made failure can carry any text.
+          error: execution.error === undefined ? null : printable(execution.error, 100),
           startedAt: execution.startDate?.toISOString() ?? '',
           durationSeconds: Math.round((stop - (execution.startDate?.getTime() ?? stop)) / 1000),
           redriveCount: execution.redriveCount,
