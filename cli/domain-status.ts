@@ -1,12 +1,6 @@
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type GetExecutionHistoryCommandOutput,
-  ListExecutionsCommand,
-  type ListExecutionsCommandOutput,
-} from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, type GetExecutionHistoryCommandOutput } from '@aws-sdk/client-sfn';
 import { daysUntilExpiry, parseDkimCertificate } from '../shared/dkim/certificate';
-import { domainSlug, normaliseDomain } from '../shared/dkim/domain';
+import { normaliseDomain } from '../shared/dkim/domain';
 import { printable } from '../shared/dns/printable';
 import { describeApplyWindow } from '../shared/rotation/apply-window';
 import { readApproval } from '../shared/rotation/approvals';
@@ -17,13 +11,9 @@ import {
   listSelectors,
   readMetadata,
 } from '../shared/rotation/key-store';
+import { latestRotation } from '../shared/rotation/rotation-executions';
 import { findRunningRotation } from '../shared/rotation/start-rotation';
-import type {
-  AddressNotChecked,
-  DnsVerified,
-  RotationState,
-  StartRotationInput,
-} from '../shared/rotation/state';
+import type { AddressNotChecked, DnsVerified, RotationState } from '../shared/rotation/state';
 import { readSigningPatiently } from './ses-signing-read';
 import type { Target } from './target';
 
@@ -90,40 +80,6 @@ async function currentState(target: Target, executionArn: string): Promise<strin
   );
   const entered = (history.events ?? []).find((event) => event.stateEnteredEventDetails?.name);
   return entered?.stateEnteredEventDetails?.name ?? null;
-}
-
-/** The newest execution of `domain`'s rotations, whatever its status (its input names the domain). */
-async function lastRotation(
-  target: Target,
-  domain: string,
-): Promise<{ executionArn: string; name: string } | undefined> {
-  const prefix = domainSlug(domain).slice(0, 20);
-  const candidates: { executionArn: string; name: string; startedAt: number }[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page: ListExecutionsCommandOutput = await target.sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: target.stateMachineArn, nextToken }),
-    );
-    for (const execution of page.executions ?? []) {
-      if (execution.executionArn === undefined || !execution.name?.startsWith(prefix)) continue;
-      const startedAt = execution.startDate?.getTime() ?? 0;
-      candidates.push({ executionArn: execution.executionArn, name: execution.name, startedAt });
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  candidates.sort((a, b) => b.startedAt - a.startedAt);
-  for (const candidate of candidates) {
-    const described = await target.sfn.send(
-      new DescribeExecutionCommand({ executionArn: candidate.executionArn }),
-    );
-    try {
-      const input = JSON.parse(described.input ?? '{}') as Partial<StartRotationInput>;
-      if (typeof input.domain === 'string' && normaliseDomain(input.domain) === domain) return candidate;
-    } catch {
-      // Not a rotation of ours (started by hand with other input).
-    }
-  }
-  return undefined;
 }
 
 /** VerifyDnsRecord's last output in the execution's history, or undefined when it never ran. */
@@ -233,7 +189,8 @@ export async function domainStatus(
     domain,
   );
   const currentStateName = running ? await currentState(target, running.executionArn) : null;
-  const rotation = running ?? (await lastRotation(target, domain));
+  // The running rotation, else the newest of any status (found by the same rule as `history`).
+  const rotation = running ?? (await latestRotation(target, domain));
   const verified = rotation ? await lastVerificationIn(target, rotation.executionArn) : undefined;
   const verification = rotation && verified ? { execution: rotation.name, verified } : undefined;
   const pending = metadata.find((entry) => entry.state === 'PENDING' && entry.openApprovalId !== undefined);

@@ -8,4 +8,9 @@ export const EXIT = {
   BAD_INPUT: 2,
   /** The check ran and did not pass (e.g. the record is not on every name server yet). */
   NOT_VERIFIED: 3,
+  /**
+   * Refused: acting would not help or would do harm (e.g. `redrive` of an execution that ended in
+   * one of the workflow's Fail states); the message names the next step instead.
+   */
+  REFUSED: 4,
 } as const;

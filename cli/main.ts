@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isRotationError } from '../shared/errors';
+import { type ErrorName, isRotationError } from '../shared/errors';
 import { registerApprovals } from './commands/approve';
 import { registerDnsCheck } from './commands/dns-check';
 import { registerImport } from './commands/import';
@@ -9,10 +9,16 @@ import { registerLocalServe } from './commands/local-serve';
 import { registerOperations } from './commands/operations';
 import { EXIT } from './exit-codes';
 
+/** Exit codes of the rotation errors that are not plain failures. */
+const EXIT_OF_ERROR: Readonly<Partial<Record<ErrorName, number>>> = {
+  InvalidInput: EXIT.BAD_INPUT,
+  RedriveRefused: EXIT.REFUSED,
+};
+
 /**
  * The `byodkim` operator command line. Errors print one clear line (the stack only with
  * --debug) and map to documented exit codes: 0 ok, 1 failure, 2 bad input, 3 not verified
- * (or, for a rehearsal, the rotation did not succeed).
+ * (or, for a rehearsal, the rotation did not succeed), 4 refused with the next step named.
  */
 export function buildProgram(): Command {
   const program = new Command('byodkim')
@@ -50,7 +56,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (isRotationError(error)) {
       console.error(`byodkim: ${error.name}: ${error.message}`);
       if (debug) console.error(error.stack);
-      return error.name === 'InvalidInput' ? EXIT.BAD_INPUT : EXIT.FAILURE;
+      return EXIT_OF_ERROR[error.name] ?? EXIT.FAILURE;
     }
     console.error(`byodkim: ${(error as Error).message ?? String(error)}`);
     if (debug) console.error((error as Error).stack);

@@ -28,7 +28,13 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
 import { CHECK_SEVERITY, type HealthCheck } from '../shared/monitoring/evaluate';
-import { DIMENSION, METRIC, MONITOR_SERVICE_NAME, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
+import {
+  DIMENSION,
+  METRIC,
+  MONITOR_SERVICE_NAME,
+  ROTATION_FAILED_ENDINGS,
+  ROTATION_SERVICE_NAME,
+} from '../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
 import { alarmName, allowAlarmsToPublish } from './alarm-delivery';
 import { LAMBDA_BUNDLING } from './bundling';
@@ -485,7 +491,7 @@ export class RotationMonitor extends Construct {
     alarm(
       'RotationFailedAlarm',
       fleet(METRIC.RotationFailed, 'Sum', ROTATION_SERVICE_NAME),
-      '[WARNING] A rotation ended without a new key (rejected, expired, or failed before SES was touched).',
+      `[CRITICAL] NotifyFailure reported a rotation ending in ${ROTATION_FAILED_ENDINGS.join(' or ')}: RollbackFailed means SES signing was not restored (act now); OldKeyNotRetired means the new key signs and the old record is not confirmed gone. Only these endings count here: ExecutionsFailed (ExecutionsFailedAlarm) counts every failed execution, rejected, expired and failed before SES included.`,
     );
     alarm(
       'RotationRolledBackAlarm',
@@ -558,7 +564,11 @@ export class RotationMonitor extends Construct {
         left: [
           fleet(METRIC.RotationStarted, 'Sum').with({ label: 'RotationStarted' }),
           fleet(METRIC.RotationSucceeded, 'Sum', ROTATION_SERVICE_NAME).with({ label: 'RotationSucceeded' }),
-          fleet(METRIC.RotationFailed, 'Sum', ROTATION_SERVICE_NAME).with({ label: 'RotationFailed' }),
+          // Every failed execution, whatever its ending; RotationFailed counts two endings only.
+          smMetric(sm.metricFailed, 'Failed executions, every ending (ExecutionsFailed)'),
+          fleet(METRIC.RotationFailed, 'Sum', ROTATION_SERVICE_NAME).with({
+            label: `RotationFailed (${ROTATION_FAILED_ENDINGS.join(', ')})`,
+          }),
           fleet(METRIC.RotationRolledBack, 'Sum', ROTATION_SERVICE_NAME).with({
             label: 'RotationRolledBack',
           }),

@@ -22,6 +22,7 @@ export const ERROR_NAMES = {
   SesDkimFailed: 'SesDkimFailed',
   RotationInProgress: 'RotationInProgress',
   RollbackFailed: 'RollbackFailed',
+  RedriveRefused: 'RedriveRefused',
 } as const;
 
 /** One of the rotation's error names. */
@@ -123,6 +124,15 @@ export class ApplyWindowMissedError extends RotationError {
 /** The previous signing configuration could not be restored: operators are paged. */
 export class RollbackFailedError extends RotationError {
   override readonly name = ERROR_NAMES.RollbackFailed;
+}
+
+/**
+ * `byodkim redrive` refused an execution a redrive cannot help (it ended in one of the workflow's
+ * Fail states, a newer rotation of the domain exists, or Step Functions says it is not redrivable).
+ * Raised by the CLI only; the message names what to do instead.
+ */
+export class RedriveRefusedError extends RotationError {
+  override readonly name = ERROR_NAMES.RedriveRefused;
 }
 
 /** True when `value` is one of the rotation's own errors (not an SDK or programming error). */

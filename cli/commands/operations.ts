@@ -1,15 +1,13 @@
-import {
-  DescribeExecutionCommand,
-  ListExecutionsCommand,
-  RedriveExecutionCommand,
-} from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
-import { domainSlug, normaliseDomain } from '../../shared/dkim/domain';
-import { DomainNotConfiguredError, InvalidInputError } from '../../shared/errors';
+import { normaliseDomain } from '../../shared/dkim/domain';
+import { printable } from '../../shared/dns/printable';
+import { DomainNotConfiguredError } from '../../shared/errors';
 import { notCheckedNotice } from '../../shared/rotation/notifications';
+import { rotationExecutions } from '../../shared/rotation/rotation-executions';
 import { startRotation } from '../../shared/rotation/start-rotation';
 import { type DomainStatus, domainStatus } from '../domain-status';
 import { printTable } from '../output';
+import { redriveRotation } from '../redrive';
 import { resolveTarget, type Target, type TargetOptions } from '../target';
 
 /** Options shared by the commands that act on a deployment. */
@@ -59,21 +57,6 @@ function configuredDomain(target: Target, domain: string) {
   if (!settings)
     throw new DomainNotConfiguredError(`${wanted} is not in the configuration: add it and deploy first.`);
   return settings;
-}
-
-/** The executions of one domain's rotations, newest first. */
-async function executionsOf(target: Target, domain: string) {
-  const slug = domainSlug(domain);
-  const executions = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await target.sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: target.stateMachineArn, nextToken }),
-    );
-    executions.push(...(page.executions ?? []).filter((execution) => execution.name?.startsWith(`${slug}-`)));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return executions.sort((a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0));
 }
 
 /** Registers status, start, history and redrive. */
@@ -175,18 +158,16 @@ export function registerOperations(program: Command): void {
     await withTarget(options, async (target) => {
       const settings = configuredDomain(target, domain);
       const rows = [];
-      for (const execution of await executionsOf(target, settings.domain)) {
-        const described = await target.sfn.send(
-          new DescribeExecutionCommand({ executionArn: execution.executionArn }),
-        );
-        const stop = described.stopDate?.getTime() ?? Date.now();
+      for await (const execution of rotationExecutions(target, settings.domain)) {
+        const stop = execution.stopDate?.getTime() ?? Date.now();
         rows.push({
-          execution: execution.name ?? '',
-          status: described.status ?? '',
-          error: described.error ?? null,
-          startedAt: described.startDate?.toISOString() ?? '',
-          durationSeconds: Math.round((stop - (described.startDate?.getTime() ?? stop)) / 1000),
-          redriveCount: described.redriveCount ?? 0,
+          execution: execution.name,
+          status: execution.status,
+          // An error name is ours or AWS's, but a hand-made failure can carry any text.
+          error: execution.error === undefined ? null : printable(execution.error, 100),
+          startedAt: execution.startDate?.toISOString() ?? '',
+          durationSeconds: Math.round((stop - (execution.startDate?.getTime() ?? stop)) / 1000),
+          redriveCount: execution.redriveCount,
         });
       }
       if (options.json) {
@@ -212,22 +193,16 @@ export function registerOperations(program: Command): void {
     program
       .command('redrive')
       .description(
-        'redrive the latest failed rotation of <domain> (or the named execution) from the state that failed',
+        'redrive the latest rotation of <domain> (or the named execution) from the state that failed; refused, with what to do instead, when it ended in a Fail state or a newer rotation exists',
       )
       .argument('<domain-or-execution>', 'a configured domain, an execution name or an execution ARN'),
   ).action(async (which: string, options: CommonOptions) => {
     await withTarget(options, async (target) => {
-      let executionArn: string | undefined;
-      if (which.startsWith('arn:')) executionArn = which;
-      else if (target.config.domains.some((entry) => entry.domain === which.toLowerCase())) {
-        executionArn = (await executionsOf(target, which)).find(
-          (execution) => execution.status === 'FAILED',
-        )?.executionArn;
-        if (!executionArn) throw new InvalidInputError(`No failed rotation of ${which} to redrive.`);
-      } else {
-        executionArn = `${target.stateMachineArn.replace(':stateMachine:', ':execution:')}:${which}`;
-      }
-      await target.sfn.send(new RedriveExecutionCommand({ executionArn }));
+      const { executionArn } = await redriveRotation(
+        target,
+        which,
+        target.config.domains.map((entry) => entry.domain),
+      );
       if (options.json) process.stdout.write(`${JSON.stringify({ redriven: executionArn })}\n`);
       else console.log(`Redriven: ${executionArn}`);
     });

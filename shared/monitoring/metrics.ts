@@ -19,9 +19,13 @@ export const METRIC = {
   RotationStarted: 'RotationStarted',
   /** 1 per rotation that completed (NotifySuccess); Domain. Emitted by the workflow's tasks. */
   RotationSucceeded: 'RotationSucceeded',
-  /** 1 per rotation that failed without touching SES (NotifyFailure); Domain. */
+  /**
+   * 1 per rotation NotifyFailure reported ending in one of {@link ROTATION_FAILED_ENDINGS}; Domain.
+   * Not every failure: a rejection, an expiry or a task error nothing caught never reaches
+   * NotifyFailure. Step Functions' ExecutionsFailed counts every failed execution.
+   */
   RotationFailed: 'RotationFailed',
-  /** 1 per rotation rolled back after ApplyToSes (NotifyFailure); Domain. */
+  /** 1 per rotation rolled back after ApplyToSes, the previous signing restored (NotifyFailure); Domain. */
   RotationRolledBack: 'RotationRolledBack',
   /** 1 key stored / 0 generation failed (GenerateKey); Domain. */
   KeyGenerationStatus: 'KeyGenerationStatus',
@@ -36,6 +40,14 @@ export const METRIC = {
   /** 1 per approval request answered with the 503 "temporarily unavailable" page (fleet only). */
   ApprovalPageUnavailable: 'ApprovalPageUnavailable',
 } as const;
+
+/**
+ * The Fail states whose path counts RotationFailed: NotifyFailure runs before them (after a failed
+ * rollback, or a failed retirement) and counts RotationFailed unless the rollback succeeded
+ * (RotationRolledBack). The alarm description is built from this list, and
+ * tests/tasks/outcome-metrics.test.ts checks NotifyFailure against it.
+ */
+export const ROTATION_FAILED_ENDINGS = ['RollbackFailed', 'OldKeyNotRetired'] as const;
 
 /** One metric name. */
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

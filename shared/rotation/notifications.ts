@@ -565,7 +565,7 @@ export function abandonedNotification(input: AbandonedMessage): Notification {
         '',
         '今後の流れ:',
         `- DNS チーム: ${record} を登録済みなら削除して構いません。現在使用中のレコードは変更しないでください。`,
-        '- 運用担当: 原因を確認し、準備ができたら新しいローテーションを開始してください (byodkim rotate)。',
+        '- 運用担当: 原因を確認し、準備ができたら新しいローテーションを開始してください (byodkim start <ドメイン>)。',
         contacts.ja,
       ),
       en: lines(
@@ -574,7 +574,7 @@ export function abandonedNotification(input: AbandonedMessage): Notification {
         '',
         'What happens next:',
         `- DNS team: if you already published ${record}, you may delete it. Do not change the record in use.`,
-        '- Operators: check why, then start a new rotation when ready (byodkim rotate).',
+        '- Operators: check why, then start a new rotation when ready (byodkim start <domain>).',
         contacts.en,
       ),
     },

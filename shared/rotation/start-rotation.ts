@@ -1,43 +1,26 @@
 /**
  * Starting a rotation: one per domain at a time (ARCHITECTURE invariant 6).
  *
- * Executions are named `<domain-slug>-<selector>`. Before starting, the running executions of the
- * state machine are listed; one whose input names the same domain refuses the start with
- * RotationInProgress. Two racing starts compute the same next selector, hence the same name, and
+ * Executions are named `<domain-slug>-<selector>` (shortened with a hash when too long:
+ * ./execution-name.ts). Before starting, the running executions of the state machine are listed;
+ * one of the domain's (its name is the domain's and its input names the domain) refuses the start
+ * with RotationInProgress. Two racing starts compute the same next selector, hence the same name, and
  * Step Functions itself refuses the second (`ExecutionAlreadyExists`). Used by the monitor, the
  * CLI and the local environment.
  */
-import { createHash } from 'node:crypto';
-import {
-  DescribeExecutionCommand,
-  ListExecutionsCommand,
-  type ListExecutionsCommandOutput,
-  type SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import { domainSlug, normaliseDomain } from '../dkim/domain';
+import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { normaliseDomain } from '../dkim/domain';
 import { assertValidSelector, nextSelector } from '../dkim/selector';
 import { RotationInProgressError } from '../errors';
 import { callAws } from './aws-errors';
+import { executionName } from './execution-name';
 import { type KeyStoreDeps, listSelectors } from './key-store';
+import { latestRotation } from './rotation-executions';
 import type { StartRotationInput } from './state';
 
-/** Step Functions' limit on execution names. */
-export const MAX_EXECUTION_NAME_LENGTH = 80;
-
-/**
- * `<domain-slug>-<selector>`; a slug too long for the 80-character limit is shortened and given a
- * hash of the full domain, so names stay unique and readable.
- */
-export function executionName(domain: string, selector: string): string {
-  const slug = domainSlug(domain);
-  const valid = assertValidSelector(selector);
-  const name = `${slug}-${valid}`;
-  if (name.length <= MAX_EXECUTION_NAME_LENGTH) return name;
-  const hash = createHash('sha256').update(normaliseDomain(domain)).digest('hex').slice(0, 8);
-  const room = MAX_EXECUTION_NAME_LENGTH - valid.length - hash.length - 2;
-  return `${slug.slice(0, Math.max(room, 1)).replace(/-+$/, '')}-${hash}-${valid}`;
-}
+// The naming lives in its own module (the CLI's look-ups use it too); re-exported for callers of
+// this module.
+export { executionName, MAX_EXECUTION_NAME_LENGTH } from './execution-name';
 
 /** What {@link startRotation} needs. */
 export interface StartRotationDeps extends KeyStoreDeps {
@@ -63,44 +46,13 @@ export interface StartedRotation {
   readonly selector: string;
 }
 
-/** The running execution for `domain`, if any. */
+/** The running execution for `domain`, if any (found as `byodkim status` and `history` find it). */
 export async function findRunningRotation(
   deps: Pick<StartRotationDeps, 'sfn' | 'stateMachineArn'>,
   domain: string,
 ): Promise<{ executionArn: string; name: string } | undefined> {
-  const wanted = normaliseDomain(domain);
-  const slug = domainSlug(wanted);
-  let nextToken: string | undefined;
-  do {
-    const page: ListExecutionsCommandOutput = await callAws('Step Functions ListExecutions', () =>
-      deps.sfn.send(
-        new ListExecutionsCommand({
-          stateMachineArn: deps.stateMachineArn,
-          statusFilter: 'RUNNING',
-          nextToken,
-        }),
-      ),
-    );
-    for (const execution of page.executions ?? []) {
-      const name = execution.name ?? '';
-      const arn = execution.executionArn;
-      if (arn === undefined || !name.startsWith(`${slug.slice(0, 20)}`)) continue;
-      const described = await callAws('Step Functions DescribeExecution', () =>
-        deps.sfn.send(new DescribeExecutionCommand({ executionArn: arn })),
-      );
-      let input: Partial<StartRotationInput> = {};
-      try {
-        input = JSON.parse(described.input ?? '{}') as Partial<StartRotationInput>;
-      } catch {
-        // An execution started by hand with non-JSON input is not a rotation of ours.
-      }
-      if (typeof input.domain === 'string' && normaliseDomain(input.domain) === wanted) {
-        return { executionArn: arn, name };
-      }
-    }
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
-  return undefined;
+  const running = await latestRotation(deps, domain, 'RUNNING');
+  return running === undefined ? undefined : { executionArn: running.executionArn, name: running.name };
 }
 
 /**

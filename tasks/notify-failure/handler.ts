@@ -19,7 +19,11 @@ export function defaultDeps(): NotifyFailureDeps {
   };
 }
 
-/** RotationRolledBack when the previous key was restored, RotationFailed otherwise. */
+/**
+ * RotationRolledBack when the previous key was restored (the run ends in RotationRolledBack),
+ * RotationFailed otherwise: a failed rollback (RollbackFailed) or a failed retirement
+ * (OldKeyNotRetired), the endings ROTATION_FAILED_ENDINGS names.
+ */
 export function failureMetric(state: RotationState): MetricName {
   return state.rollback !== undefined && state.rollbackFailure === undefined
     ? METRIC.RotationRolledBack

@@ -237,6 +237,34 @@ describe('byodkim redrive on a crashed rotation (--local)', () => {
   });
 });
 
+describe('byodkim redrive on a rejected rotation (--local)', () => {
+  it('refuses it with exit code 4 and the next step, and the execution is not redriven', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'byodkim-refuse-'));
+    const state = join(dir, 'local.json');
+    let refused: { code: number; stderr: string } | undefined;
+    let redriveCount: number | undefined;
+    try {
+      // GIVEN a rotation the DNS team rejected: it ended in the Fail state RotationRejected
+      await rehearse(scenario('rejection'), {
+        inspect: async (env) => {
+          writeLocalState(env, state);
+          // WHEN the operator redrives the domain
+          refused = await byodkim(['redrive', DOMAIN, '--local', state]);
+          redriveCount = env.sfn.list()[0]?.redriveCount;
+        },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // THEN it is refused, saying why and what to do instead, and nothing was redriven
+    expect(refused?.code).toBe(4);
+    expect(refused?.stderr).toMatch(
+      /RedriveRefused: Not redriven: .* ended in the Fail state RotationRejected, .*byodkim start demo\.example\.test/,
+    );
+    expect(redriveCount).toBe(0);
+  });
+});
+
 describe('byodkim local serve', () => {
   it('keeps an environment running for --local commands and removes its state file on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'byodkim-serve-'));

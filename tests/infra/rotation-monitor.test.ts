@@ -13,6 +13,8 @@ import { ByodkimRotation } from '../../infra/byodkim-rotation';
 import { RotationMonitor, type RotationMonitorProps } from '../../infra/rotation-monitor';
 import { parseConfig, type RotationConfig } from '../../shared/config';
 import { CHECK_SEVERITY } from '../../shared/monitoring/evaluate';
+import { ROTATION_FAILED_ENDINGS } from '../../shared/monitoring/metrics';
+import { REDRIVE_CANNOT_HELP } from '../../shared/rotation/redrive-policy';
 
 type Statement = {
   Sid?: string;
@@ -194,6 +196,27 @@ describe('RotationMonitor', () => {
     }
   });
 
+  it('says in the alarm descriptions exactly which failed executions each one counts', () => {
+    const description = (metricName: string) => {
+      const [alarm] = Object.values(
+        template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { MetricName: metricName },
+        }) as Resources,
+      );
+      return String(alarm?.Properties.AlarmDescription);
+    };
+    // ExecutionsFailed counts every failed execution: every Fail state and uncaught task errors
+    const everyFailure = description('ExecutionsFailed');
+    for (const ending of REDRIVE_CANNOT_HELP) expect(everyFailure).toContain(ending);
+    expect(everyFailure).toMatch(/every failed execution/);
+    expect(everyFailure).toMatch(/task error nothing caught/);
+    // RotationFailed counts only what NotifyFailure counts, and sends readers to ExecutionsFailed
+    const someFailures = description('RotationFailed');
+    expect(someFailures).toMatch(/^\[CRITICAL\] /);
+    expect(someFailures).toContain(`ending in ${ROTATION_FAILED_ENDINGS.join(' or ')}`);
+    expect(someFailures).toMatch(/ExecutionsFailed \(ExecutionsFailedAlarm\) counts every failed execution/);
+  });
+
   it("lets only this monitor's alarms publish to the alarm topic and use its key", () => {
     // GIVEN the monitor used on its own, its alarms going to the operators topic (the default)
     const fromOurAlarms = {
@@ -321,6 +344,9 @@ describe('RotationMonitor', () => {
     ]) {
       expect(body).toContain(name);
     }
+    // the rotations graph shows every failed execution next to the two endings RotationFailed counts
+    expect(body).toContain('Failed executions, every ending (ExecutionsFailed)');
+    expect(body).toContain(`RotationFailed (${ROTATION_FAILED_ENDINGS.join(', ')})`);
     const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarmIds.length).toBeGreaterThan(20);
     // Logical ids appear in the body only where the alarm widget references an alarm's ARN.

@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import type { MetricsSink } from '../../shared/monitoring/metrics';
+import { type MetricsSink, ROTATION_FAILED_ENDINGS } from '../../shared/monitoring/metrics';
 import { silentLogger } from '../../shared/rotation/runtime';
 import * as notifyFailure from '../../tasks/notify-failure/handler';
 import * as notifySuccess from '../../tasks/notify-success/handler';
@@ -29,30 +29,30 @@ describe('rotation outcome metrics (the alarms and dashboard of RotationMonitor 
     expect(points).toEqual([{ name: 'RotationSucceeded', value: 1, dimensions: { Domain: DOMAIN } }]);
   });
 
-  it('counts RotationRolledBack after a restored key and RotationFailed otherwise', async () => {
+  it('counts RotationRolledBack after a restored key, and RotationFailed for exactly the endings its alarm names', async () => {
+    // GIVEN NotifyFailure's three inputs, named by the Fail state HowItFailed sends each to
     const failure = { Error: 'SesDkimFailed', Cause: 'FAILED' };
-    await notifyFailure.makeHandler(
-      deps(),
-      () => sink,
-    )(state({ failure, rollback: { rolledBackAt: 'now', regions: [] } }));
-    await notifyFailure.makeHandler(
-      deps(),
-      () => sink,
-    )(
-      state({
-        failure,
-        rollback: { rolledBackAt: 'now', regions: [] },
-        rollbackFailure: { Error: 'RollbackFailed', Cause: 'x' },
-      }),
-    );
-    await notifyFailure.makeHandler(
-      deps(),
-      () => sink,
-    )(state({ retirementFailure: { Error: 'DnsRecordMismatch', Cause: 'x' } }));
-    expect(points.map((point) => point.name)).toEqual([
-      'RotationRolledBack',
-      'RotationFailed',
-      'RotationFailed',
+    const rollback = { rolledBackAt: 'now', regions: [] };
+    const byEnding = {
+      RotationRolledBack: state({ failure, rollback }),
+      RollbackFailed: state({ failure, rollback, rollbackFailure: { Error: 'RollbackFailed', Cause: 'x' } }),
+      OldKeyNotRetired: state({ retirementFailure: { Error: 'DnsRecordMismatch', Cause: 'x' } }),
+    };
+    // WHEN each is reported
+    const counted: Record<string, string | undefined> = {};
+    for (const [ending, input] of Object.entries(byEnding)) {
+      points = [];
+      await notifyFailure.makeHandler(deps(), () => sink)(input);
+      counted[ending] = points[0]?.name;
+    }
+    // THEN RotationFailed counts the endings ROTATION_FAILED_ENDINGS lists (the alarm's description)
+    expect(counted).toEqual({
+      RotationRolledBack: 'RotationRolledBack',
+      RollbackFailed: 'RotationFailed',
+      OldKeyNotRetired: 'RotationFailed',
+    });
+    expect(Object.keys(counted).filter((ending) => counted[ending] === 'RotationFailed')).toEqual([
+      ...ROTATION_FAILED_ENDINGS,
     ]);
   });
 

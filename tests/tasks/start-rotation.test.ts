@@ -5,11 +5,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  executionName,
-  MAX_EXECUTION_NAME_LENGTH,
-  startRotation,
-} from '../../shared/rotation/start-rotation';
+import { executionName, startRotation } from '../../shared/rotation/start-rotation';
 import { FakeS3, fixedClock, sdkError, throttling } from './support/fakes';
 import { DOMAIN, keyPairs, OLD_SELECTOR, seedKey } from './support/rotation';
 
@@ -86,13 +82,21 @@ describe('startRotation', () => {
     await expect(startRotation(deps(), request)).rejects.toMatchObject({ name: 'TransientAwsError' });
   });
 
-  it('keeps execution names within 80 characters for long domains, stable and distinct', () => {
-    const selector = 'gooid-21-pro-20261120-1';
-    const long = `${'a'.repeat(40)}.${'b'.repeat(40)}.example.jp`;
-    const other = `${'a'.repeat(40)}.${'b'.repeat(40)}.example.co.jp`;
-    expect(executionName(long, selector).length).toBeLessThanOrEqual(MAX_EXECUTION_NAME_LENGTH);
-    expect(executionName(long, selector)).toBe(executionName(long, selector));
-    expect(executionName(long, selector)).not.toBe(executionName(other, selector));
-    expect(executionName(long, selector).endsWith(`-${selector}`)).toBe(true);
+  it('refuses a second rotation of a 253-character domain whose running execution has a hashed name', async () => {
+    // GIVEN the longest domain DNS allows, rotating with a 63-character selector: its execution name
+    // keeps only 7 characters of the slug before the hash
+    const long = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.jp`;
+    const running = executionName(long, `${'p'.repeat(50)}-20261119-1`.padEnd(63, '0'));
+    expect(long).toHaveLength(253);
+    sfnMock.on(ListExecutionsCommand).resolves({
+      executions: [{ executionArn: `${ARN}:run`, name: running } as never],
+    });
+    sfnMock.on(DescribeExecutionCommand).resolves({ input: JSON.stringify({ domain: long }) });
+    // WHEN another rotation of the domain is started / THEN it is refused and nothing starts
+    await expect(startRotation(deps(), { ...request, domain: long })).rejects.toMatchObject({
+      name: 'RotationInProgress',
+      message: expect.stringContaining(running),
+    });
+    expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });

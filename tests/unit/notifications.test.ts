@@ -3,6 +3,7 @@
  * real zone-file parsing (the simulated DNS team's parser) and the Route 53 JSON read back.
  */
 
+import { buildProgram } from '../../cli/main';
 import { scanForLeaks } from '../../local/leak-scan';
 import { txtValueFromNotification } from '../../local/runner/dns-team';
 import { type DkimKeyPair, generateDkimKeyPair, privateKeyToPem } from '../../shared/dkim/keys';
@@ -254,6 +255,19 @@ describe('the template family', () => {
       contacts: CONTACTS,
     }),
   ];
+
+  it('names only commands byodkim has, and never tells anyone to run byodkim redrive', () => {
+    // GIVEN the commands of the real CLI
+    const commands = new Set(buildProgram().commands.map((command) => command.name()));
+    // WHEN every message is rendered in both languages
+    const texts = all().map((notification) => render(notification, 'both').message);
+    // THEN each `byodkim <command>` exists (a rejected rotation once said `byodkim rotate`), and no
+    // notice sends operators to a redrive: the endings notified here are Fail states it cannot help
+    const named = texts.flatMap((text) => [...text.matchAll(/byodkim ([a-z-]+)/g)].map((match) => match[1]));
+    expect(named.length).toBeGreaterThan(5);
+    for (const command of named) expect(commands).toContain(command);
+    for (const text of texts) expect(text).not.toContain('byodkim redrive');
+  });
 
   it('never puts a private key or a task token in any message, in any language', () => {
     const documents = all().flatMap((notification, index) =>

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ERROR_NAMES } from '../../shared/errors';
 import { TRANSIENT_AWS_ERROR } from '../../shared/rotation/aws-errors';
+import { REDRIVE_CANNOT_HELP } from '../../shared/rotation/redrive-policy';
 import { mermaidDiagram } from '../../workflows/diagram';
 import {
   LAMBDA_SERVICE_ERRORS,
@@ -142,6 +143,13 @@ describe('rotation state machine graph', () => {
       ].sort(),
     );
     expect(reachable(asl, STATE.NotifyFailure).has(STATE.RotationComplete)).toBe(false);
+  });
+
+  it('has no Fail state that byodkim redrive would let an operator redrive into again', () => {
+    // Each Fail state is reached after a Catch handled the error: a redrive re-enters it and fails
+    // the same way, so `byodkim redrive` refuses exactly these (shared/rotation/redrive-policy.ts).
+    const failStates = Object.keys(asl.States).filter((name) => state(name).Type === 'Fail');
+    expect(failStates.sort()).toEqual([...REDRIVE_CANNOT_HELP].sort());
   });
 
   it('retires the old key only after ConfirmSesStatus and the retention wait', () => {
