@@ -90,12 +90,22 @@ export const ScenarioSchema = z.strictObject({
     .strictObject({
       /** What SES reports for the new key (FAILED forces a rollback). */
       outcome: z.enum(['SUCCESS', 'FAILED']).default('SUCCESS'),
-      /** When a forced outcome lands after the switch; SUCCESS otherwise follows DNS. */
+      /**
+       * How long SES takes. After every signing change (the new key, a rollback, Easy DKIM and
+       * back) SES stays PENDING — sending unsigned — until `afterMs` after it first finds the
+       * record served (served before the change: `afterMs` after the change). A forced FAILED
+       * (`outcome`) lands `afterMs` after the switch instead.
+       */
       afterMs: millis(600_000).default(0),
       /** Regions the forced outcome applies to (the others follow DNS). @default all */
       outcomeRegions: z.array(z.string()).optional(),
       /** SES identity API rate per region (SES allows 1). */
       requestsPerSecond: z.number().min(0.1).max(1000).default(1),
+      /**
+       * previousSigning easy-dkim: whether the domain's zone still serves Easy DKIM's three CNAME
+       * records. `gone`: SES keeps signing as seeded, but a return to Easy DKIM never verifies.
+       */
+      easyDkimRecords: z.enum(['present', 'gone']).default('present'),
     })
     .prefault({}),
   faults: z

@@ -35,6 +35,7 @@ import { stateMachineDefinition, synthesizeStack } from './definition';
 import { LaggingZoneTarget } from './lagging-zone-target';
 import { lambdaDnsNetwork } from './lambda-network';
 import { LocalDns } from './local-dns';
+import { cnamePublishedOnAll } from './local-resolver';
 import { LocalOutbox } from './outbox';
 import { PrincipalClients } from './principal-clients';
 import { RehearsalClock } from './rehearsal-clock';
@@ -159,9 +160,13 @@ async function seedPreviousSigning(env: {
   const { aws, dns, deps, scenario } = env;
   const domain = scenario.domain;
   if (scenario.previousSigning === 'easy-dkim') {
-    const record = aws.ses.easyDkimRecord(domain);
-    dns.publishTxt(domain, record.name, record.value);
     for (const region of scenario.regions) aws.ses.seedIdentity(region, domain, { origin: 'AWS_SES' });
+    // Signing with Easy DKIM today means its CNAME records were published once; "gone" rehearses
+    // a zone that lost them since (SES then cannot verify a return to Easy DKIM).
+    if (scenario.ses.easyDkimRecords === 'present') {
+      for (const record of aws.ses.easyDkimRecords(domain))
+        dns.publishCname(domain, record.name, record.target);
+    }
     return undefined;
   }
   // The key in use today: created 440 days ago, 16 days from expiry of a 456-day certificate.
@@ -252,9 +257,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       authorizer: iam,
       bucketKeys: deployed.bucketKeys,
       ses: {
+        isCnamePublished: cnamePublishedOnAll(dnsOptions.nameServers, dnsOptions),
+        hostEasyDkimKeys: (records) => dns.sesKeys.publish(records),
         throttle: { requestsPerSecond: first.ses.requestsPerSecond, burst: 1, sendsPerSecond: 10_000 },
         pollIntervalMs: 20,
         verificationWindowMs: Math.max(first.timing.approvalWaitMs, 5_000),
+        // PENDING lasts afterMs once SES finds the record served (forced outcomes: after the switch).
+        discoveryDelayMs: first.ses.afterMs,
       },
       sesOutcomes: options.scenarios.flatMap((scenario) =>
         scenario.ses.outcome === 'FAILED'

@@ -3,16 +3,24 @@ import { join } from 'node:path';
 import type { DnsEndpoint } from '../../shared/dns/types';
 import { AuthoritativeDnsServer, LOOPBACK_HOSTS } from '../dns/authoritative-server';
 import { renderZoneFile, txtRecord, type ZoneRecordSpec } from '../dns/zone-writer';
+import { SesKeyZone } from './ses-key-zone';
 
 /** Which servers an edit reaches: all, or some by index (the others keep a stale copy). */
 export type ServerSelection = 'all' | readonly number[];
+
+/** A zone of the local environment and the addresses of its authoritative servers. */
+export interface LocalZoneServers {
+  readonly origin: string;
+  readonly endpoints: readonly DnsEndpoint[];
+}
 
 /**
  * The zones of the local environment: every domain's zone served by the same N authoritative
  * servers on IPv4 and IPv6 loopback (127.0.0.1 and ::1, one port each), one zone file per server
  * and domain, so the simulated DNS team can edit some servers and leave others stale. Each zone
  * publishes an A and an AAAA record for every name server, as real zones do. Edits bump the SOA
- * serial as a DNS team's tooling would.
+ * serial as a DNS team's tooling would. AWS's `dkim.amazonses.com` zone, where Easy DKIM's CNAME
+ * records lead, runs beside them on its own server ({@link LocalDns.sesKeys}).
  */
 export class LocalDns {
   private readonly records = new Map<string, ZoneRecordSpec[][]>();
@@ -21,13 +29,19 @@ export class LocalDns {
   private constructor(
     private readonly dir: string,
     readonly servers: readonly AuthoritativeDnsServer[],
+    /** AWS's zone of Easy DKIM keys, which the SES stand-in publishes into. */
+    readonly sesKeys: SesKeyZone,
   ) {}
 
-  /** Writes the zones of `domains` and starts `count` servers serving all of them. */
+  /**
+   * Writes the zones of `domains` and starts `count` servers serving all of them, plus the server
+   * of AWS's Easy DKIM key zone.
+   */
   static async start(dir: string, domains: readonly string[], count: number): Promise<LocalDns> {
     const paths = (index: number) =>
       domains.map((origin) => ({ origin, zoneFile: join(dir, `ns${index}-${origin}.zone`) }));
-    const blank = new LocalDns(dir, []);
+    const sesKeys = await SesKeyZone.start(dir);
+    const blank = new LocalDns(dir, [], sesKeys);
     for (const domain of domains)
       blank.records.set(
         domain,
@@ -40,7 +54,7 @@ export class LocalDns {
       await server.start();
       servers.push(server);
     }
-    const dns = new LocalDns(dir, servers);
+    const dns = new LocalDns(dir, servers, sesKeys);
     for (const [domain, records] of blank.records) dns.records.set(domain, records);
     return dns;
   }
@@ -65,7 +79,39 @@ export class LocalDns {
 
   /** Removes every TXT record at `name` on the selected servers. */
   removeTxt(domain: string, name: string, on: ServerSelection = 'all'): void {
-    this.edit(domain, on, (records) => records.filter((record) => record.name !== name));
+    this.edit(domain, on, (records) =>
+      records.filter((record) => !(record.name === name && record.type === 'TXT')),
+    );
+  }
+
+  /**
+   * Publishes a CNAME record `name` → `target` on the selected servers, replacing whatever was at
+   * `name` (a CNAME cannot share its name with other data, RFC 1034 §3.6.2).
+   */
+  publishCname(domain: string, name: string, target: string, on: ServerSelection = 'all'): void {
+    this.edit(domain, on, (records) => [
+      ...records.filter((record) => record.name !== name),
+      { name, type: 'CNAME', value: target },
+    ]);
+  }
+
+  /** The CNAME target at `name` on one server, or undefined (for assertions). */
+  cnameOn(domain: string, serverIndex: number, name: string): string | undefined {
+    const records = this.records.get(domain)?.[serverIndex] ?? [];
+    const found = records.find((record) => record.name === name && record.type === 'CNAME');
+    return found?.type === 'CNAME' ? found.value : undefined;
+  }
+
+  /**
+   * Every zone of the environment with its servers' addresses: the domains' zones on the N
+   * servers, and AWS's `dkim.amazonses.com` on its own. What a resolver walks, CNAMEs included.
+   */
+  zones(): LocalZoneServers[] {
+    const endpoints = this.endpoints();
+    return [
+      ...[...this.records.keys()].map((origin) => ({ origin, endpoints })),
+      { origin: this.sesKeys.zone, endpoints: this.sesKeys.endpoints() },
+    ];
   }
 
   /** The TXT values at `name` on one server (for assertions and summaries). */
@@ -91,7 +137,7 @@ export class LocalDns {
 
   /** Stops every server. */
   async stop(): Promise<void> {
-    await Promise.all(this.servers.map((server) => server.stop()));
+    await Promise.all([...this.servers.map((server) => server.stop()), this.sesKeys.stop()]);
   }
 
   private edit(

@@ -1,14 +1,14 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { authoritativeTxtResolver } from '../../shared/dns/dkim-end-to-end';
-import type { DnsEndpoint } from '../../shared/dns/types';
 import { STATE } from '../../workflows/rotation-workflow';
 import type { IamSummary } from '../iam/local-iam';
 import { type LeakReport, type ScannedDocument, scanForLeaks } from '../leak-scan';
 import { DkimProbe, type ProbeCounts, type ProbeResult } from '../probe';
 import type { Scenario } from '../scenario';
+import { unsignedWindowMs } from '../ses/unsigned-window';
 import type { AslDefinition, EventLog, LocalExecution } from '../sfn/engine';
 import { SimulatedDnsTeam } from './dns-team';
 import { type LocalEnvironment, startLocalEnvironment } from './environment';
+import { localTxtResolver } from './local-resolver';
 
 /** The JSON summary of `byodkim local rotate --json` (the contract of issue 6 and 7). */
 export interface RotationSummary {
@@ -23,6 +23,13 @@ export interface RotationSummary {
     { origin: string | null; selector: string | null; status: string | null; signingEnabled: boolean | null }
   >;
   readonly probe: ProbeCounts;
+  /**
+   * The longest time, over regions, from a signing change reaching SES until SES reported
+   * SUCCESS: the window mail went out unsigned. A change that never reached SUCCESS counts until
+   * the end of the run; changes in between (a rollback) extend the same window. 0 when SES was
+   * never changed. Measured from the SES stand-in's switch log, not from the workflow's polls.
+   */
+  readonly unsignedWindowMs: number;
   readonly leaks: { readonly scanned: number; readonly found: number };
   readonly approvals: { readonly accepted: number; readonly refused: number };
   /**
@@ -63,20 +70,6 @@ export interface RotateOptions {
   readonly afterStart?: (env: LocalEnvironment) => void | Promise<void>;
   /** Called after the runs ended, before the environment stops (to inspect S3, SES, DNS). */
   readonly inspect?: (env: LocalEnvironment, runs: readonly RotationRun[]) => void | Promise<void>;
-}
-
-/**
- * A resolver that asks the servers in turn, as receivers spread across a zone's name servers.
- * Generous timeouts: the servers share the event loop with everything else of the rehearsal, and a
- * lookup timing out would count as a DKIM failure of the probe, not of the workflow.
- */
-function roundRobinResolver(endpoints: readonly DnsEndpoint[]) {
-  let next = 0;
-  return (name: string, rrtype: string) => {
-    const endpoint = endpoints[next % endpoints.length] as DnsEndpoint;
-    next += 1;
-    return authoritativeTxtResolver(endpoint, { timeoutMs: 2_000, retries: 2 })(name, rrtype);
-  };
 }
 
 /** Every document of the run that must not hold a secret: history, logs, notifications, template. */
@@ -154,7 +147,9 @@ export async function rotateDomains(
         new DkimProbe({
           sesClient: (region) => env.aws.sesClient(region),
           mailbox: env.aws.mailbox,
-          resolver: roundRobinResolver(env.dns.endpoints()),
+          // Generous timeouts: the servers share the event loop with everything else of the
+          // rehearsal, and a lookup timing out would count as a DKIM failure of the probe.
+          resolver: localTxtResolver(env.dns.zones(), { timeoutMs: 2_000, retries: 2 }),
         }),
       );
       teams.set(scenario.domain, new SimulatedDnsTeam(env, scenario));
@@ -237,6 +232,7 @@ async function summarise(
     selectors: { previous: env.seeded.get(scenario.domain)?.selector ?? null, new: newSelector },
     ses,
     probe: probe.counts(),
+    unsignedWindowMs: unsignedWindowMs(env.aws.ses.switches(), scenario.domain, Date.now()),
     leaks: { scanned: leakReport.scanned, found: leakReport.found },
     approvals: { accepted: team.tally.accepted, refused: team.tally.refused },
     iam: env.iam.summary(),

@@ -1,8 +1,15 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { publicKeyBase64 } from '../../shared/dkim/txt-record';
+import { dkimTxtValue, publicKeyBase64 } from '../../shared/dkim/txt-record';
 import type { Clock } from '../http';
+import {
+  type EasyDkimCname,
+  easyDkimCnames,
+  type HostedKeyRecord,
+  hostedKeyName,
+  newEasyDkimTokens,
+} from './easy-dkim';
 import { SesError } from './errors';
-import type { IsKeyPublished } from './key-publication';
+import type { IsCnamePublished, IsKeyPublished } from './key-publication';
 
 /** DKIM statuses SES reports (DkimStatus in the SES v2 API). */
 export type DkimStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'TEMPORARY_FAILURE' | 'NOT_STARTED';
@@ -56,10 +63,17 @@ export interface SigningSwitch {
   readonly region: string;
   readonly identity: string;
   readonly origin: SigningAttributesOrigin;
+  /** The BYODKIM selector, or for Easy DKIM the token SES signs with. */
   readonly selector: string;
+  /** When the change reached SES (PENDING from then on). */
   readonly at: number;
   /** Set when a forced outcome decides this switch. */
   readonly forced?: ForcedOutcome['status'];
+  /**
+   * When PENDING ended and how. Absent while PENDING, and for a switch replaced by another one
+   * before it settled (SES never reports on a configuration it no longer has).
+   */
+  readonly settled?: { readonly status: Exclude<DkimStatus, 'PENDING'>; readonly at: number };
 }
 
 interface DkimState {
@@ -69,6 +83,12 @@ interface DkimState {
   readonly forced?: { readonly status: ForcedOutcome['status']; readonly at: number };
   status: DkimStatus;
   statusAt: number;
+  /** When SES first found the record(s) served after this switch (the delay runs from then). */
+  servedSeenAt?: number;
+  /** This state's entry in the switch log (seeded states have none). */
+  readonly switchIndex?: number;
+  /** The DNS check in flight for this state: concurrent callers share it. */
+  refreshing?: Promise<void>;
 }
 
 /** An identity in one region. */
@@ -88,7 +108,12 @@ export interface Identity {
   nextSigningKeyLength: DkimSigningKeyLength;
   /** When SES (the stand-in) last "generated" the Easy DKIM key for this identity. */
   lastKeyGenerationAt: number;
-  refreshing?: Promise<void>;
+  /**
+   * The identity's three Easy DKIM tokens in this region, from the first time it used Easy DKIM
+   * (regions give their own tokens unless DEED replicates them). Kept when the identity moves to
+   * BYODKIM and back, so restoring Easy DKIM needs the same CNAME records.
+   */
+  easyDkimTokens?: readonly string[];
 }
 
 /** A read-only view of an identity's signing state, for the runner's summary and for tests. */
@@ -108,14 +133,23 @@ export interface IdentitySnapshot {
 
 /** Options of {@link DkimIdentities}. */
 export interface DkimIdentitiesOptions {
+  /** BYODKIM: whether the selector's TXT record with the key is served. */
   readonly isKeyPublished: IsKeyPublished;
-  readonly easyDkimKey: SigningKey;
+  /** Easy DKIM: whether one of the identity's CNAME records is served. */
+  readonly isCnamePublished: IsCnamePublished;
+  /**
+   * The stand-in's "AWS" private key, which every Easy DKIM token signs with. Real SES holds one
+   * key per token; which of them signs is invisible to the rotation, so one key stands in for all.
+   */
+  readonly easyDkimPrivateKey: KeyObject;
+  /** Publishes the key of new tokens in SES's zone (`<token>.dkim.amazonses.com` TXT). */
+  readonly hostEasyDkimKeys: (records: readonly HostedKeyRecord[]) => void;
   readonly clock: Clock;
   /** How long SES keeps looking for the record before FAILED (SES: 72 hours). */
   readonly verificationWindowMs: number;
   /**
-   * The earliest SES notices a served record after a switch (real SES takes minutes): keeps the
-   * PENDING window visible to scenarios even when DNS was ready before the apply.
+   * How long SES stays PENDING after it first finds the record(s) served (real SES takes
+   * minutes): after a switch whose record was already served, this long after the switch.
    */
   readonly discoveryDelayMs: number;
   readonly forcedOutcomes: readonly ForcedOutcome[];
@@ -139,15 +173,20 @@ export function normaliseIdentity(name: string): string {
  * and `isKeyPublished`: the HTTP layer maps calls and errors, this decides statuses.
  *
  * Status rules, as SES behaves: a switch to another key (or origin) sets PENDING; SES then looks
- * for the selector's record with that key and reports SUCCESS once it is served, FAILED when the
- * window passes first. Re-applying the key already in place is not a switch (status unchanged).
+ * for the record — BYODKIM: the selector's TXT with that key; Easy DKIM: the identity's three
+ * CNAME records — and reports SUCCESS `discoveryDelayMs` after it first finds it served, FAILED
+ * when the verification window passes first. SES looks once at the switch itself, so a record
+ * served before the change gives SUCCESS `discoveryDelayMs` after the change. Re-applying the
+ * configuration already in place is not a switch (status unchanged).
  */
 export class DkimIdentities {
   readonly #identities = new Map<string, Identity>();
   readonly #switches: SigningSwitch[] = [];
   readonly #forced: { readonly outcome: ForcedOutcome; remaining: number }[];
+  readonly #easyDkimPublicKey: KeyObject;
 
   constructor(private readonly options: DkimIdentitiesOptions) {
+    this.#easyDkimPublicKey = createPublicKey(options.easyDkimPrivateKey);
     this.#forced = options.forcedOutcomes.map((outcome) => ({
       outcome,
       remaining: outcome.times ?? Number.POSITIVE_INFINITY,
@@ -170,9 +209,10 @@ export class DkimIdentities {
       throw new SesError('AlreadyExistsException', `Email identity ${name} already exist.`);
     }
     const identity = this.#add(region, name, tags);
-    const type = identity.type;
-    if (type === 'DOMAIN')
-      this.#switch(identity, signing?.origin === 'EXTERNAL' ? signing : { origin: 'AWS_SES' });
+    if (identity.type === 'DOMAIN') {
+      if (signing?.origin === 'EXTERNAL') this.#switch(identity, 'EXTERNAL', signing.key);
+      else this.#switch(identity, 'AWS_SES', this.#easyKey(identity));
+    }
     return identity;
   }
 
@@ -188,7 +228,7 @@ export class DkimIdentities {
   ): Identity {
     // Seeding is history, not a switch: no PENDING period, no forced outcome consumed.
     const identity = this.#identities.get(identityKey(region, name)) ?? this.#add(region, name, []);
-    const key = signing.origin === 'EXTERNAL' ? signing.key : this.options.easyDkimKey;
+    const key = signing.origin === 'EXTERNAL' ? signing.key : this.#easyKey(identity);
     const now = this.options.clock();
     identity.dkim = { origin: signing.origin, key, changedAt: now, status: 'SUCCESS', statusAt: now };
     identity.signingEnabled = signingEnabled;
@@ -242,10 +282,18 @@ export class DkimIdentities {
     }
     if (signing.origin === 'AWS_SES' && signing.nextKeyLength)
       identity.nextSigningKeyLength = signing.nextKeyLength;
-    const key = signing.origin === 'EXTERNAL' ? signing.key : this.options.easyDkimKey;
+    const key = signing.origin === 'EXTERNAL' ? signing.key : this.#easyKey(identity);
     const current = identity.dkim;
     if (current && current.origin === signing.origin && keyId(current.key) === keyId(key)) return;
-    this.#switch(identity, signing);
+    this.#switch(identity, signing.origin, key);
+  }
+
+  /**
+   * The Easy DKIM CNAME records of an identity in one region (empty when it never used Easy
+   * DKIM there).
+   */
+  easyDkimCnames(identity: Identity): EasyDkimCname[] {
+    return easyDkimCnames(identity.name, identity.easyDkimTokens ?? []);
   }
 
   /** PutEmailIdentityDkimAttributes: turns signing on or off (the key stays). */
@@ -257,37 +305,38 @@ export class DkimIdentities {
   }
 
   /**
-   * Brings a PENDING status up to date: forced outcome due, window passed (FAILED), or record
-   * served (SUCCESS). Concurrent callers share one DNS check per identity.
+   * Brings a PENDING status up to date: forced outcome due, record first seen served, SUCCESS
+   * once the discovery delay has passed since, or FAILED when the window passes before SES ever
+   * saw the record. Concurrent callers share one DNS check per switch.
    */
   refresh(identity: Identity): Promise<void> {
     const dkim = identity.dkim;
     if (dkim?.status !== 'PENDING') return Promise.resolve();
-    if (identity.refreshing) return identity.refreshing;
+    if (dkim.refreshing) return dkim.refreshing;
     const run = async (): Promise<void> => {
       const now = this.options.clock();
       if (dkim.forced) {
-        if (now >= dkim.forced.at) this.#settle(identity, dkim, dkim.forced.status);
+        if (now >= dkim.forced.at) this.#settle(identity, dkim, dkim.forced.status, dkim.forced.at);
         return;
       }
-      // SES stops looking once the window is over, even if the record appears later.
-      if (now >= dkim.changedAt + this.options.verificationWindowMs) {
-        this.#settle(identity, dkim, 'FAILED');
-        return;
+      if (dkim.servedSeenAt === undefined) {
+        // SES stops looking once the window is over, even if the record appears later.
+        const windowEnd = dkim.changedAt + this.options.verificationWindowMs;
+        if (now >= windowEnd) {
+          this.#settle(identity, dkim, 'FAILED', windowEnd);
+          return;
+        }
+        if (!(await this.#isServed(identity, dkim))) return;
+        // When SES looked, not when the answer came back: a record served at the switch is seen at it.
+        dkim.servedSeenAt ??= now;
       }
-      if (now < dkim.changedAt + this.options.discoveryDelayMs) return;
-      let published = false;
-      try {
-        published = await this.options.isKeyPublished(identity.name, dkim.key.selector, dkim.key.publicKey);
-      } catch {
-        published = false;
-      }
-      if (published && identity.dkim === dkim) this.#settle(identity, dkim, 'SUCCESS');
+      const verifiedAt = dkim.servedSeenAt + this.options.discoveryDelayMs;
+      if (this.options.clock() >= verifiedAt) this.#settle(identity, dkim, 'SUCCESS', verifiedAt);
     };
-    identity.refreshing = run().finally(() => {
-      identity.refreshing = undefined;
+    dkim.refreshing = run().finally(() => {
+      dkim.refreshing = undefined;
     });
-    return identity.refreshing;
+    return dkim.refreshing;
   }
 
   /** Refreshes every PENDING identity (the background "SES keeps looking" loop). */
@@ -295,9 +344,9 @@ export class DkimIdentities {
     await Promise.all(this.all().map((identity) => this.refresh(identity)));
   }
 
-  /** The signing changes so far, oldest first. */
+  /** The signing changes so far, oldest first, each with its settle time once PENDING ended. */
   switches(): readonly SigningSwitch[] {
-    return [...this.#switches];
+    return this.#switches.map((change) => ({ ...change }));
   }
 
   /** A read-only view of an identity. */
@@ -341,13 +390,42 @@ export class DkimIdentities {
     return identity;
   }
 
-  #switch(
-    identity: Identity,
-    signing: { origin: 'EXTERNAL'; key: SigningKey } | { origin: SigningAttributesOrigin },
-  ): void {
+  /** The identity's Easy DKIM signing key: the stand-in key under its first token. */
+  #easyKey(identity: Identity): SigningKey {
+    if (!identity.easyDkimTokens) {
+      const tokens = newEasyDkimTokens();
+      identity.easyDkimTokens = tokens;
+      // SES hosts each token's key as soon as it hands out the token.
+      const value = dkimTxtValue(this.#easyDkimPublicKey);
+      this.options.hostEasyDkimKeys(tokens.map((token) => ({ name: hostedKeyName(token), value })));
+    }
+    return {
+      selector: identity.easyDkimTokens[0] as string,
+      privateKey: this.options.easyDkimPrivateKey,
+      publicKey: this.#easyDkimPublicKey,
+      keyLength: this.options.easyDkimPrivateKey.asymmetricKeyDetails?.modulusLength ?? 0,
+    };
+  }
+
+  /** Whether the record(s) SES looks for after this switch are served; a DNS error is "not yet". */
+  async #isServed(identity: Identity, dkim: DkimState): Promise<boolean> {
+    try {
+      if (dkim.origin === 'EXTERNAL')
+        return await this.options.isKeyPublished(identity.name, dkim.key.selector, dkim.key.publicKey);
+      const served = await Promise.all(
+        this.easyDkimCnames(identity).map((record) =>
+          this.options.isCnamePublished(record.name, record.target),
+        ),
+      );
+      return served.length > 0 && served.every(Boolean);
+    } catch {
+      return false;
+    }
+  }
+
+  #switch(identity: Identity, origin: SigningAttributesOrigin, key: SigningKey): void {
     const now = this.options.clock();
-    const key = 'key' in signing ? signing.key : this.options.easyDkimKey;
-    if (signing.origin === 'AWS_SES') identity.lastKeyGenerationAt = now;
+    if (origin === 'AWS_SES') identity.lastKeyGenerationAt = now;
     const isNewKey = !identity.succeededKeys.has(keyId(key));
     const rule = this.#forced.find(
       ({ outcome, remaining }) =>
@@ -356,31 +434,42 @@ export class DkimIdentities {
         (outcome.region === undefined || outcome.region === identity.region) &&
         (outcome.identity === undefined || normaliseIdentity(outcome.identity) === identity.name) &&
         (outcome.selector === undefined || outcome.selector === key.selector) &&
-        (outcome.origin === undefined || outcome.origin === signing.origin),
+        (outcome.origin === undefined || outcome.origin === origin),
     );
     if (rule) rule.remaining -= 1;
     identity.dkim = {
-      origin: signing.origin,
+      origin,
       key,
       changedAt: now,
       status: 'PENDING',
       statusAt: now,
+      switchIndex: this.#switches.length,
       ...(rule ? { forced: { status: rule.outcome.status, at: now + rule.outcome.afterMs } } : {}),
     };
     this.#switches.push({
       region: identity.region,
       identity: identity.name,
-      origin: signing.origin,
+      origin,
       selector: key.selector,
       at: now,
       ...(rule ? { forced: rule.outcome.status } : {}),
     });
+    // SES looks right away: a record already served is seen at the switch itself.
+    this.refresh(identity).catch(() => undefined);
   }
 
-  #settle(identity: Identity, dkim: DkimState, status: DkimStatus): void {
+  /**
+   * Ends PENDING. `at` is when the status took effect (the discovery delay's end, the window's,
+   * the forced outcome's), which may be a little before the refresh that noticed: every caller
+   * (GetEmailIdentity, SendEmail) refreshes first, so nobody saw PENDING after `at`.
+   */
+  #settle(identity: Identity, dkim: DkimState, status: Exclude<DkimStatus, 'PENDING'>, at: number): void {
     if (identity.dkim !== dkim || dkim.status !== 'PENDING') return;
     dkim.status = status;
-    dkim.statusAt = this.options.clock();
+    dkim.statusAt = at;
+    const logged = dkim.switchIndex === undefined ? undefined : this.#switches[dkim.switchIndex];
+    if (logged && dkim.switchIndex !== undefined)
+      this.#switches[dkim.switchIndex] = { ...logged, settled: { status, at: dkim.statusAt } };
     if (status === 'SUCCESS') {
       identity.verifiedForSending = true;
       identity.succeededKeys.add(keyId(dkim.key));

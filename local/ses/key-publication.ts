@@ -14,6 +14,15 @@ import { checkDkimRecords } from '../../shared/dkim/txt-record';
 export type IsKeyPublished = (domain: string, selector: string, publicKey: KeyObject) => Promise<boolean>;
 
 /**
+ * How the SES stand-in learns whether one of an Easy DKIM identity's CNAME records is served:
+ * `name` (`<token>._domainkey.<domain>`) must be a CNAME to exactly `target`
+ * (`<token>.dkim.amazonses.com`). SES "tries to find three unique CNAME records" (SES v2 API
+ * Reference, DkimAttributes); it asks this for each token until SUCCESS or the window closes. A
+ * rejection counts as "not yet".
+ */
+export type IsCnamePublished = (name: string, target: string) => Promise<boolean>;
+
+/**
  * A DNS lookup in mailauth's shape: `resolver(name, 'TXT')` resolves with one array of
  * character-strings per TXT record, and rejects (code `ENOTFOUND`/`ENODATA`) when there is none.
  * `dns.promises.resolve` has this shape; so does the probe's resolver.

@@ -4,25 +4,27 @@
  * SESv2Client through `endpoint`. It behaves like SES where the rotation's safety depends on it:
  *
  * - validates `DomainSigningPrivateKey` and `DomainSigningSelector` as SES does (shared/dkim);
- * - after a switch, DKIM status is PENDING until the selector's record with the matching key is
- *   served (asked through the injected `isKeyPublished`), then SUCCESS; FAILED when the
- *   verification window passes first; a forced outcome can override that for scenarios;
+ * - after a switch, DKIM status is PENDING until SES finds the record served — BYODKIM: the
+ *   selector's TXT with the matching key (injected `isKeyPublished`); Easy DKIM: the identity's
+ *   three CNAME records (injected `isCnamePublished`) — and `discoveryDelayMs` more, then
+ *   SUCCESS; FAILED when the verification window passes first; a forced outcome can override
+ *   that for scenarios;
  * - throttles identity API calls per region (default 1 request/s, TooManyRequestsException 429);
  * - SendEmail DKIM-signs with the key in use when SUCCESS and signing is enabled, and sends
  *   unsigned while PENDING (or FAILED, or disabled), into a {@link Mailbox}.
  *
- * Easy DKIM (origin AWS_SES) is modelled as one stand-in "AWS" key under its own selector
- * ({@link SesStandIn.easyDkimRecord} gives the record the local DNS must serve for it), where real
- * SES uses three CNAMEs to keys it hosts.
+ * Easy DKIM (origin AWS_SES) is modelled as SES does it: three tokens per identity and region,
+ * signatures `s=<token>`, keys hosted at `<token>.dkim.amazonses.com` (published through the
+ * injected `hostEasyDkimKeys`), and the domain's CNAME records to them
+ * ({@link SesStandIn.easyDkimRecords}). One stand-in "AWS" key serves every token.
  *
  * Signatures are not verified; the region is read from the SigV4 credential scope.
  */
 import { generateKeyPair, type KeyObject, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
-import { assertValidSelector, dkimRecordName } from '../../shared/dkim/selector';
+import { assertValidSelector } from '../../shared/dkim/selector';
 import { parseSesSigningPrivateKey } from '../../shared/dkim/ses-signing-key';
-import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { InvalidInputError } from '../../shared/errors';
 import { FaultInjector, type FaultSpec } from '../faults';
 import { type Clock, closeServer, header, listenOnLoopback, readBody, systemClock } from '../http';
@@ -30,6 +32,7 @@ import type { AwsAuthorizer } from '../iam/local-iam';
 import { accessKeyOfAuthorization } from '../iam/principals';
 import { LOCAL_ACCOUNT } from '../iam/template-resolver';
 import { Mailbox } from '../mailbox';
+import type { EasyDkimCname, HostedKeyRecord } from './easy-dkim';
 import { SesError, sesErrorStatus, validationError } from './errors';
 import {
   DkimIdentities,
@@ -42,15 +45,13 @@ import {
   type SigningSwitch,
   signingKey,
 } from './identities';
-import type { IsKeyPublished } from './key-publication';
+import type { IsCnamePublished, IsKeyPublished } from './key-publication';
 import { composeMessage, type SendEmailRequest, signMessage } from './send-email';
 import { regionFromAuthorization } from './sigv4';
 import { TokenBucket } from './throttle';
 
 /** SES's verification window for a DKIM record: 72 hours. */
 export const SES_VERIFICATION_WINDOW_MS = 72 * 60 * 60 * 1000;
-/** Selector of the stand-in's Easy DKIM key unless configured otherwise. */
-export const DEFAULT_EASY_DKIM_SELECTOR = 'amazonses-local';
 
 /** Request rates. */
 export interface SesThrottleOptions {
@@ -73,6 +74,18 @@ export interface SesStandInOptions {
    * (see key-publication.ts); SES asks it until SUCCESS or the window closes.
    */
   readonly isKeyPublished: IsKeyPublished;
+  /**
+   * Whether an Easy DKIM CNAME record (`<token>._domainkey.<domain>` → `<token>.dkim.amazonses.com`)
+   * is served. Wire it to the local DNS; SES needs all three of an identity's.
+   * @default - no CNAME is ever served: an Easy DKIM switch stays PENDING, then FAILED
+   */
+  readonly isCnamePublished?: IsCnamePublished;
+  /**
+   * Where SES publishes the public key of each Easy DKIM token it hands out, as
+   * `<token>.dkim.amazonses.com` TXT (AWS's zone): what receivers reach through the CNAMEs.
+   * @default - published nowhere: Easy DKIM mail then fails verification at receivers
+   */
+  readonly hostEasyDkimKeys?: (records: readonly HostedKeyRecord[]) => void;
   /** Where sent mail goes. @default a new Mailbox */
   readonly mailbox?: Mailbox;
   /** Port on 127.0.0.1. @default 0 (any free port) */
@@ -80,8 +93,9 @@ export interface SesStandInOptions {
   /** How long SES looks for the record before FAILED. @default 72 hours */
   readonly verificationWindowMs?: number;
   /**
-   * The earliest SES reports SUCCESS after a switch even when the record is already served (real
-   * SES takes minutes), so scenarios see the PENDING window. @default 0
+   * How long SES stays PENDING after it first finds the record(s) of a switch served (real SES
+   * takes minutes); a record served before the switch is found at the switch, so SUCCESS comes
+   * this long after it. Scenarios use it to make the PENDING window visible. @default 0
    */
   readonly discoveryDelayMs?: number;
   /** How often the stand-in re-checks PENDING identities in the background. @default 250 */
@@ -92,8 +106,8 @@ export interface SesStandInOptions {
   readonly throttle?: SesThrottleOptions | false;
   /** Injected failures, e.g. `{ operation: 'PutEmailIdentityDkimSigningAttributes', error: 'TooManyRequestsException', times: 2 }`. */
   readonly faults?: readonly FaultSpec[];
-  /** The stand-in Easy DKIM key. @default a 2048-bit key generated at start, selector `amazonses-local` */
-  readonly easyDkim?: { readonly selector?: string; readonly privateKey?: KeyObject };
+  /** The stand-in "AWS" key every Easy DKIM token signs with. @default a 2048-bit key generated at start */
+  readonly easyDkim?: { readonly privateKey?: KeyObject };
   /** @default Date.now */
   readonly clock?: Clock;
   /** IAM for every request (the caller is the SigV4 access key). @default every request allowed */
@@ -122,7 +136,7 @@ export interface SesStandIn {
   readonly identities: DkimIdentities;
   /** Every request answered, oldest first. */
   requests(): readonly SesRequestRecord[];
-  /** Every signing switch (PENDING start), oldest first. */
+  /** Every signing switch (PENDING start), oldest first, with its settle time once it ended. */
   switches(): readonly SigningSwitch[];
   /** An identity's current signing state after bringing its status up to date, or undefined. */
   describe(region: string, identity: string): Promise<IdentitySnapshot | undefined>;
@@ -132,10 +146,11 @@ export interface SesStandIn {
    */
   seedIdentity(region: string, domain: string, signing: SeedSigning): IdentitySnapshot;
   /**
-   * The TXT record the local DNS must serve for Easy DKIM of `domain`:
-   * `<easy selector>._domainkey.<domain>` → `v=DKIM1; k=rsa; p=<stand-in AWS key>`.
+   * The Easy DKIM CNAME records of `domain`'s identity, per region (or in `region` only): the
+   * records the domain must publish for Easy DKIM to verify, as GetEmailIdentity's `Tokens` give
+   * them. Empty where the identity never used Easy DKIM.
    */
-  easyDkimRecord(domain: string): { readonly name: string; readonly value: string };
+  easyDkimRecords(domain: string, region?: string): (EasyDkimCname & { readonly region: string })[];
   /** Stops the server and the background checks. */
   stop(): Promise<void>;
 }
@@ -155,16 +170,14 @@ const generateRsaKeyPair = promisify(generateKeyPair);
 /** Starts the SES v2 stand-in on 127.0.0.1. */
 export async function startSesStandIn(options: SesStandInOptions): Promise<SesStandIn> {
   const clock = options.clock ?? systemClock;
-  const easyPrivateKey =
+  const easyDkimPrivateKey =
     options.easyDkim?.privateKey ??
     (await generateRsaKeyPair('rsa', { modulusLength: 2048, publicExponent: 65537 })).privateKey;
-  const easyDkimKey = signingKey(
-    assertValidSelector(options.easyDkim?.selector ?? DEFAULT_EASY_DKIM_SELECTOR),
-    easyPrivateKey,
-  );
   const identities = new DkimIdentities({
     isKeyPublished: options.isKeyPublished,
-    easyDkimKey,
+    isCnamePublished: options.isCnamePublished ?? (async () => false),
+    easyDkimPrivateKey,
+    hostEasyDkimKeys: options.hostEasyDkimKeys ?? (() => undefined),
     clock,
     verificationWindowMs: options.verificationWindowMs ?? SES_VERIFICATION_WINDOW_MS,
     discoveryDelayMs: options.discoveryDelayMs ?? 0,
@@ -172,15 +185,7 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
   });
   const mailbox = options.mailbox ?? new Mailbox();
   const faults = new FaultInjector(options.faults ?? [], sesErrorStatus);
-  const api = new SesApi(
-    identities,
-    mailbox,
-    faults,
-    clock,
-    options.throttle,
-    easyDkimKey,
-    options.authorizer,
-  );
+  const api = new SesApi(identities, mailbox, faults, clock, options.throttle, options.authorizer);
   const server: Server = createServer((request, response) => {
     api.handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) sendError(response, new SesError('InternalFailure', String(error)));
@@ -218,11 +223,14 @@ export async function startSesStandIn(options: SesStandInOptions): Promise<SesSt
       );
       return identities.snapshot(identity);
     },
-    easyDkimRecord(domain) {
-      return {
-        name: dkimRecordName(easyDkimKey.selector, domain),
-        value: dkimTxtValue(easyDkimKey.publicKey),
-      };
+    easyDkimRecords(domain, region) {
+      const name = normaliseIdentity(domain);
+      return identities
+        .all()
+        .filter((identity) => identity.name === name && (region === undefined || identity.region === region))
+        .flatMap((identity) =>
+          identities.easyDkimCnames(identity).map((record) => ({ region: identity.region, ...record })),
+        );
     },
     async stop() {
       clearInterval(poller);
@@ -266,7 +274,6 @@ class SesApi {
     private readonly faults: FaultInjector,
     private readonly clock: Clock,
     private readonly throttle: SesThrottleOptions | false | undefined,
-    private readonly easyDkimKey: SigningKey,
     private readonly authorizer?: AwsAuthorizer,
   ) {}
 
@@ -492,15 +499,15 @@ class SesApi {
     return {
       SigningEnabled: identity.signingEnabled,
       Status: dkim.status,
-      // BYODKIM: the selector. Easy DKIM: SES's tokens (here, the stand-in key's selector).
-      Tokens: [dkim.key.selector],
+      // BYODKIM: the selector. Easy DKIM: the three tokens of the CNAME records (API_DkimAttributes).
+      Tokens: easy ? [...(identity.easyDkimTokens ?? [])] : [dkim.key.selector],
       SigningAttributesOrigin: dkim.origin,
       // The key-length and generation fields are documented "[Easy DKIM]" only
       // (API_DkimAttributes): SES leaves them out for BYODKIM, so code must not rely on them.
       ...(easy
         ? {
             NextSigningKeyLength: identity.nextSigningKeyLength,
-            CurrentSigningKeyLength: this.easyDkimKey.keyLength === 1024 ? 'RSA_1024_BIT' : 'RSA_2048_BIT',
+            CurrentSigningKeyLength: dkim.key.keyLength === 1024 ? 'RSA_1024_BIT' : 'RSA_2048_BIT',
             LastKeyGenerationTimestamp: identity.lastKeyGenerationAt / 1000,
           }
         : {}),

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { MailboxMessage } from '../../local/mailbox';
 import { byodkim } from '../support/byodkim-cli';
 import { E2E_TIMEOUT_MS, rehearse, scenario } from './support';
 
@@ -51,6 +52,35 @@ describe('a complete rotation on the local environment', () => {
     expect(inspection.switches.filter((change) => change.selector === next)).toHaveLength(1);
   });
 
+  it('reports the window SES held a BYODKIM → BYODKIM switch PENDING, and sends unsigned only inside it', async () => {
+    // GIVEN SES that stays PENDING 1.5 s after it finds the new record (scenario ses.afterMs)
+    const pendingDelay = scenario('pending-delay');
+    let probeMail: MailboxMessage[] = [];
+    const { run, inspection } = await rehearse(pendingDelay, {
+      inspect: (env) => {
+        probeMail = env.aws.mailbox
+          .messages()
+          .filter((message) => message.from.endsWith(`@${pendingDelay.domain}`));
+      },
+    });
+    const { summary } = run;
+    // THEN the rotation succeeded, no mail failed DKIM, and the reported window covers the delay
+    expect(summary.status).toBe('SUCCEEDED');
+    expect(summary.probe.failed).toBe(0);
+    expect(summary.unsignedWindowMs).toBeGreaterThanOrEqual(pendingDelay.ses.afterMs);
+    // AND a probe went out unsigned only while a switch was PENDING (the probe may miss the window)
+    const windows = inspection.switches.map((change) => [
+      change.at,
+      change.settled?.at ?? Number.POSITIVE_INFINITY,
+    ]);
+    const unsigned = probeMail.filter((message) => message.unsignedReason !== undefined);
+    expect(unsigned).toHaveLength(summary.probe.unsigned);
+    for (const message of unsigned) {
+      const at = message.receivedAt.getTime();
+      expect(windows.some(([from = 0, to = 0]) => at >= from && at <= to)).toBe(true);
+    }
+  });
+
   it('prints exactly one JSON object with the contract fields from byodkim local rotate --json', async () => {
     const file = join(__dirname, '../../local/scenarios/happy-path.json');
     const { code, stdout } = await byodkim(['local', 'rotate', '--scenario', file, '--json'], E2E_TIMEOUT_MS);
@@ -68,6 +98,7 @@ describe('a complete rotation on the local environment', () => {
         'statesVisited',
         'status',
         'transitions',
+        'unsignedWindowMs',
       ].sort(),
     );
     expect(summary).toMatchObject({
@@ -81,6 +112,7 @@ describe('a complete rotation on the local environment', () => {
         failed: 0,
         unsigned: expect.any(Number),
       },
+      unsignedWindowMs: expect.any(Number),
       leaks: { scanned: expect.any(Number), found: 0 },
       iam: { evaluated: expect.any(Number), denied: 0, deniedRequests: [] },
     });

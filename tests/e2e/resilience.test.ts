@@ -67,6 +67,12 @@ describe('resilience: throttling, crashes, duplicates and concurrency', () => {
     const { run, inspection } = await rehearse(scenario('easy-dkim-previous'));
     expect(run.summary.status).toBe('SUCCEEDED');
     expect(run.summary.selectors.previous).toBeNull();
+    // Mail signed with Easy DKIM (s=<token>) verified through the domain's CNAME into AWS's zone.
+    expect(run.probeResults[0]).toMatchObject({
+      outcome: 'passed',
+      selector: expect.stringMatching(/^[a-z2-7]{32}$/),
+    });
+    expect(run.summary.probe.failed).toBe(0);
     expect(inspection.metadata).toEqual({ [run.summary.selectors.new as string]: 'ACTIVE' });
   });
 });

@@ -11,6 +11,7 @@ import {
 import { Mailbox } from '../../local/mailbox';
 import { DkimProbe } from '../../local/probe';
 import { type SesStandIn, type SesStandInOptions, startSesStandIn } from '../../local/ses/server';
+import { unsignedWindowMs } from '../../local/ses/unsigned-window';
 import { type DkimKeyPair, generateDkimKeyPair } from '../../shared/dkim/keys';
 import { toSesSigningPrivateKey } from '../../shared/dkim/ses-signing-key';
 import { sdkError as rejectionOf } from '../support/sdk-error';
@@ -63,6 +64,8 @@ describe('SES v2 stand-in, through an unmodified SESv2Client', () => {
   async function start(options: Partial<SesStandInOptions> = {}): Promise<void> {
     ses = await startSesStandIn({
       isKeyPublished: zone.isKeyPublished,
+      isCnamePublished: zone.isCnamePublished,
+      hostEasyDkimKeys: zone.hostKeys,
       throttle: false,
       easyDkim: { privateKey: easyKey },
       clock: () => now,
@@ -384,16 +387,17 @@ describe('SES v2 stand-in, through an unmodified SESv2Client', () => {
     expect(message?.raw.toString()).toContain('Subject: raw');
   });
 
-  it('models Easy DKIM with a stand-in AWS key whose record the DNS side publishes', async () => {
+  it('models Easy DKIM with three tokens whose CNAME records lead to keys SES hosts, verified only when all three are served', async () => {
     // GIVEN an identity created without signing attributes (Easy DKIM)
     await start();
     const sesClient = client();
     await sesClient.send(new CreateEmailIdentityCommand({ EmailIdentity: DOMAIN }));
-    const pending = await sesClient.send(new GetEmailIdentityCommand({ EmailIdentity: DOMAIN }));
+    const records = ses.easyDkimRecords(DOMAIN);
 
-    // WHEN the DNS side publishes the record the stand-in names
-    const record = ses.easyDkimRecord(DOMAIN);
-    zone.publish(record.name, record.value);
+    // WHEN the domain publishes two of the three CNAME records, then the third
+    for (const record of records.slice(0, 2)) zone.publishCname(record.name, record.target);
+    const partly = await sesClient.send(new GetEmailIdentityCommand({ EmailIdentity: DOMAIN }));
+    for (const record of records.slice(2)) zone.publishCname(record.name, record.target);
     const verified = await sesClient.send(new GetEmailIdentityCommand({ EmailIdentity: DOMAIN }));
     const probe = new DkimProbe({
       sesClient: () => sesClient,
@@ -402,18 +406,27 @@ describe('SES v2 stand-in, through an unmodified SESv2Client', () => {
     });
     const result = await probe.send({ region: TOKYO, domain: DOMAIN });
 
-    // THEN it verifies with the Easy DKIM fields SES returns, and mail passes DKIM
-    expect(record.name).toBe(`amazonses-local._domainkey.${DOMAIN}`);
-    expect(pending.DkimAttributes?.Status).toBe('PENDING');
+    // THEN SES names three tokens and their CNAMEs, verifies only with all three, and mail signed
+    // s=<token> passes DKIM through the CNAME
+    const tokens = verified.DkimAttributes?.Tokens ?? [];
+    expect(tokens).toHaveLength(3);
+    for (const token of tokens) expect(token).toMatch(/^[a-z2-7]{32}$/);
+    expect(records).toEqual(
+      tokens.map((token) => ({
+        region: TOKYO,
+        name: `${token}._domainkey.${DOMAIN}`,
+        target: `${token}.dkim.amazonses.com`,
+      })),
+    );
+    expect(partly.DkimAttributes?.Status).toBe('PENDING');
     expect(verified.DkimAttributes).toMatchObject({
       Status: 'SUCCESS',
       SigningAttributesOrigin: 'AWS_SES',
-      Tokens: ['amazonses-local'],
       CurrentSigningKeyLength: 'RSA_1024_BIT',
       NextSigningKeyLength: 'RSA_2048_BIT',
     });
     expect(verified.DkimAttributes?.LastKeyGenerationTimestamp).toEqual(new Date(now));
-    expect(result).toMatchObject({ outcome: 'passed', selector: 'amazonses-local' });
+    expect(result).toMatchObject({ outcome: 'passed', selector: tokens[0] });
   });
 });
 
@@ -461,37 +474,133 @@ describe('DKIM probe with mailauth against the fake zone', () => {
   });
 });
 
-describe('SES stand-in discovery delay', () => {
-  it('stays PENDING for the configured delay although the record was served before the switch', async () => {
-    // GIVEN a 30-second discovery delay and the new record already published
-    const zone = new FakeZone();
-    let now = Date.parse('2026-04-01T00:00:00Z');
-    const ses = await startSesStandIn({
+describe('SES stand-in: PENDING for the discovery delay after every signing change', () => {
+  const DELAY_MS = 1_500;
+  let zone: FakeZone;
+  let ses: SesStandIn;
+  let sesClient: SESv2Client;
+  let now: number;
+
+  beforeEach(async () => {
+    zone = new FakeZone();
+    now = Date.parse('2026-04-01T00:00:00Z');
+    ses = await startSesStandIn({
       isKeyPublished: zone.isKeyPublished,
+      isCnamePublished: zone.isCnamePublished,
+      hostEasyDkimKeys: zone.hostKeys,
       throttle: false,
       easyDkim: { privateKey: easyKey },
       clock: () => now,
-      discoveryDelayMs: 30_000,
+      discoveryDelayMs: DELAY_MS,
+      verificationWindowMs: 60_000,
+    });
+    sesClient = new SESv2Client({
+      endpoint: ses.endpoint,
+      region: TOKYO,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+
+  afterEach(async () => {
+    sesClient.destroy();
+    await ses.stop();
+  });
+
+  const status = async (region = TOKYO) => (await ses.describe(region, DOMAIN))?.status;
+  const sendUnsignedReason = async () =>
+    ses.mailbox.find((await sesClient.send(sendProbeLike())).MessageId ?? '')?.unsignedReason ?? 'signed';
+
+  it('holds a BYODKIM → BYODKIM switch PENDING for the delay when the record was served before it, sending unsigned, and logs when it settled', async () => {
+    // GIVEN the old key in use and the new key's record already served
+    zone.publishKey(DOMAIN, 'old', oldKey.publicKey);
+    zone.publishKey(DOMAIN, 'new', newKey.publicKey);
+    ses.seedIdentity(TOKYO, DOMAIN, { origin: 'EXTERNAL', selector: 'old', privateKey: oldKey.privateKey });
+    const switchedAt = now;
+
+    // WHEN the new key is applied, and mail is sent just before and at the end of the delay
+    await sesClient.send(applyExternal('new', newKey));
+    now += DELAY_MS - 1;
+    const during = [await status(), await sendUnsignedReason()];
+    now += 1;
+    const after = [await status(), await sendUnsignedReason()];
+
+    // THEN PENDING and unsigned for exactly the delay after the switch, then SUCCESS and signed
+    expect(during).toEqual(['PENDING', 'dkim-PENDING']);
+    expect(after).toEqual(['SUCCESS', 'signed']);
+    expect(ses.switches()).toEqual([
+      expect.objectContaining({
+        selector: 'new',
+        at: switchedAt,
+        settled: { status: 'SUCCESS', at: switchedAt + DELAY_MS },
+      }),
+    ]);
+    expect(unsignedWindowMs(ses.switches(), DOMAIN, now + 60_000)).toBe(DELAY_MS);
+  });
+
+  it('counts the delay from when SES first finds the record served, not from the switch', async () => {
+    // GIVEN a switch to a key whose record is not served yet
+    ses.seedIdentity(TOKYO, DOMAIN, { origin: 'EXTERNAL', selector: 'old', privateKey: oldKey.privateKey });
+    await sesClient.send(applyExternal('new', newKey));
+
+    // WHEN the record appears 10 s later and SES looks then, and again once the delay passed
+    now += 10_000;
+    zone.publishKey(DOMAIN, 'new', newKey.publicKey);
+    const seen = await status();
+    now += DELAY_MS;
+    const settled = await status();
+
+    // THEN PENDING when first seen, SUCCESS the delay later: 11.5 s unsigned in all
+    expect([seen, settled]).toEqual(['PENDING', 'SUCCESS']);
+    expect(unsignedWindowMs(ses.switches(), DOMAIN, now)).toBe(10_000 + DELAY_MS);
+  });
+
+  it('restores Easy DKIM only where its CNAME records are served: elsewhere it stays PENDING, unsigned, then FAILED', async () => {
+    // GIVEN an identity signing with Easy DKIM in Tokyo and Osaka, whose CNAMEs only Tokyo's zone
+    // records still serve, moved to an external key that SES verified
+    ses.seedIdentity(TOKYO, DOMAIN, { origin: 'AWS_SES' });
+    ses.seedIdentity(OSAKA, DOMAIN, { origin: 'AWS_SES' });
+    for (const record of ses.easyDkimRecords(DOMAIN, TOKYO)) zone.publishCname(record.name, record.target);
+    const osakaTokens = ses.easyDkimRecords(DOMAIN, OSAKA);
+    zone.publishKey(DOMAIN, 'new', newKey.publicKey);
+    const osaka = new SESv2Client({
+      endpoint: ses.endpoint,
+      region: OSAKA,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
     });
     try {
-      zone.publishKey(DOMAIN, 'new', newKey.publicKey);
-      ses.seedIdentity(TOKYO, DOMAIN, { origin: 'EXTERNAL', selector: 'old', privateKey: oldKey.privateKey });
-      ses.identities.putSigning(ses.identities.get(TOKYO, DOMAIN), {
-        origin: 'EXTERNAL',
-        key: { selector: 'new', ...newKey },
+      for (const regional of [sesClient, osaka]) await regional.send(applyExternal('new', newKey));
+      now += DELAY_MS;
+      expect([await status(TOKYO), await status(OSAKA)]).toEqual(['SUCCESS', 'SUCCESS']);
+
+      // WHEN Easy DKIM is restored in both regions, and time passes beyond the delay, then the window
+      const restore = new PutEmailIdentityDkimSigningAttributesCommand({
+        EmailIdentity: DOMAIN,
+        SigningAttributesOrigin: 'AWS_SES',
       });
+      const answers = [await sesClient.send(restore), await osaka.send(restore)];
+      now += DELAY_MS;
+      const afterDelay = [await status(TOKYO), await status(OSAKA)];
+      const osakaMail = ses.mailbox.find((await osaka.send(sendProbeLike())).MessageId ?? '');
+      now += 60_000;
+      const afterWindow = await status(OSAKA);
 
-      // WHEN asked just before and just after the delay
-      now += 29_999;
-      const early = await ses.describe(TOKYO, DOMAIN);
-      now += 1;
-      const late = await ses.describe(TOKYO, DOMAIN);
-
-      // THEN PENDING, then SUCCESS
-      expect(early?.status).toBe('PENDING');
-      expect(late?.status).toBe('SUCCESS');
+      // THEN both kept their own tokens, Tokyo verifies and Osaka never does
+      expect(answers.map((answer) => answer.DkimTokens)).toEqual([
+        ses.easyDkimRecords(DOMAIN, TOKYO).map((record) => record.name.split('.')[0]),
+        osakaTokens.map((record) => record.name.split('.')[0]),
+      ]);
+      expect(afterDelay).toEqual(['SUCCESS', 'PENDING']);
+      expect(osakaMail?.unsignedReason).toBe('dkim-PENDING');
+      expect(afterWindow).toBe('FAILED');
+      const lastOsaka = ses
+        .switches()
+        .filter((change) => change.region === OSAKA)
+        .at(-1);
+      expect(lastOsaka).toMatchObject({ origin: 'AWS_SES', settled: { status: 'FAILED' } });
     } finally {
-      await ses.stop();
+      osaka.destroy();
     }
   });
 });
