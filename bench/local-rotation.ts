@@ -29,7 +29,8 @@ async function rehearseScenario(
  * time is the workflow backing off from throttling, as it would in AWS. The same for rotationMode
  * AUTO (Route 53 stand-in, 300 ms until a change reaches the name servers, polled every 40 ms).
  * The happy path's unsigned window is SES's PENDING time after the switch as the stand-in logs it:
- * the scenario sets no delay, so it is the time SES takes to look the record up once.
+ * the scenario holds SES PENDING for 1 s once the record is found (`ses.afterMs`), so the figure is
+ * that second plus how long the stand-in takes to settle it (ConfirmSesStatus's polls refresh it).
  */
 export async function benchLocalRotation(): Promise<BenchRow[]> {
   const manual = await rehearseScenario('happy-path');
@@ -52,7 +53,7 @@ export async function benchLocalRotation(): Promise<BenchRow[]> {
       metric: 'unsigned window, happy path: switch to SES SUCCESS (median)',
       value: median(manual.unsignedWindows),
       unit: 'ms',
-      note: 'summary.unsignedWindowMs; scenario ses.afterMs 0',
+      note: "summary.unsignedWindowMs; scenario ses.afterMs 1000 (the stand-in's PENDING time once the record is found)",
     },
     {
       benchmark: 'local rotation',
