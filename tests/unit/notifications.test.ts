@@ -17,6 +17,7 @@ import {
   formatInstant,
   type Language,
   type Notification,
+  plannedSwitchLine,
   render,
   retirementNotification,
   successNotification,
@@ -495,5 +496,18 @@ describe('addresses the DNS check did not ask', () => {
         '新しいレコードの確認時: ns1.example.jp (2001:db8::1) の IPv6 アドレスは確認していません',
       );
     }
+  });
+});
+
+describe('the planned SES switch', () => {
+  it('names the apply window and its next opening in both languages, or says "as soon as verified"', () => {
+    const window = { start: '02:00', end: '04:00', timeZone: 'Asia/Tokyo' };
+    // 12:00 JST: the next opening is 02:00 JST the next day (17:00 UTC).
+    const planned = plannedSwitchLine(window, new Date('2026-12-03T03:00:00Z'));
+    expect(planned.en).toContain('inside the apply window 02:00–04:00 Asia/Tokyo');
+    expect(planned.en).toContain('2026-12-03 17:00 UTC');
+    expect(planned.ja).toContain('適用時間帯 02:00–04:00 Asia/Tokyo');
+    expect(planned.ja).toContain('2026年12月4日(金) 02:00 (日本時間)');
+    expect(plannedSwitchLine(undefined, new Date()).en).toMatch(/as soon as every name server serves/);
   });
 });
