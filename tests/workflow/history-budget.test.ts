@@ -3,9 +3,11 @@
  * longest path through the real definition, each state costing what its Retry rules allow, gives
  * the same number of events as the model the configuration schema uses.
  */
+import type { BackoffSettings } from '../../shared/workflow-history';
 import {
   EVENTS_PER_CALLBACK_ATTEMPT,
   EVENTS_PER_LAMBDA_ATTEMPT,
+  maxPolls,
   worstCaseHistoryEvents,
 } from '../../shared/workflow-history';
 import { STATE } from '../../workflows/rotation-workflow';
@@ -36,11 +38,23 @@ function stateEvents(state: AslState): number {
 
 /**
  * The costliest walk from StartAt to a Fail or Succeed state: each state entered at most once,
- * except the approval loop (NotifyDnsTeam, SendReminder), entered up to maxReminders + 1 times.
+ * except the approval loop (NotifyDnsTeam, SendReminder), entered up to maxReminders + 1 times,
+ * and the SES polling loops, whose task and Choice are entered up to maxPolls times (the task
+ * stops polling there) and whose Wait one time fewer.
  */
-function longestExecution(asl: Asl, maxReminders: number): number {
-  const limit = (name: string) =>
-    name === STATE.NotifyDnsTeam || name === STATE.SendReminder ? maxReminders + 1 : 1;
+function longestExecution(asl: Asl, maxReminders: number, sesConfirmation: BackoffSettings): number {
+  const polls = maxPolls(sesConfirmation);
+  const limits = new Map<string, number>([
+    [STATE.NotifyDnsTeam, maxReminders + 1],
+    [STATE.SendReminder, maxReminders + 1],
+    [STATE.ConfirmSesStatus, polls],
+    [STATE.SesConfirmed, polls],
+    [STATE.WaitForSesStatus, polls - 1],
+    [STATE.ConfirmRollback, polls],
+    [STATE.RollbackConfirmed, polls],
+    [STATE.WaitForRollbackStatus, polls - 1],
+  ]);
+  const limit = (name: string) => limits.get(name) ?? 1;
   const visits = new Map<string, number>();
   const walk = (name: string): number => {
     const state = asl.States[name];
@@ -70,7 +84,7 @@ describe('execution history model against the synthesized workflow', () => {
       const { template, config } = synthStack(stage);
       const asl = definitionOf(template);
 
-      const walked = longestExecution(asl, reminders);
+      const walked = longestExecution(asl, reminders, config.sesConfirmation);
       const modelled = worstCaseHistoryEvents({
         dnsVerification: config.dnsVerification,
         sesConfirmation: config.sesConfirmation,
