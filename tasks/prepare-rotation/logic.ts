@@ -94,6 +94,7 @@ export async function prepareRotation(
       maxReminders: settings.maxReminders,
       retentionSeconds: settings.retentionDays * DAY,
       opsContacts: settings.opsEmails,
+      sesConfirmation: deps.config.sesConfirmation,
     },
     previous,
     reminders: { count: 0 },
