@@ -49,8 +49,20 @@ describe('rotation outcome metrics (the alarms and dashboard of RotationMonitor 
       deps(),
       () => sink,
     )(state({ retirementFailure: { Error: 'DnsRecordMismatch', Cause: 'x' } }));
+    // restored, but SES does not confirm it (ConfirmRollback): not a rollback that worked
+    await notifyFailure.makeHandler(
+      deps(),
+      () => sink,
+    )(
+      state({
+        failure,
+        rollback: { rolledBackAt: 'now', regions: [] },
+        rollbackConfirmation: { pending: false, confirmed: false, polls: 1, firstPollAt: 'now', regions: [] },
+      }),
+    );
     expect(points.map((point) => point.name)).toEqual([
       'RotationRolledBack',
+      'RotationFailed',
       'RotationFailed',
       'RotationFailed',
     ]);
