@@ -1,5 +1,5 @@
 /**
- * Where the DNS-checking functions (VerifyDnsRecord, RetireOldKey, the monitor) run. Outside a VPC
+ * Where the DNS-checking functions (VerifyDnsRecord, RetireOldKey, ConfirmRollback, the monitor) run. Outside a VPC
  * (the default) Lambda reaches the internet over IPv4 only, so they check every IPv4 address of
  * every authoritative name server and report the IPv6 ones not checked. In a dual-stack VPC with
  * `Ipv6AllowedForDualStack` they check every IPv6 address too (docs/design/20261203-ipv6-egress.md).
@@ -11,8 +11,16 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { DNS_IPV6_EGRESS_ENV, type DnsIpv6Egress } from '../shared/rotation/dns-egress';
 
-/** The rotation's tasks that ask name servers (the monitor's function is the third checker). */
-export const DNS_CHECKING_TASKS: ReadonlySet<string> = new Set(['VerifyDnsRecord', 'RetireOldKey']);
+/**
+ * The rotation's tasks that ask name servers (the monitor's function is one more checker):
+ * ConfirmRollback checks the restored configuration's records exactly as VerifyDnsRecord checks
+ * the new one, so it runs on the same network.
+ */
+export const DNS_CHECKING_TASKS: ReadonlySet<string> = new Set([
+  'VerifyDnsRecord',
+  'RetireOldKey',
+  'ConfirmRollback',
+]);
 
 /** A dual-stack VPC for the DNS-checking functions. */
 export interface DnsCheckVpc {

@@ -19,6 +19,7 @@ import { DEFAULT_KEY_LENGTH, SUPPORTED_KEY_LENGTHS } from './dkim/keys';
 import { assertValidSelectorPrefix, MAX_SELECTOR_PREFIX_LENGTH } from './dkim/selector';
 import { InvalidInputError } from './errors';
 import { WALL_TIME } from './rotation/apply-window';
+import { DEFAULT_SES_CONFIRMATION } from './rotation/poll-schedule';
 import {
   type BackoffSettings,
   MAX_ROTATION_HISTORY_EVENTS,
@@ -90,26 +91,50 @@ export const ApplyWindowSchema = z
     error: 'must have different start and end (an empty window would never open)',
   });
 
-/** Retry schedule of a polling step: exponential backoff with full jitter, capped. */
-const backoffSchema = z.strictObject({
-  initialIntervalSeconds: wholeNumber(1, 3600, 'seconds')
-    .default(60)
-    .describe('Seconds before the first retry (Step Functions IntervalSeconds).'),
-  backoffRate: z
-    .number({ error: 'must be a number from 1 to 10' })
-    .min(1, { error: 'must be a number from 1 to 10' })
-    .max(10, { error: 'must be a number from 1 to 10' })
-    .default(2)
-    .describe('Multiplier between two retries (Step Functions BackoffRate).'),
-  maxDelaySeconds: wholeNumber(1, 86_400, 'seconds')
-    .default(3600)
-    .describe('Longest pause between two retries (Step Functions MaxDelaySeconds; full jitter below it).'),
-  maxWaitHours: wholeNumber(1, 720, 'hours')
-    .default(72)
-    .describe(
-      `How long to keep trying before the step fails; MaxAttempts is derived from it (shared/workflow-history.ts pollAttempts). The longest possible rotation, every retry spent, must stay within ${MAX_ROTATION_HISTORY_EVENTS.toLocaleString('en-US')} execution history events (Step Functions fails an execution at ${STEP_FUNCTIONS_HISTORY_LIMIT.toLocaleString('en-US')}): short intervals need a short maxWaitHours.`,
-    ),
-});
+/** What differs between the two polling schedules: the defaults and how the pauses are made. */
+interface BackoffSchemaOptions {
+  readonly defaults: BackoffSettings;
+  /** The mechanism, for the descriptions: a Retry rule, or the workflow's own Wait loop. */
+  readonly retry: boolean;
+}
+
+/** Schedule of a polling step: exponential backoff with jitter, capped. */
+const backoffSchema = ({ defaults, retry }: BackoffSchemaOptions) =>
+  z.strictObject({
+    initialIntervalSeconds: wholeNumber(1, 3600, 'seconds')
+      .default(defaults.initialIntervalSeconds)
+      .describe(
+        retry
+          ? 'Seconds before the first retry (Step Functions IntervalSeconds).'
+          : 'Cap of the pause after the first poll, in seconds; each pause is drawn between half and all of its cap (equal jitter).',
+      ),
+    backoffRate: z
+      .number({ error: 'must be a number from 1 to 10' })
+      .min(1, { error: 'must be a number from 1 to 10' })
+      .max(10, { error: 'must be a number from 1 to 10' })
+      .default(defaults.backoffRate)
+      .describe(
+        retry
+          ? 'Multiplier between two retries (Step Functions BackoffRate).'
+          : 'Multiplier of the cap from one poll to the next.',
+      ),
+    maxDelaySeconds: wholeNumber(1, 86_400, 'seconds')
+      .default(defaults.maxDelaySeconds)
+      .describe(
+        retry
+          ? 'Longest pause between two retries (Step Functions MaxDelaySeconds; full jitter below it).'
+          : 'Largest cap of a pause between two polls.',
+      ),
+    maxWaitHours: wholeNumber(1, 720, 'hours')
+      .default(defaults.maxWaitHours)
+      .describe(
+        `${
+          retry
+            ? 'How long to keep trying before the step fails; MaxAttempts is derived from it (shared/workflow-history.ts pollAttempts).'
+            : 'How long to keep polling before giving up (the loop also stops after shared/workflow-history.ts maxPolls polls).'
+        } The longest possible rotation, every retry spent, must stay within ${MAX_ROTATION_HISTORY_EVENTS.toLocaleString('en-US')} execution history events (Step Functions fails an execution at ${STEP_FUNCTIONS_HISTORY_LIMIT.toLocaleString('en-US')}): short intervals need a short maxWaitHours.`,
+      ),
+  });
 
 /** Settings of one domain whose DKIM key is rotated. */
 export const DomainConfigSchema = z
@@ -246,13 +271,16 @@ export const RotationConfigSchema = z
       .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, { error: 'must be 1-255 letters, digits or . _ / # : -' })
       .default('ByodkimRotation')
       .describe("CloudWatch metrics namespace of the monitor's metrics and the alarms on them."),
-    dnsVerification: backoffSchema
+    dnsVerification: backoffSchema({
+      defaults: { initialIntervalSeconds: 60, backoffRate: 2, maxDelaySeconds: 3600, maxWaitHours: 72 },
+      retry: true,
+    })
       .prefault({})
       .describe('Polling of the authoritative name servers after approval (VerifyDnsRecord, RetireOldKey).'),
-    sesConfirmation: backoffSchema
+    sesConfirmation: backoffSchema({ defaults: DEFAULT_SES_CONFIRMATION, retry: false })
       .prefault({})
       .describe(
-        "Polling of SES's DKIM status after the switch (ConfirmSesStatus). SES itself looks for 72 h.",
+        "Polling of SES's DKIM status after the switch (ConfirmSesStatus) and after a rollback (ConfirmRollback): a Wait loop of the workflow, seconds apart at first so the time SES took is measured to within seconds. SES itself looks for 72 h.",
       ),
     healthChecks: z
       .strictObject({
@@ -327,7 +355,7 @@ function checkHistoryBudget(
     {
       field: 'sesConfirmation',
       events: worst.sesPolling,
-      what: `${worst.sesAttempts} polls in ConfirmSesStatus`,
+      what: `${worst.sesAttempts} polls in each of ConfirmSesStatus and ConfirmRollback`,
     },
   ] as const;
   for (const share of shares) {

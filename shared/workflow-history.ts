@@ -10,7 +10,13 @@
  *   TaskSubmitted before TaskSucceeded | Failed | TimedOut — 4 events;
  * - every state entered: one …StateEntered and, unless the execution ends there, one …StateExited;
  *   a Fail state only FailStateEntered; the execution ExecutionStarted and ExecutionSucceeded|Failed.
- * Each Retrier keeps its own attempt count, so a task is attempted at most 1 + Σ MaxAttempts times.
+ * Each Retrier keeps its own attempt count, so a task is attempted at most 1 + Σ MaxAttempts times
+ * each time the state is entered.
+ *
+ * SES is polled by a loop of states (ConfirmSesStatus → SesConfirmed → WaitForSesStatus, and the
+ * same shape for ConfirmRollback), not by a Retry: every poll enters the task anew, with its
+ * transient Retrier reset, so a poll costs a whole task plus a Choice and a Wait, and the task
+ * itself stops after {@link maxPolls} polls.
  *
  * The per-state retry rules below mirror workflows/rotation-workflow.ts (which takes
  * {@link pollAttempts} and {@link TRANSIENT_MAX_ATTEMPTS} from here);
@@ -71,6 +77,15 @@ export function pollAttempts(settings: BackoffSettings): number {
   return attempts;
 }
 
+/**
+ * Most polls a Wait-state polling loop makes (ConfirmSesStatus, ConfirmRollback). Its pauses use
+ * equal jitter (shared/rotation/poll-schedule.ts): each is at least half of its cap, so after
+ * {@link pollAttempts} pauses `maxWaitHours` have surely passed and the next poll is the last.
+ */
+export function maxPolls(settings: BackoffSettings): number {
+  return pollAttempts(settings) + 1;
+}
+
 /** What the worst case depends on. */
 export interface HistoryInputs {
   readonly dnsVerification: BackoffSettings;
@@ -89,13 +104,13 @@ export interface HistoryWorstCase {
   /** Events of the longest possible execution. */
   readonly total: number;
   /**
-   * Events of DNS polling retries (VerifyDnsRecord, once per apply-window round, and RetireOldKey
-   * poll with dnsVerification).
+   * Events of DNS polling retries in the worst path (VerifyDnsRecord, once per apply-window
+   * round, and RetireOldKey when the path retires; all poll with dnsVerification).
    */
   readonly dnsPolling: number;
-  /** Events of SES polling retries (ConfirmSesStatus). */
+  /** Events of the SES polling loops in the worst path (ConfirmSesStatus, and ConfirmRollback when it rolls back). */
   readonly sesPolling: number;
-  /** Polling attempts per step. */
+  /** Polling attempts per step: DNS retries, SES polls. */
   readonly dnsAttempts: number;
   /** How many times VerifyDnsRecord may poll in one rotation (1, or more with an apply window). */
   readonly verifications: number;
@@ -107,6 +122,13 @@ function lambdaTask(pollRetries = 0): number {
   return 2 + EVENTS_PER_LAMBDA_ATTEMPT * (1 + TRANSIENT_MAX_ATTEMPTS + pollRetries);
 }
 const CALLBACK_TASK = 2 + EVENTS_PER_CALLBACK_ATTEMPT * (1 + TRANSIENT_MAX_ATTEMPTS);
+/**
+ * MaxAttempts of RecordLostNotice's Retrier (the state machine's own PutMetricData after a lost
+ * success notice); a service-integration attempt writes TaskScheduled, TaskStarted and
+ * TaskSucceeded | TaskFailed, as a Lambda attempt does.
+ */
+export const RECORD_LOST_NOTICE_MAX_ATTEMPTS = 3;
+const RECORD_LOST_NOTICE = 2 + EVENTS_PER_LAMBDA_ATTEMPT * (1 + RECORD_LOST_NOTICE_MAX_ATTEMPTS);
 const CHOICE = 2;
 const WAIT = 2;
 const FAIL = 1;
@@ -114,13 +136,22 @@ const SUCCEED = 2;
 const EXECUTION = 2;
 
 /**
+ * A polling loop left through its Choice after `polls` polls: each poll enters the task and the
+ * Choice; every poll but the last waits. Left through the task's Catch instead, the last Choice
+ * is not entered: {@link CHOICE} fewer.
+ */
+function pollLoop(polls: number): number {
+  return polls * (lambdaTask() + CHOICE) + (polls - 1) * WAIT;
+}
+
+/**
  * The longest execution of the rotation workflow, path by path (workflows/rotation-workflow.ts):
- * every task failing transiently as often as its Retriers allow, the DNS team answering only after
- * the last reminder, and the run ending in the costliest way.
+ * every task failing transiently as often as its Retriers allow, every poll spent, the DNS team
+ * answering only after the last reminder, and the run ending in the costliest way.
  */
 export function worstCaseHistoryEvents(inputs: HistoryInputs): HistoryWorstCase {
   const dnsAttempts = pollAttempts(inputs.dnsVerification);
-  const sesAttempts = pollAttempts(inputs.sesConfirmation);
+  const sesAttempts = maxPolls(inputs.sesConfirmation);
   const reminders = inputs.maxReminders;
   // PrepareRotation, GenerateKey, StoreDnsRequest, HowToPublish.
   const prefix = EXECUTION + 3 * lambdaTask() + CHOICE;
@@ -133,19 +164,41 @@ export function worstCaseHistoryEvents(inputs: HistoryInputs): HistoryWorstCase 
   // WaitForApplyWindow → VerifyDnsRecord → WhenToApply (each verification may poll again).
   const waits = inputs.applyWindow ? MAX_APPLY_WINDOW_WAITS : 0;
   const verification = (1 + waits) * (lambdaTask(dnsAttempts) + CHOICE) + waits * WAIT;
-  // Then ApplyToSes → ConfirmSesStatus → NotifySuccess, and either the retirement
-  // (WaitRetention → RetireOldKey → RotationComplete, or NotifyFailure → HowItFailed → Fail) or
-  // a rollback (RollbackSigning → NotifyFailure → HowItFailed → Fail).
+  // Then ApplyToSes → the ConfirmSesStatus loop, then either NotifySuccess and the retirement (a
+  // lost notice is recorded by RecordLostNotice first; WaitRetention → RetireOldKey →
+  // RotationComplete, or NotifyFailure → HowItFailed → Fail), or — ConfirmSesStatus giving up at
+  // its last poll — a rollback: RollbackSigning → the ConfirmRollback loop → NotifyFailure →
+  // HowItFailed → Fail.
   const reported = lambdaTask() + CHOICE + FAIL;
-  const toSuccess = verification + lambdaTask() + lambdaTask(sesAttempts) + lambdaTask();
-  const retirement = WAIT + lambdaTask(dnsAttempts) + Math.max(SUCCEED, reported);
-  const rollback = lambdaTask() + reported;
-  const afterApproval = toSuccess + Math.max(retirement, rollback);
-  const total = prefix + Math.max(expired, approved + afterApproval);
+  const dnsPoll = EVENTS_PER_LAMBDA_ATTEMPT * dnsAttempts;
+  const toSes = verification + lambdaTask();
+  const confirmed = pollLoop(sesAttempts);
+  const paths = [
+    {
+      events:
+        confirmed +
+        lambdaTask() +
+        RECORD_LOST_NOTICE +
+        WAIT +
+        lambdaTask(dnsAttempts) +
+        Math.max(SUCCEED, reported),
+      dnsPolling: (2 + waits) * dnsPoll,
+      sesPolling: confirmed,
+    },
+    {
+      events: confirmed - CHOICE + lambdaTask() + pollLoop(sesAttempts) + reported,
+      dnsPolling: (1 + waits) * dnsPoll,
+      sesPolling: confirmed - CHOICE + pollLoop(sesAttempts),
+    },
+  ];
+  const worst = paths.reduce((a, b) => (b.events > a.events ? b : a));
+  const total = prefix + Math.max(expired, approved + toSes + worst.events);
+  // The shares of the polling schedules in the path that makes the worst case.
+  const approvedWorst = approved + toSes + worst.events >= expired;
   return {
     total,
-    dnsPolling: (2 + waits) * EVENTS_PER_LAMBDA_ATTEMPT * dnsAttempts,
-    sesPolling: EVENTS_PER_LAMBDA_ATTEMPT * sesAttempts,
+    dnsPolling: approvedWorst ? worst.dnsPolling : 0,
+    sesPolling: approvedWorst ? worst.sesPolling : 0,
     dnsAttempts,
     sesAttempts,
     verifications: 1 + waits,

@@ -7,11 +7,15 @@
  *   HowToPublish ─AUTO→ PublishDnsRecord (Route 53 CREATE) → VerifyDnsRecord
  *   NotifyDnsTeam ─timeout→ SendReminder → NotifyDnsTeam   (after maxReminders: ApprovalExpired)
  *   NotifyDnsTeam ─approved→ VerifyDnsRecord → WhenToApply → ApplyToSes → ConfirmSesStatus
- *                            → NotifySuccess → WaitRetention → RetireOldKey → RotationComplete
+ *                            → SesConfirmed
  *   WhenToApply ─outside the apply window→ WaitForApplyWindow → VerifyDnsRecord (checked again)
+ *   SesConfirmed ─pending→ WaitForSesStatus → ConfirmSesStatus   (seconds apart at first)
+ *   SesConfirmed ─SUCCESS everywhere→ NotifySuccess → WaitRetention → RetireOldKey → RotationComplete
+ *   NotifySuccess ─still failing→ RecordLostNotice (metric for the alarm) → WaitRetention
  *   NotifyDnsTeam ─rejected→ AbandonKey → RotationRejected (Fail DnsChangeRejected)
- *   ApplyToSes / ConfirmSesStatus / NotifySuccess ─any error→ RollbackSigning → NotifyFailure
- *                            → RotationRolledBack | RollbackFailed
+ *   ApplyToSes / ConfirmSesStatus ─any error→ RollbackSigning → ConfirmRollback → RollbackConfirmed
+ *   RollbackConfirmed ─pending→ WaitForRollbackStatus → ConfirmRollback
+ *   RollbackConfirmed ─done→ NotifyFailure → RotationRolledBack | RollbackFailed
  *   RetireOldKey ─any error→ NotifyFailure → OldKeyNotRetired (the new key stays: no rollback)
  * ```
  * JSONPath only (the local interpreter ignores JSONata). Every Lambda task is a plain Task state
@@ -24,8 +28,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ERROR_NAMES } from '../shared/errors';
+import { DIMENSION, METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { TRANSIENT_AWS_ERROR } from '../shared/rotation/aws-errors';
-import { type BackoffSettings, pollAttempts, TRANSIENT_MAX_ATTEMPTS } from '../shared/workflow-history';
+import {
+  type BackoffSettings,
+  pollAttempts,
+  RECORD_LOST_NOTICE_MAX_ATTEMPTS,
+  TRANSIENT_MAX_ATTEMPTS,
+} from '../shared/workflow-history';
 
 /** Every state name: the contract tests, docs, the local runner and operators rely on. */
 export const STATE = {
@@ -41,7 +51,10 @@ export const STATE = {
   WaitForApplyWindow: 'WaitForApplyWindow',
   ApplyToSes: 'ApplyToSes',
   ConfirmSesStatus: 'ConfirmSesStatus',
+  SesConfirmed: 'SesConfirmed',
+  WaitForSesStatus: 'WaitForSesStatus',
   NotifySuccess: 'NotifySuccess',
+  RecordLostNotice: 'RecordLostNotice',
   WaitRetention: 'WaitRetention',
   RetireOldKey: 'RetireOldKey',
   RotationComplete: 'RotationComplete',
@@ -50,6 +63,9 @@ export const STATE = {
   RotationRejected: 'RotationRejected',
   ApprovalExpired: 'ApprovalExpired',
   RollbackSigning: 'RollbackSigning',
+  ConfirmRollback: 'ConfirmRollback',
+  RollbackConfirmed: 'RollbackConfirmed',
+  WaitForRollbackStatus: 'WaitForRollbackStatus',
   NotifyFailure: 'NotifyFailure',
   HowItFailed: 'HowItFailed',
   RotationRolledBack: 'RotationRolledBack',
@@ -72,9 +88,19 @@ export const LAMBDA_TASKS = {
   RetireOldKey: 'retire-old-key',
   AbandonKey: 'abandon-key',
   RollbackSigning: 'rollback-signing',
+  ConfirmRollback: 'confirm-rollback',
   NotifyFailure: 'notify-failure',
 } as const;
 export type LambdaTaskName = keyof typeof LAMBDA_TASKS;
+
+/**
+ * The Wait states of the SES polling loops: each waits the `nextPollSeconds` its task returned
+ * (the local rehearsal shortens them like the other polling pauses).
+ */
+export const POLL_WAIT_STATES: ReadonlySet<string> = new Set([
+  STATE.WaitForSesStatus,
+  STATE.WaitForRollbackStatus,
+]);
 
 /** The error names of the workflow's Fail states that are not task errors. */
 export const WORKFLOW_ERRORS = {
@@ -127,8 +153,11 @@ export interface RotationWorkflowProps {
   readonly functions: Readonly<Record<LambdaTaskName, lambda.IFunction>>;
   /** Polling of the name servers (VerifyDnsRecord, RetireOldKey). */
   readonly dnsVerification: BackoffSettings;
-  /** Polling of SES's DKIM status (ConfirmSesStatus). */
-  readonly sesConfirmation: BackoffSettings;
+  /**
+   * CloudWatch namespace of the rotation's metrics (config `metricsNamespace`): RecordLostNotice
+   * counts a lost success notice there, where the alarm watches.
+   */
+  readonly metricsNamespace: string;
   /**
    * TimeoutSeconds of every Lambda task but NotifyDnsTeam: explicit, because the States Language
    * default (60 s, which the local interpreter applies) is shorter than the functions' timeout.
@@ -197,8 +226,47 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
     .when(sfn.Condition.isPresent('$.dns.waitForApplyWindowUntil'), waitForApplyWindow)
     .otherwise(applyToSes);
   waitForApplyWindow.next(verifyDnsRecord);
-  const confirmSesStatus = task(STATE.ConfirmSesStatus, '$.confirmation');
+  const confirmSesStatus = task(STATE.ConfirmSesStatus, '$.confirmation', {
+    comment:
+      'One poll of SES in every region; records per region how long after the switch SES reported SUCCESS.',
+  });
+  const waitForSesStatus = new sfn.Wait(scope, STATE.WaitForSesStatus, {
+    stateName: STATE.WaitForSesStatus,
+    time: sfn.WaitTime.secondsPath('$.confirmation.nextPollSeconds'),
+    comment:
+      'Seconds at first, then backing off with jitter (sesConfirmation), so the window measured is the one of SES.',
+  });
   const notifySuccess = task(STATE.NotifySuccess, '$.success');
+  const recordLostNotice = new sfn.CustomState(scope, STATE.RecordLostNotice, {
+    stateJson: {
+      Type: 'Task',
+      Comment:
+        'NotifySuccess failed after its retries: count the lost notice (alarm) and go on; SES signs with the confirmed key.',
+      Resource: 'arn:aws:states:::aws-sdk:cloudwatch:putMetricData',
+      Parameters: {
+        Namespace: props.metricsNamespace,
+        MetricData: [
+          // The fleet view the alarm watches, and the domain's own, as the tasks' EMF metrics are.
+          {
+            MetricName: METRIC.SuccessNoticeLost,
+            Unit: 'Count',
+            Value: 1,
+            Dimensions: [{ Name: 'service', Value: ROTATION_SERVICE_NAME }],
+          },
+          {
+            MetricName: METRIC.SuccessNoticeLost,
+            Unit: 'Count',
+            Value: 1,
+            Dimensions: [
+              { Name: 'service', Value: ROTATION_SERVICE_NAME },
+              { Name: DIMENSION.Domain, 'Value.$': '$.plan.domain' },
+            ],
+          },
+        ],
+      },
+      ResultPath: null,
+    },
+  });
   const waitRetention = new sfn.Wait(scope, STATE.WaitRetention, {
     stateName: STATE.WaitRetention,
     time: sfn.WaitTime.secondsPath('$.plan.retentionSeconds'),
@@ -225,6 +293,15 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   const rollbackSigning = task(STATE.RollbackSigning, '$.rollback', {
     comment: 'Restore the previous external key or Easy DKIM in every region; never disable DKIM.',
   });
+  const confirmRollback = task(STATE.ConfirmRollback, '$.rollbackConfirmation', {
+    comment:
+      'One poll of SES for the restored configuration; its records are checked on every authoritative name server.',
+  });
+  const waitForRollbackStatus = new sfn.Wait(scope, STATE.WaitForRollbackStatus, {
+    stateName: STATE.WaitForRollbackStatus,
+    time: sfn.WaitTime.secondsPath('$.rollbackConfirmation.nextPollSeconds'),
+    comment: 'The same schedule as WaitForSesStatus (sesConfirmation).',
+  });
   const notifyFailure = task(STATE.NotifyFailure, '$.failureNotice');
   const rolledBack = new sfn.Fail(scope, STATE.RotationRolledBack, {
     stateName: STATE.RotationRolledBack,
@@ -242,10 +319,28 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
     cause:
       'The new key signs in every region; the old record could not be confirmed retired. Have it removed or revoked on every name server (runbook: OldKeyNotRetired); a redrive would end here again.',
   });
+  // isPresent first: a Choice comparing a missing path fails the execution (States.Runtime).
+  const pollPending = (path: string) =>
+    sfn.Condition.and(sfn.Condition.isPresent(path), sfn.Condition.booleanEquals(path, true));
   const howItFailed = new sfn.Choice(scope, STATE.HowItFailed, { stateName: STATE.HowItFailed })
     .when(sfn.Condition.isPresent('$.rollbackFailure'), rollbackFailed)
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent('$.rollbackConfirmation.confirmed'),
+        sfn.Condition.booleanEquals('$.rollbackConfirmation.confirmed', false),
+      ),
+      rollbackFailed,
+    )
     .when(sfn.Condition.isPresent('$.rollback'), rolledBack)
     .otherwise(oldKeyNotRetired);
+  const sesConfirmed = new sfn.Choice(scope, STATE.SesConfirmed, { stateName: STATE.SesConfirmed })
+    .when(pollPending('$.confirmation.pending'), waitForSesStatus)
+    .otherwise(notifySuccess);
+  const rollbackConfirmed = new sfn.Choice(scope, STATE.RollbackConfirmed, {
+    stateName: STATE.RollbackConfirmed,
+  })
+    .when(pollPending('$.rollbackConfirmation.pending'), waitForRollbackStatus)
+    .otherwise(notifyFailure);
 
   // Retries: the specific polling rule first, then transient failures.
   for (const step of [
@@ -256,22 +351,29 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
     notifyDnsTeam,
     sendReminder,
     applyToSes,
+    confirmSesStatus,
     notifySuccess,
     abandonKey,
     rollbackSigning,
+    confirmRollback,
     notifyFailure,
   ]) {
     step.addRetry(TRANSIENT_RETRY);
   }
+  // CloudWatch's own errors are not ours to name (`CloudWatch.…`): a few quick retries, then go on.
+  recordLostNotice.addRetry({
+    errors: [sfn.Errors.ALL],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: RECORD_LOST_NOTICE_MAX_ATTEMPTS,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
   const dnsErrors = [
     ERROR_NAMES.DnsRecordNotFound,
     ERROR_NAMES.DnsRecordMismatch,
     ERROR_NAMES.DnsLookupFailed,
   ];
   verifyDnsRecord.addRetry(pollRetry(dnsErrors, props.dnsVerification)).addRetry(TRANSIENT_RETRY);
-  confirmSesStatus
-    .addRetry(pollRetry([ERROR_NAMES.SesDkimPending], props.sesConfirmation))
-    .addRetry(TRANSIENT_RETRY);
   retireOldKey.addRetry(pollRetry(dnsErrors, props.dnsVerification)).addRetry(TRANSIENT_RETRY);
 
   // The approval wait.
@@ -281,12 +383,25 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   sendReminder.next(notifyDnsTeam);
   abandonKey.next(whyAbandoned);
 
-  // From ApplyToSes on, any failure restores the previous signing configuration.
-  for (const step of [applyToSes, confirmSesStatus, notifySuccess]) {
+  // From ApplyToSes until SES confirms the new key, any failure restores the previous signing
+  // configuration, and ConfirmRollback confirms SES signs with it again.
+  for (const step of [applyToSes, confirmSesStatus]) {
     step.addCatch(rollbackSigning, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
   }
-  rollbackSigning.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.rollbackFailure' });
-  rollbackSigning.next(notifyFailure);
+  for (const step of [rollbackSigning, confirmRollback]) {
+    step.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.rollbackFailure' });
+  }
+  rollbackSigning.next(confirmRollback).next(rollbackConfirmed);
+  waitForRollbackStatus.next(confirmRollback);
+  // SES confirmed the new key before NotifySuccess runs: a notice that cannot be sent is counted
+  // (RecordLostNotice, the alarm) and never rolls back a key that signs. A metric that cannot be
+  // recorded does not stop the rotation either (its failure stays in the execution history).
+  notifySuccess.addCatch(recordLostNotice, {
+    errors: [sfn.Errors.ALL],
+    resultPath: '$.successNoticeFailure',
+  });
+  recordLostNotice.addCatch(waitRetention, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD });
+  recordLostNotice.next(waitRetention);
   // After the retention wait the old record is being retired: restoring the old key could sign
   // with a key whose record is gone, so a retirement failure is reported, never rolled back.
   retireOldKey.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.retirementFailure' });
@@ -307,6 +422,8 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   publishDnsRecord.next(verifyDnsRecord);
   notifyDnsTeam.next(verifyDnsRecord);
   verifyDnsRecord.next(whenToApply);
-  applyToSes.next(confirmSesStatus).next(notifySuccess).next(waitRetention).next(retireOldKey).next(complete);
+  applyToSes.next(confirmSesStatus).next(sesConfirmed);
+  waitForSesStatus.next(confirmSesStatus);
+  notifySuccess.next(waitRetention).next(retireOldKey).next(complete);
   return prepare.next(generateKey).next(storeDnsRequest).next(howToPublish);
 }

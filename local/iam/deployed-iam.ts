@@ -4,7 +4,7 @@
  * topic, KMS key, secret), all with their intrinsics resolved to the stand-ins' ARNs.
  */
 import type { CfnTemplate } from '../runner/definition';
-import { OPERATOR_PRINCIPAL } from './principals';
+import { OPERATOR_PRINCIPAL, STATE_MACHINE_PRINCIPAL } from './principals';
 import {
   type LocalAccount,
   type PhysicalResource,
@@ -18,9 +18,9 @@ export interface PolicyDocument {
   readonly Statement: readonly Record<string, unknown>[] | Record<string, unknown>;
 }
 
-/** A principal of the stack: a function's role, or the operators. */
+/** A principal of the stack: a function's role, the state machine's, or the operators. */
 export interface DeployedPrincipal {
-  /** The state name of the function (`GenerateKey`, `ApprovalEndpoint`, `Monitor`), or `Operator`. */
+  /** The state name of the function (`GenerateKey`, `ApprovalEndpoint`, `Monitor`), `StateMachine` or `Operator`. */
   readonly name: string;
   /** The ARN AWS evaluates: the assumed-role session of a function, the operators' role. */
   readonly arn: string;
@@ -71,6 +71,20 @@ export function readDeployedIam(
     principals.set(name, {
       name,
       arn: `arn:${resolver.account.partition}:sts::${resolver.account.account}:assumed-role/${roleName}/${functionName}`,
+      policies: policiesOfRole(roleLogicalId),
+    });
+  }
+  // The state machine's role acts for its AWS SDK integrations (Step Functions assumes it).
+  for (const logicalId of resolver.logicalIdsOf('AWS::StepFunctions::StateMachine')) {
+    const role = resolver.resource(logicalId).Properties?.RoleArn as
+      | { 'Fn::GetAtt'?: [string, string] }
+      | undefined;
+    const roleLogicalId = role?.['Fn::GetAtt']?.[0];
+    if (roleLogicalId === undefined) continue;
+    const roleName = resolver.physical(roleLogicalId).ref;
+    principals.set(STATE_MACHINE_PRINCIPAL, {
+      name: STATE_MACHINE_PRINCIPAL,
+      arn: `arn:${resolver.account.partition}:sts::${resolver.account.account}:assumed-role/${roleName}/${STATE_MACHINE_PRINCIPAL}`,
       policies: policiesOfRole(roleLogicalId),
     });
   }

@@ -7,6 +7,9 @@
 /** The principal the operators' managed policy (infra/operator-policy.ts) is evaluated for. */
 export const OPERATOR_PRINCIPAL = 'Operator';
 
+/** The state machine's own role: its AWS SDK integrations (RecordLostNotice's PutMetricData). */
+export const STATE_MACHINE_PRINCIPAL = 'StateMachine';
+
 /** The environment itself: seeding the previous key, the probe's mail, test harnesses. */
 export const ENVIRONMENT_ACCESS_KEY = 'local';
 

@@ -10,16 +10,17 @@ import { generateDkimKeyPair, privateKeyToPem } from '../../shared/dkim/keys';
 import { Secret } from '../../shared/dkim/secret';
 import { dkimRecordName, nextSelector } from '../../shared/dkim/selector';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
-import { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../shared/dns';
+import { assertDnsVerified, checkDkimEndToEnd, verifyCnameRecord, verifyDkimRecord } from '../../shared/dns';
 import type { DnsCheckOptions } from '../../shared/dns/types';
 import { type KeyMetadata, type KeyStoreDeps, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
 import { type StartedRotation, startRotation } from '../../shared/rotation/start-rotation';
-import { STATE } from '../../workflows/rotation-workflow';
+import { POLL_WAIT_STATES, STATE } from '../../workflows/rotation-workflow';
 import { type LocalApprovalServer, startLocalApprovalServer } from '../approval-server';
 import { LOCAL_CREDENTIALS, type LocalAws, startLocalAws } from '../aws-stand-ins';
+import { LocalMetrics } from '../cloudwatch/put-metric-data';
 import { readDeployedIam } from '../iam/deployed-iam';
 import { LocalIam } from '../iam/local-iam';
-import { OPERATOR_PRINCIPAL } from '../iam/principals';
+import { accessKeyOf, OPERATOR_PRINCIPAL, STATE_MACHINE_PRINCIPAL } from '../iam/principals';
 import { LocalRoute53 } from '../route53';
 import type { Scenario } from '../scenario';
 import {
@@ -91,6 +92,8 @@ export interface LocalEnvironment {
   readonly iam: LocalIam;
   /** The task code's clock (ahead of real time once an apply-window wait was shortened). */
   readonly clock: RehearsalClock;
+  /** The metrics the state machine put itself (RecordLostNotice's PutMetricData). */
+  readonly metrics: LocalMetrics;
   /** The dependencies of a principal (state name, `ApprovalEndpoint`, `Monitor`, `Operator`). */
   as(principal: string): LocalTaskDeps;
   /**
@@ -130,15 +133,21 @@ export function localHostedZoneId(domain: string): string {
 }
 
 /**
- * The shortened waits: WaitRetention, WaitForApplyWindow, the approval wait, and each Retry rule's pause (polling rules
- * get `pollMs`, the transient-error rule `transientRetryMs`), read from the definition itself.
+ * The shortened waits: WaitRetention, WaitForApplyWindow, the approval wait, and each Retry rule's
+ * pause (polling rules and the SES polling loops' Wait states get `pollMs`, the transient-error
+ * rule `transientRetryMs`), read from the definition itself.
  */
 export function localTiming(definition: AslDefinition, timing: Scenario['timing']): LocalTiming {
   const retryMs: Record<string, number[]> = {};
   const waitMs: Record<string, number> = {};
   for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === 'Wait')
-      waitMs[name] = name === STATE.WaitForApplyWindow ? timing.applyWindowWaitMs : timing.retentionMs;
+    if (state.Type === 'Wait') {
+      waitMs[name] = POLL_WAIT_STATES.has(name)
+        ? timing.pollMs
+        : name === STATE.WaitForApplyWindow
+          ? timing.applyWindowWaitMs
+          : timing.retentionMs;
+    }
     const retry = (state as { Retry?: Array<{ ErrorEquals: string[] }> }).Retry;
     if (retry) {
       retryMs[name] = retry.map((rule) =>
@@ -290,7 +299,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       region,
       bucket: BUCKET,
       config,
-      dns: { verifyDkimRecord, assertDnsVerified, checkDkimEndToEnd },
+      dns: { verifyDkimRecord, assertDnsVerified, checkDkimEndToEnd, verifyCnameRecord },
       dnsOptions: taskDnsOptions,
       topics: { dnsTeam: DNS_TEAM_TOPIC, operators: OPS_TOPIC },
       secret: { value: approvalSecret, arn: secretArn, keyArn: deployed.encryptionKeys.get(secretArn) },
@@ -299,15 +308,22 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       },
       endpoints: () => ({ sfn: sfnServer?.endpoint ?? '', route53: route53?.endpoint ?? '' }),
       clock: clock.now,
+      random: Math.random,
       logger,
     });
     stops.push(async () => principals.destroy());
     // Seeding the previous key is the world before the rotation: the environment's own client.
     const setup = { s3: aws.s3Client(region), bucket: BUCKET };
+    const metrics = new LocalMetrics(iam);
     const sfn = new LocalStepFunctions({
       definition,
       stateMachineArn,
-      tasks: localTaskHandlers((state) => principals.as(state)),
+      tasks: {
+        ...localTaskHandlers((state) => principals.as(state)),
+        // The state machine's own AWS SDK call, signed as its role.
+        [STATE.RecordLostNotice]: (payload) =>
+          metrics.putMetricData(accessKeyOf(STATE_MACHINE_PRINCIPAL), payload),
+      },
       timing: localTiming(definition, first.timing),
       onEvent: (execution, event) => {
         clock.follow(event);
@@ -369,6 +385,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       sfnClient,
       iam,
       clock,
+      metrics,
       as: (principal) => principals.as(principal),
       lambdaDnsOptions: (task) => ({ ...dnsOptions, ...lambdaDnsNetwork(synthesized.template, task) }),
       // Operators start rotations with the CLI, as the operators' policy allows.

@@ -11,6 +11,8 @@ import type { SesClientFor } from '../../shared/rotation/ses-signing';
 import * as abandonKey from '../../tasks/abandon-key/handler';
 import * as applyToSes from '../../tasks/apply-to-ses/handler';
 import * as approvalEndpoint from '../../tasks/approval-endpoint/handler';
+import * as confirmRollback from '../../tasks/confirm-rollback/handler';
+import type { RollbackDnsChecker } from '../../tasks/confirm-rollback/logic';
 import * as confirmSesStatus from '../../tasks/confirm-ses-status/handler';
 import * as generateKey from '../../tasks/generate-key/handler';
 import * as notifyDnsTeam from '../../tasks/notify-dns-team/handler';
@@ -35,7 +37,7 @@ import type { LocalTaskHandler } from '../sfn/engine';
 export interface LocalTaskDeps extends BaseDeps, KeyStoreDeps {
   readonly ses: SesClientFor;
   readonly config: RotationConfig;
-  readonly dns: VerifyDeps['dns'];
+  readonly dns: VerifyDeps['dns'] & RollbackDnsChecker;
   readonly dnsOptions: DnsCheckOptions;
   readonly dnsTeam: NotifyDeps;
   readonly operators: NotifyDeps;
@@ -43,6 +45,8 @@ export interface LocalTaskDeps extends BaseDeps, KeyStoreDeps {
   readonly approvalBaseUrl: string;
   readonly sfn: SFNClient;
   readonly route53: Route53Client;
+  /** The polling loops' jitter (Math.random, as in Lambda). */
+  readonly random: () => number;
 }
 
 type VerifyDeps = Parameters<typeof verifyDnsRecord.makeHandler>[0] extends infer D
@@ -72,6 +76,7 @@ export function localTaskHandlers(
     RetireOldKey: retireOldKey.makeHandler(depsOf('RetireOldKey')),
     AbandonKey: abandonKey.makeHandler(depsOf('AbandonKey')),
     RollbackSigning: rollbackSigning.makeHandler(depsOf('RollbackSigning')),
+    ConfirmRollback: confirmRollback.makeHandler(depsOf('ConfirmRollback')),
     NotifyFailure: notifyFailure.makeHandler(depsOf('NotifyFailure')),
   };
   return Object.fromEntries(

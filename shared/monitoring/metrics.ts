@@ -39,6 +39,11 @@ export const METRIC = {
   DomainsChecked: 'DomainsChecked',
   /** 1 per approval request answered with the 503 "temporarily unavailable" page (fleet only). */
   ApprovalPageUnavailable: 'ApprovalPageUnavailable',
+  /**
+   * 1 per success notice NotifySuccess could not send after its retries; Domain. Put by the state
+   * machine itself (RecordLostNotice), not by a task: it counts the Catch, whatever failed.
+   */
+  SuccessNoticeLost: 'SuccessNoticeLost',
 } as const;
 
 /**

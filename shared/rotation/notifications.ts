@@ -17,7 +17,8 @@ import { LAMBDA_NO_IPV6_REASON } from '../dns/not-checked-reasons';
 import { printable } from '../dns/printable';
 import { type ApplyWindow, applySchedule, describeApplyWindow } from './apply-window';
 import { callAws } from './aws-errors';
-import type { AddressNotChecked } from './state';
+import { recordsAsZoneFile, sesTimingLines } from './confirmation-text';
+import type { AddressNotChecked, RecordToPublish, RegionConfirmation } from './state';
 
 export type Severity = 'CRITICAL' | 'WARNING' | 'INFO';
 export type Language = 'ja' | 'en' | 'both';
@@ -378,6 +379,8 @@ export interface SuccessMessage {
   readonly workflowRetires?: boolean;
   /** The name server addresses VerifyDnsRecord did not ask, with the reason. @default - none */
   readonly notChecked?: readonly AddressNotChecked[];
+  /** ConfirmSesStatus's per-region measurement of how long SES took. @default - not measured */
+  readonly sesTimes?: readonly RegionConfirmation[];
   readonly contacts?: readonly string[];
 }
 
@@ -389,6 +392,7 @@ export function successNotification(input: SuccessMessage): Notification {
   const contacts = contactLine(input.contacts);
   const oldRecords = oldSelectors.map((s) => `${s}._domainkey.${domain}`).join('\n');
   const unchecked = notCheckedNotice(input.notChecked);
+  const timing = sesTimingLines(input.sesTimes);
   return {
     severity: 'INFO',
     subject: { ja: `DKIM 鍵を更新しました ${domain}`, en: `DKIM key rotated for ${domain}` },
@@ -398,6 +402,8 @@ export function successNotification(input: SuccessMessage): Notification {
         `${domain} は ${regions.join(', ')} で新しいセレクタ ${selector} の鍵により署名しています。SES がすべてのリージョンで検証に成功しました。`,
         unchecked &&
           `ワークフローは確認したすべての権威ネームサーバーのアドレスで新しいレコードを確認しました。${unchecked.ja}`,
+        timing && '',
+        timing?.ja,
         '',
         '今後の流れ:',
         oldSelectors.length === 0
@@ -413,6 +419,8 @@ export function successNotification(input: SuccessMessage): Notification {
         `${domain} is now signed with the new selector ${selector} in ${regions.join(', ')}; SES verified the key in every region.`,
         unchecked &&
           `The workflow verified the new record on every name server address it checked. ${unchecked.en}`,
+        timing && '',
+        timing?.en,
         '',
         'What happens next:',
         oldSelectors.length === 0
@@ -588,12 +596,18 @@ export function abandonedNotification(input: AbandonedMessage): Notification {
 
 /** What a failure message says. */
 export interface FailureMessage {
-  readonly kind: 'rolled-back' | 'rollback-failed' | 'retirement-failed';
+  /**
+   * `rollback-unverified`: RollbackSigning restored the previous configuration, but SES does not
+   * confirm it (ConfirmRollback): its records are missing, SES reports FAILED, or it stayed PENDING.
+   */
+  readonly kind: 'rolled-back' | 'rollback-failed' | 'rollback-unverified' | 'retirement-failed';
   readonly domain: string;
   readonly selector: string;
   readonly executionName: string;
   /** The error name and a short, stable reason (never an SDK dump). */
   readonly reason: string;
+  /** `rollback-unverified`: what DNS must serve for SES to sign again. @default - none */
+  readonly records?: readonly RecordToPublish[];
   readonly contacts?: readonly string[];
 }
 
@@ -609,6 +623,57 @@ export function failureNotification(input: FailureMessage): Notification {
     text: executionName,
   };
   const cause: Detail = { label: { ja: '原因', en: 'Cause' }, text: reason };
+  if (input.kind === 'rollback-unverified') {
+    const records = input.records ?? [];
+    const cnames = records.some((record) => record.type === 'CNAME');
+    return {
+      severity: 'CRITICAL',
+      subject: { ja: `DKIM ロールバック失敗 ${domain}`, en: `DKIM rollback FAILED for ${domain}` },
+      body: {
+        ja: lines(
+          '■ 日本語',
+          `${domain} の新しい鍵 ${selector} への切り替えに失敗したため以前の署名設定に戻しましたが、SES がその設定で署名できることを確認できませんでした。メールが DKIM 署名なしで送られているか、DKIM 検証に失敗している可能性があります。`,
+          '',
+          '至急の対応:',
+          records.length > 0
+            ? `1. 下記のレコード${cnames ? ' (Easy DKIM の CNAME レコード)' : ' (以前の鍵の TXT レコード)'}を、すべての権威ネームサーバーで公開してください (DNS チームに依頼)。`
+            : '1. SES コンソールで各リージョンの DKIM 設定が必要とするレコードを確認し、すべての権威ネームサーバーで公開してください。',
+          '2. SES コンソールで各リージョンの DKIM の状態が SUCCESS になることを確認してください (byodkim status でも確認できます)。',
+          '3. 手順書 (runbook「RollbackFailed」) に従ってください。この実行を再実行 (redrive) しても同じ結果で終わります。',
+          '4. 原因を取り除いたら、新しいローテーションを開始してください (byodkim start <ドメイン>)。',
+          contacts.ja,
+        ),
+        en: lines(
+          '■ English',
+          `Switching ${domain} to the new key ${selector} failed, so the previous signing configuration was restored, but SES does not confirm it can sign with it. Mail may be going out unsigned or failing DKIM.`,
+          '',
+          'Act now:',
+          records.length > 0
+            ? `1. Have the records below (${cnames ? "Easy DKIM's CNAME records" : "the previous key's TXT record"}) published on every authoritative name server (the DNS team).`
+            : "1. Find the records each region's DKIM configuration needs in the SES console and have them published on every authoritative name server.",
+          '2. Watch the DKIM status of every region reach SUCCESS in the SES console (byodkim status shows it too).',
+          '3. Follow the runbook ("RollbackFailed"). Redriving this execution would end the same way.',
+          '4. Once the cause is fixed, start a new rotation (byodkim start <domain>).',
+          contacts.en,
+        ),
+      },
+      details: [
+        ...(records.length > 0
+          ? [
+              {
+                label: {
+                  ja: '公開するレコード (ゾーンファイル形式)',
+                  en: 'Records to publish (zone-file lines)',
+                },
+                text: recordsAsZoneFile(records),
+              },
+            ]
+          : []),
+        execution,
+        cause,
+      ],
+    };
+  }
   if (input.kind === 'rollback-failed') {
     return {
       severity: 'CRITICAL',

@@ -24,6 +24,11 @@ export interface SesSigning {
   readonly origin: string;
   /** The BYODKIM selector in use (SES returns it as the only token); undefined for Easy DKIM. */
   readonly selector?: string;
+  /**
+   * `DkimAttributes.Tokens` as SES returns them: the BYODKIM selector, or Easy DKIM's tokens, each
+   * the selector of a CNAME `<token>._domainkey.<domain>` → `<token>.dkim.amazonses.com`.
+   */
+  readonly tokens: readonly string[];
   /** PENDING | SUCCESS | FAILED | TEMPORARY_FAILURE | NOT_STARTED. */
   readonly status: string;
   readonly signingEnabled: boolean;
@@ -60,6 +65,7 @@ export async function readSesSigning(ses: SesClientFor, region: string, domain: 
     region,
     origin,
     selector: origin === 'EXTERNAL' ? tokens[0] : undefined,
+    tokens,
     status: String(dkim.Status ?? 'NOT_STARTED'),
     signingEnabled: dkim.SigningEnabled === true,
   };

@@ -7,6 +7,7 @@
  * sees where the rotation stands.
  */
 import { InvalidInputError } from '../errors';
+import type { BackoffSettings } from '../workflow-history';
 import type { ApplyWindow } from './apply-window';
 import type { KeyState } from './key-store';
 
@@ -53,6 +54,12 @@ export interface RotationPlan {
    * absent: as soon as the record is verified.
    */
   readonly applyWindow?: ApplyWindow;
+  /**
+   * How ConfirmSesStatus and ConfirmRollback poll SES (config `sesConfirmation`), fixed for the
+   * execution like the rest of the plan. Absent in plans made before it existed (the schema's
+   * defaults apply).
+   */
+  readonly sesConfirmation?: BackoffSettings;
 }
 
 /** The signing configuration of one SES region before the rotation: what rollback restores. */
@@ -161,10 +168,36 @@ export interface SesApplied {
   readonly regions: readonly RegionApplied[];
 }
 
-/** ConfirmSesStatus's result. */
-export interface SesConfirmed {
-  readonly confirmedAt: string;
-  readonly regions: readonly { readonly region: string; readonly status: 'SUCCESS' }[];
+/** Where one region stands in ConfirmSesStatus's polling. */
+export interface RegionConfirmation {
+  readonly region: string;
+  /** The DKIM status SES reported at the latest poll (SUCCESS stays once seen). */
+  readonly status: string;
+  /** When a poll first saw SUCCESS. */
+  readonly confirmedAt?: string;
+  /** Whole seconds from the switch (`$.ses.appliedAt`) to that poll: SES took at most this long. */
+  readonly secondsAfterApply?: number;
+  /**
+   * Whole seconds from the switch to the last poll that still saw PENDING: SES took longer than
+   * this. Absent when the first poll already saw SUCCESS.
+   */
+  readonly pendingSecondsAfterApply?: number;
+}
+
+/**
+ * ConfirmSesStatus's progress, read back by its next poll (`$.confirmation`): while `pending`,
+ * the state machine waits `nextPollSeconds` (WaitForSesStatus) and polls again.
+ */
+export interface SesConfirmation {
+  readonly pending: boolean;
+  /** Seconds to wait before the next poll; set while pending. */
+  readonly nextPollSeconds?: number;
+  /** Polls so far, this one included. */
+  readonly polls: number;
+  readonly firstPollAt: string;
+  /** When SES reported SUCCESS in every region (the key became ACTIVE); absent while pending. */
+  readonly confirmedAt?: string;
+  readonly regions: readonly RegionConfirmation[];
 }
 
 /** A notification task's result. */
@@ -198,6 +231,48 @@ export interface RollbackResult {
   }[];
 }
 
+/** A DNS record the restored signing configuration needs served, as the operators must publish it. */
+export interface RecordToPublish {
+  readonly type: 'CNAME' | 'TXT';
+  /** Owner name, no trailing dot (`<token>._domainkey.<domain>`, `<selector>._domainkey.<domain>`). */
+  readonly name: string;
+  /** The CNAME target, or the whole TXT value as one string. */
+  readonly value: string;
+  /** The SES regions that need it. */
+  readonly regions: readonly string[];
+}
+
+/** Where one region stands in ConfirmRollback's polling. */
+export interface RegionRollbackConfirmation {
+  readonly region: string;
+  readonly restored: 'EXTERNAL' | 'AWS_SES';
+  /** The DKIM status SES reported at the latest poll. */
+  readonly status: string;
+  /** When a poll first saw SUCCESS for the restored configuration. */
+  readonly confirmedAt?: string;
+  /** Whole seconds from the rollback (`$.rollback.rolledBackAt`) to that poll. */
+  readonly secondsAfterRollback?: number;
+}
+
+/**
+ * ConfirmRollback's progress and verdict (`$.rollbackConfirmation`): while `pending`, the state
+ * machine waits `nextPollSeconds` (WaitForRollbackStatus) and polls again; then `confirmed` says
+ * whether SES signs with the restored configuration in every region.
+ */
+export interface RollbackConfirmation {
+  readonly pending: boolean;
+  readonly nextPollSeconds?: number;
+  readonly polls: number;
+  readonly firstPollAt: string;
+  /** True: SUCCESS in every region (RotationRolledBack). False: it cannot verify (RollbackFailed). */
+  readonly confirmed?: boolean;
+  /** Printable: why it cannot verify, or what it is still waiting for. */
+  readonly reason?: string;
+  /** What DNS must serve for SES to verify the restored configuration (always set once checked). */
+  readonly records?: readonly RecordToPublish[];
+  readonly regions: readonly RegionRollbackConfirmation[];
+}
+
 /** What a Catch stores (`ResultPath`): Step Functions' error name and cause. */
 export interface CaughtError {
   readonly Error: string;
@@ -213,15 +288,21 @@ export interface RotationState extends PreparedRotation {
   readonly approval?: ApprovalDecision;
   readonly dns?: DnsVerified;
   readonly ses?: SesApplied;
-  readonly confirmation?: SesConfirmed;
+  readonly confirmation?: SesConfirmation;
   readonly success?: NotificationSent;
+  /**
+   * The error that made NotifySuccess fail after its retries: the rotation goes on (SES
+   * confirmed the key) and RecordLostNotice counts the lost notice for the alarm.
+   */
+  readonly successNoticeFailure?: CaughtError;
   readonly retirement?: RetirementResult;
   readonly abandon?: AbandonResult;
   readonly rollback?: RollbackResult;
+  readonly rollbackConfirmation?: RollbackConfirmation;
   readonly failureNotice?: NotificationSent;
   /** The error caught after ApplyToSes, a rejection, an expiry or a reminder timeout. */
   readonly failure?: CaughtError;
-  /** The error that made RollbackSigning fail. */
+  /** The error that made RollbackSigning or ConfirmRollback fail. */
   readonly rollbackFailure?: CaughtError;
   /** The error that made RetireOldKey fail (the new key stays; nothing is rolled back). */
   readonly retirementFailure?: CaughtError;

@@ -1,7 +1,7 @@
 /** ConfirmSesStatus: AWS wiring only; the logic is in ./logic.ts. */
 import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
-import type { SesConfirmed } from '../../shared/rotation/state';
+import type { SesConfirmation } from '../../shared/rotation/state';
 import { type ConfirmSesStatusDeps, confirmSesStatus } from './logic';
 
 const logger = taskLogger();
@@ -13,13 +13,14 @@ export function defaultDeps(): ConfirmSesStatusDeps {
     bucket: requiredEnv('BUCKET_NAME'),
     ses: sesClients(),
     clock: () => new Date(),
+    random: Math.random,
     logger,
   };
 }
 
 /** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
 export function makeHandler(deps: ConfirmSesStatusDeps | (() => ConfirmSesStatusDeps)) {
-  return rotationStateTask<ConfirmSesStatusDeps, SesConfirmed>(
+  return rotationStateTask<ConfirmSesStatusDeps, SesConfirmation>(
     'ConfirmSesStatus',
     logger,
     deps,

@@ -1,18 +1,24 @@
 /**
- * ConfirmSesStatus: SES must report SUCCESS for the new selector in every region. PENDING (or
- * NOT_STARTED) throws SesDkimPending, retried with the configured backoff; FAILED or
- * TEMPORARY_FAILURE throws SesDkimFailed and a region that no longer uses the selector throws
- * SesApplyFailed, both caught into RollbackSigning. On SUCCESS everywhere the new key becomes
- * ACTIVE and the previous external keys PREVIOUS.
+ * ConfirmSesStatus: one poll of SES for the new selector in every region. The state machine loops
+ * (ConfirmSesStatus → SesConfirmed → WaitForSesStatus → ConfirmSesStatus) while the result says
+ * `pending`, waiting `nextPollSeconds` — seconds at first, then backing off — so the time SES took
+ * is measured to within seconds, per region, from ApplyToSes's `appliedAt`. FAILED or
+ * TEMPORARY_FAILURE throws SesDkimFailed, a region that no longer uses the selector throws
+ * SesApplyFailed, and PENDING past `sesConfirmation.maxWaitHours` throws SesDkimPending: all three
+ * are caught into RollbackSigning. On SUCCESS everywhere the new key becomes ACTIVE and the
+ * previous external keys PREVIOUS.
  */
 import { SesApplyFailedError, SesDkimFailedError, SesDkimPendingError } from '../../shared/errors';
 import { type KeyStoreDeps, transitionKey } from '../../shared/rotation/key-store';
+import { nextPollSeconds, pollingExhausted } from '../../shared/rotation/poll-schedule';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor, type SesSigning } from '../../shared/rotation/ses-signing';
-import type { RotationState, SesConfirmed } from '../../shared/rotation/state';
+import type { RegionConfirmation, RotationState, SesConfirmation } from '../../shared/rotation/state';
 
 export interface ConfirmSesStatusDeps extends BaseDeps, KeyStoreDeps {
   readonly ses: SesClientFor;
+  /** Uniform in [0, 1): the jitter of the next pause (Math.random in Lambda). */
+  readonly random: () => number;
 }
 
 /** The verdict over every region, kept pure (cert-manager's "is it ready yet" evaluator). */
@@ -35,10 +41,43 @@ export function evaluateSesStatus(signings: readonly SesSigning[], selector: str
   return { kind: 'success' };
 }
 
+const secondsBetween = (from: Date, to: Date) =>
+  Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
+
+/**
+ * Each region's progress after this poll (pure): the first poll that sees SUCCESS fixes
+ * `confirmedAt` and `secondsAfterApply`; until then every poll moves `pendingSecondsAfterApply`
+ * up, so SES took between the two.
+ */
+export function regionProgress(
+  signings: readonly SesSigning[],
+  earlier: readonly RegionConfirmation[],
+  appliedAt: Date,
+  now: Date,
+): RegionConfirmation[] {
+  return signings.map((signing) => {
+    const before = earlier.find((entry) => entry.region === signing.region);
+    if (before?.confirmedAt !== undefined) return { ...before, status: signing.status };
+    const seconds = secondsBetween(appliedAt, now);
+    if (signing.status === 'SUCCESS') {
+      return {
+        region: signing.region,
+        status: signing.status,
+        confirmedAt: now.toISOString(),
+        secondsAfterApply: seconds,
+        ...(before?.pendingSecondsAfterApply === undefined
+          ? {}
+          : { pendingSecondsAfterApply: before.pendingSecondsAfterApply }),
+      };
+    }
+    return { region: signing.region, status: signing.status, pendingSecondsAfterApply: seconds };
+  });
+}
+
 export async function confirmSesStatus(
   state: RotationState,
   deps: ConfirmSesStatusDeps,
-): Promise<SesConfirmed> {
+): Promise<SesConfirmation> {
   const { domain, selector, regions } = state.plan;
   const signings: SesSigning[] = [];
   for (const region of regions) signings.push(await readSesSigning(deps.ses, region, domain));
@@ -52,14 +91,44 @@ export async function confirmSesStatus(
       throw new SesDkimFailedError(
         `SES could not verify ${selector} for ${domain} in ${verdict.regions.join(', ')}: rolling back to the previous key.`,
       );
-    case 'pending':
+    default:
+      break;
+  }
+
+  const now = deps.clock();
+  // `$.confirmation` is this task's own output of the previous poll (absent at the first one).
+  const earlier = state.confirmation?.polls === undefined ? undefined : state.confirmation;
+  const polls = (earlier?.polls ?? 0) + 1;
+  const firstPollAt = earlier?.firstPollAt ?? now.toISOString();
+  const appliedAt = new Date(state.ses?.appliedAt ?? firstPollAt);
+  const progress = regionProgress(signings, earlier?.regions ?? [], appliedAt, now);
+
+  if (verdict.kind === 'pending') {
+    const settings = state.plan.sesConfirmation;
+    // A plan without the schedule was made by an execution started before the polling loop
+    // existed: its definition still polls with a Retry on SesDkimPending, so throw as it expects.
+    if (settings === undefined) {
       throw new SesDkimPendingError(
         `SES is still verifying ${selector} for ${domain}: ${verdict.regions.join(', ')}.`,
       );
-    case 'success':
-      break;
+    }
+    const exhausted = pollingExhausted(settings, polls, appliedAt, now);
+    if (exhausted !== undefined) {
+      throw new SesDkimPendingError(
+        `SES is ${exhausted} verifying ${selector} for ${domain} in ${verdict.regions.join(', ')} (sesConfirmation.maxWaitHours): rolling back to the previous key.`,
+      );
+    }
+    const wait = nextPollSeconds(settings, polls, deps.random);
+    deps.logger.info('SES still verifying the new key', {
+      domain,
+      selector,
+      pending: verdict.regions,
+      polls,
+      nextPollSeconds: wait,
+    });
+    return { pending: true, nextPollSeconds: wait, polls, firstPollAt, regions: progress };
   }
-  const now = deps.clock();
+
   await transitionKey(deps, domain, selector, 'ACTIVE', {
     at: now,
     reason: 'SES reports SUCCESS in every region',
@@ -74,9 +143,11 @@ export async function confirmSesStatus(
       createIfMissing: true,
     });
   }
-  deps.logger.info('SES confirmed the new key', { domain, selector, regions });
-  return {
-    confirmedAt: now.toISOString(),
-    regions: regions.map((region) => ({ region, status: 'SUCCESS' })),
-  };
+  deps.logger.info('SES confirmed the new key', {
+    domain,
+    selector,
+    polls,
+    regions: progress.map(({ region, secondsAfterApply }) => ({ region, secondsAfterApply })),
+  });
+  return { pending: false, polls, firstPollAt, confirmedAt: now.toISOString(), regions: progress };
 }

@@ -20,12 +20,13 @@ export function defaultDeps(): NotifyFailureDeps {
 }
 
 /**
- * RotationRolledBack when the previous key was restored (the run ends in RotationRolledBack),
- * RotationFailed otherwise: a failed rollback (RollbackFailed) or a failed retirement
- * (OldKeyNotRetired), the endings ROTATION_FAILED_ENDINGS names.
+ * RotationRolledBack when the previous configuration was restored and SES confirmed it (or an
+ * execution predating ConfirmRollback restored it), RotationFailed otherwise.
  */
 export function failureMetric(state: RotationState): MetricName {
-  return state.rollback !== undefined && state.rollbackFailure === undefined
+  return state.rollback !== undefined &&
+    state.rollbackFailure === undefined &&
+    state.rollbackConfirmation?.confirmed !== false
     ? METRIC.RotationRolledBack
     : METRIC.RotationFailed;
 }

@@ -1,8 +1,11 @@
 /**
  * NotifyFailure: tells operators (and the DNS team, when a rollback happened) what failed and
- * what signs the mail now. A failed rollback is CRITICAL: it pages the operators.
+ * what signs the mail now. A failed rollback is CRITICAL: it pages the operators — and when SES
+ * does not confirm the restored configuration (ConfirmRollback), the page names the records to
+ * publish.
  */
 import { printable } from '../../shared/dns/printable';
+import { ERROR_NAMES } from '../../shared/errors';
 import { failureNotification, type NotifyDeps, publish } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { NotificationSent, RotationState } from '../../shared/rotation/state';
@@ -40,6 +43,17 @@ export async function notifyFailure(
   if (state.rollbackFailure !== undefined) {
     const reason = `${state.rollbackFailure.Error}: ${describeCause(state.rollbackFailure.Cause)}`;
     const notification = failureNotification({ ...base, kind: 'rollback-failed', reason });
+    messageIds.push(await publish(deps.operators, domain, language, notification));
+  } else if (state.rollbackConfirmation?.confirmed === false) {
+    // Restored, but SES does not confirm it: page the operators with the records to publish.
+    const confirmation = state.rollbackConfirmation;
+    const reason = `${ERROR_NAMES.RollbackFailed}: ${printable(confirmation.reason ?? 'SES does not confirm the restored configuration', 1500)}`;
+    const notification = failureNotification({
+      ...base,
+      kind: 'rollback-unverified',
+      reason,
+      records: confirmation.records ?? [],
+    });
     messageIds.push(await publish(deps.operators, domain, language, notification));
   } else if (state.rollback !== undefined) {
     const error = printable(state.failure?.Error ?? 'Error', 100);

@@ -1,4 +1,9 @@
-/** NotifySuccess: tells operators and the DNS team that SES signs with the new key everywhere. */
+/**
+ * NotifySuccess: tells operators and the DNS team that SES signs with the new key everywhere, and
+ * how long SES took in each region (ConfirmSesStatus's measurement). SES has confirmed the key
+ * before this runs: when the notice cannot be sent, the workflow records the loss
+ * (RecordLostNotice, alarm) and goes on; it never rolls back.
+ */
 import { type NotifyDeps, publish, successNotification } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { NotificationSent, RotationState } from '../../shared/rotation/state';
@@ -23,6 +28,7 @@ export async function notifySuccess(
     retireAfter: new Date(deps.clock().getTime() + retentionSeconds * 1000),
     workflowRetires: state.plan.rotationMode === 'AUTO' && state.plan.hostedZoneId !== undefined,
     notChecked: state.dns?.notChecked,
+    sesTimes: state.confirmation?.regions,
     contacts: state.plan.opsContacts ?? [],
   });
   const messageIds = [

@@ -97,6 +97,7 @@ export async function prepareRotation(
       ...(settings.applyWindow !== undefined
         ? { applyWindow: { ...settings.applyWindow, timeZone: deps.config.timeZone } }
         : {}),
+      sesConfirmation: deps.config.sesConfirmation,
     },
     previous,
     reminders: { count: 0 },

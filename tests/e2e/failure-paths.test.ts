@@ -36,7 +36,23 @@ describe('failure paths: SES untouched before the switch, previous key restored 
   it('rolls back to the previous key when SES reports FAILED, and mail never fails DKIM', async () => {
     const { run, inspection } = await rehearse(scenario('ses-failed'));
     expect(run.summary).toMatchObject({ status: 'FAILED', error: 'RotationRolledBack' });
-    expect(run.summary.statesVisited).toContain('RollbackSigning');
+    // SES confirmed the restored key (ConfirmRollback) before the operators were told
+    const visited = run.summary.statesVisited;
+    expect(visited.slice(visited.indexOf('RollbackSigning'))).toEqual(
+      expect.arrayContaining(['RollbackSigning', 'ConfirmRollback', 'RollbackConfirmed', 'NotifyFailure']),
+    );
+    expect(visited.indexOf('ConfirmRollback')).toBeLessThan(visited.indexOf('NotifyFailure'));
+    expect(run.execution.events).toContainEqual(
+      expect.objectContaining({
+        type: 'StateExited',
+        state: expect.objectContaining({
+          name: 'ConfirmRollback',
+          output: expect.objectContaining({
+            rollbackConfirmation: expect.objectContaining({ pending: false, confirmed: true }),
+          }),
+        }),
+      }),
+    );
     expect(run.summary.ses['ap-northeast-1']).toEqual({
       origin: 'EXTERNAL',
       selector: run.summary.selectors.previous,
@@ -52,7 +68,12 @@ describe('failure paths: SES untouched before the switch, previous key restored 
       expect([
         'ApplyToSes',
         'ConfirmSesStatus',
+        'SesConfirmed',
+        'WaitForSesStatus',
         'RollbackSigning',
+        'ConfirmRollback',
+        'RollbackConfirmed',
+        'WaitForRollbackStatus',
         'NotifyFailure',
         'HowItFailed',
         'RotationRolledBack',

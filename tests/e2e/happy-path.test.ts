@@ -10,9 +10,10 @@ describe('a complete rotation on the local environment', () => {
     // GIVEN the demo domain signing with last year's key, and a DNS team that publishes then approves
     const { run, inspection } = await rehearse(scenario('happy-path'));
     const { summary } = run;
-    // THEN the workflow went the whole way in the designed order
+    // THEN the workflow went the whole way in the designed order (WaitForSesStatus only when SES
+    // was still PENDING at the first poll)
     expect(summary.status).toBe('SUCCEEDED');
-    expect(summary.statesVisited).toEqual([
+    expect(summary.statesVisited.filter((name) => name !== 'WaitForSesStatus')).toEqual([
       'PrepareRotation',
       'GenerateKey',
       'StoreDnsRequest',
@@ -21,11 +22,16 @@ describe('a complete rotation on the local environment', () => {
       'VerifyDnsRecord',
       'ApplyToSes',
       'ConfirmSesStatus',
+      'SesConfirmed',
       'NotifySuccess',
       'WaitRetention',
       'RetireOldKey',
       'RotationComplete',
     ]);
+    // AND the success notice says, in both languages, how long SES took in the region
+    const success = inspection.notifications.find((sent) => sent.subject.includes('DKIM key rotated'));
+    expect(success?.message).toMatch(/- ap-northeast-1: (\d+ 秒以内|\d+ 秒〜\d+ 秒)/);
+    expect(success?.message).toMatch(/- ap-northeast-1: (at most \d+ s|between \d+ s and \d+ s)/);
     // AND SES signs with the new selector, verified
     const previous = summary.selectors.previous as string;
     const next = summary.selectors.new as string;
@@ -117,6 +123,36 @@ describe('a complete rotation on the local environment', () => {
       iam: { evaluated: expect.any(Number), denied: 0, deniedRequests: [] },
     });
     expect(summary.iam.evaluated).toBeGreaterThan(0);
+  });
+
+  it("completes when SNS refuses the success notice: nothing rolled back, the state machine's own metric counts the loss", async () => {
+    // GIVEN NotifySuccess's role may not publish (a permanent error: not retried)
+    let lost: readonly { name: string; value: number; dimensions: Record<string, string> }[] = [];
+    const { run, inspection } = await rehearse(
+      scenario('happy-path', { iamDeny: { NotifySuccess: ['sns:Publish'] } }),
+      {
+        inspect: (env) => {
+          lost = env.metrics.data();
+        },
+      },
+    );
+    // THEN the rotation still retired the old key, and never went back to it
+    expect(run.summary.status).toBe('SUCCEEDED');
+    expect(run.summary.statesVisited).toEqual(expect.arrayContaining(['RecordLostNotice', 'RetireOldKey']));
+    expect(run.summary.statesVisited).not.toContain('RollbackSigning');
+    expect(inspection.metadata[run.summary.selectors.new as string]).toBe('ACTIVE');
+    // AND the only denial was the one asked for; the state machine's PutMetricData was allowed
+    expect(run.summary.iam.deniedRequests.map((denied) => `${denied.state} ${denied.action}`)).toEqual([
+      'NotifySuccess sns:Publish',
+    ]);
+    expect(lost.map(({ name, value, dimensions }) => ({ name, value, dimensions }))).toEqual([
+      { name: 'SuccessNoticeLost', value: 1, dimensions: { service: 'byodkim-rotation' } },
+      {
+        name: 'SuccessNoticeLost',
+        value: 1,
+        dimensions: { service: 'byodkim-rotation', Domain: 'demo.example.test' },
+      },
+    ]);
   });
 
   it('refuses a bad scenario file with exit code 2, naming the field', async () => {

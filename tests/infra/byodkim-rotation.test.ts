@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ByodkimRotation } from '../../infra/byodkim-rotation';
 import { parseConfig } from '../../shared/config';
 import { LAMBDA_TASKS } from '../../workflows/rotation-workflow';
-import { synthStack } from '../workflow/support/synth';
+import { definitionOf, synthStack } from '../workflow/support/synth';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -141,6 +141,39 @@ describe('ByodkimRotation stack (prod)', () => {
     expect(actions.filter((action) => action.startsWith('ses:') || action === 's3:PutObject')).toEqual([]);
   });
 
+  it('gives ConfirmRollback only reads: certificates (never a private key) and SES identities, on the configured identities', () => {
+    const allowed = policyOfRole('ConfirmRollback').filter((statement) => statement.Effect === 'Allow');
+    const actions = new Set(allowed.flatMap(actionsOf));
+    expect(actions).toEqual(
+      new Set([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        's3:GetObject',
+        's3:ListBucket',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'ses:GetEmailIdentity',
+      ]),
+    );
+    const reads = allowed.filter((statement) => actionsOf(statement).includes('s3:GetObject'));
+    expect(JSON.stringify(reads.map(resourcesOf))).toContain('/dkim/*/certificate.pem');
+    expect(JSON.stringify(reads.map(resourcesOf))).not.toMatch(/private-key|metadata|approvals|dns-requests/);
+    const ses = allowed.filter((statement) => actionsOf(statement).includes('ses:GetEmailIdentity'));
+    expect(JSON.stringify(ses.map(resourcesOf))).toContain(':identity/mail.example.jp');
+  });
+
+  it("lets the state machine put metrics (RecordLostNotice) only in the configuration's namespace", () => {
+    const putters = policies.filter(({ statement }) =>
+      actionsOf(statement).includes('cloudwatch:PutMetricData'),
+    );
+    expect(putters.map(({ policy }) => policy)).toEqual([expect.stringMatching(/^RotationStateMachineRole/)]);
+    expect(putters[0]?.statement).toMatchObject({
+      Effect: 'Allow',
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': 'ByodkimRotation' } },
+    });
+  });
+
   it('lets only the approval endpoint resume executions, on this state machine', () => {
     const resumers = policies.filter(({ statement }) =>
       actionsOf(statement).includes('states:SendTaskSuccess'),
@@ -171,6 +204,26 @@ describe('ByodkimRotation stack (prod)', () => {
       AlarmName: 'byodkim-rotation-prod-alarm-ApprovalEndpointFailures',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^RotationAlarmsTopic') }],
     });
+  });
+
+  it("pages operators when a success notice was lost, on the metric the state machine's RecordLostNotice puts", () => {
+    const parameters = definitionOf(template).States.RecordLostNotice?.Parameters as {
+      Namespace: string;
+      MetricData: { MetricName: string; Dimensions: unknown }[];
+    };
+    const fleet = parameters.MetricData[0];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'byodkim-rotation-prod-alarm-SuccessNoticeLost',
+      Namespace: parameters.Namespace,
+      MetricName: fleet?.MetricName,
+      Dimensions: [{ Name: 'service', Value: 'byodkim-rotation' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^RotationAlarmsTopic') }],
+    });
+    expect(fleet?.Dimensions).toEqual([{ Name: 'service', Value: 'byodkim-rotation' }]);
   });
 
   it('routes notifications to the teams of the notified domain only', () => {

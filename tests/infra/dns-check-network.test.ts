@@ -22,7 +22,7 @@ const config = parseConfig(
   },
   'test',
 );
-const DNS_CHECKERS = ['VerifyDnsRecord', 'RetireOldKey', 'Monitor'];
+const DNS_CHECKERS = ['VerifyDnsRecord', 'RetireOldKey', 'ConfirmRollback', 'Monitor'];
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 
@@ -49,7 +49,7 @@ describe('the DNS-checking functions by default (outside any VPC)', () => {
   const { template } = synth(false);
   const functions = functionsOf(template);
 
-  it('tell VerifyDnsRecord, RetireOldKey and the monitor they have no IPv6 egress', () => {
+  it('tell VerifyDnsRecord, RetireOldKey, ConfirmRollback and the monitor they have no IPv6 egress', () => {
     for (const name of DNS_CHECKERS) {
       expect([name, environmentOf(functions.get(name)).DNS_IPV6_EGRESS]).toEqual([name, 'none']);
       expect(functions.get(name)?.VpcConfig).toBeUndefined();
@@ -65,7 +65,7 @@ describe('the DNS-checking functions with dnsCheckVpc', () => {
   const { stack, template } = synth(true);
   const functions = functionsOf(template);
 
-  it('run VerifyDnsRecord, RetireOldKey and the monitor in the VPC with IPv6 allowed for dual stack', () => {
+  it('run VerifyDnsRecord, RetireOldKey, ConfirmRollback and the monitor in the VPC with IPv6 allowed for dual stack', () => {
     for (const name of DNS_CHECKERS) {
       expect([name, functions.get(name)?.VpcConfig]).toEqual([
         name,
@@ -109,6 +109,7 @@ describe('the DNS-checking functions with dnsCheckVpc', () => {
       JSON.stringify(policies[id]?.Properties.PolicyDocument).includes('ec2:CreateNetworkInterface'),
     );
     expect(withEni.map((id) => id.replace(/Role(DefaultPolicy)?.*$/, '')).sort()).toEqual([
+      'RotationConfirmRollback',
       'RotationMonitor',
       'RotationRetireOldKey',
       'RotationVerifyDnsRecord',

@@ -33,6 +33,50 @@ describe('NotifyFailure / NotifySuccess', () => {
     expect(sns.to(DNS_TOPIC)).toHaveLength(0);
   });
 
+  it('pages operators (CRITICAL) with the records to publish when SES cannot verify the restored configuration', async () => {
+    // GIVEN ConfirmRollback found Easy DKIM's CNAMEs gone; one token came back from SES with a line break
+    await notifyFailure(
+      state({
+        failure: { Error: 'SesDkimFailed', Cause: 'FAILED' },
+        rollback: { rolledBackAt: 'now', regions: [] },
+        rollbackConfirmation: {
+          pending: false,
+          confirmed: false,
+          polls: 1,
+          firstPollAt: 'now',
+          reason: 'CNAME t1._domainkey.mail.example.jp is not served as SES needs it: ns2 missing',
+          records: [
+            {
+              type: 'CNAME',
+              name: 't1._domainkey.mail.example.jp',
+              value: 't1.dkim.amazonses.com',
+              regions: ['ap-northeast-1'],
+            },
+            {
+              type: 'CNAME',
+              name: 't2\n._domainkey.mail.example.jp',
+              value: 't2.dkim.amazonses.com',
+              regions: ['ap-northeast-1'],
+            },
+          ],
+          regions: [],
+        },
+      }),
+      deps(),
+    );
+
+    // THEN only the operators are paged, with zone-file lines to publish and the reason
+    expect(sns.to(DNS_TOPIC)).toHaveLength(0);
+    const [page] = sns.to(OPS_TOPIC);
+    expect(page?.Subject).toMatch(/^\[CRITICAL\] DKIM ロールバック失敗/);
+    expect(page?.Message).toContain('t1._domainkey.mail.example.jp. 3600 IN CNAME t1.dkim.amazonses.com.');
+    expect(page?.Message).toContain(
+      't2\\x0a._domainkey.mail.example.jp. 3600 IN CNAME t2.dkim.amazonses.com.',
+    );
+    expect(page?.Message).toContain("Easy DKIM's CNAME records");
+    expect(page?.Message).toContain('RollbackFailed: CNAME t1._domainkey.mail.example.jp is not served');
+  });
+
   it('tells both teams after a rollback, asking the DNS team to keep the old record', async () => {
     await notifyFailure(
       state({

@@ -30,7 +30,7 @@ describe('rotation outcome metrics (the alarms and dashboard of RotationMonitor 
   });
 
   it('counts RotationRolledBack after a restored key, and RotationFailed for exactly the endings its alarm names', async () => {
-    // GIVEN NotifyFailure's three inputs, named by the Fail state HowItFailed sends each to
+    // GIVEN NotifyFailure's inputs, named by the Fail state HowItFailed sends each to
     const failure = { Error: 'SesDkimFailed', Cause: 'FAILED' };
     const rollback = { rolledBackAt: 'now', regions: [] };
     const byEnding = {
@@ -45,6 +45,19 @@ describe('rotation outcome metrics (the alarms and dashboard of RotationMonitor 
       await notifyFailure.makeHandler(deps(), () => sink)(input);
       counted[ending] = points[0]?.name;
     }
+    // AND a rollback SES does not confirm (ConfirmRollback), which HowItFailed also ends in RollbackFailed
+    points = [];
+    await notifyFailure.makeHandler(
+      deps(),
+      () => sink,
+    )(
+      state({
+        failure,
+        rollback,
+        rollbackConfirmation: { pending: false, confirmed: false, polls: 1, firstPollAt: 'now', regions: [] },
+      }),
+    );
+    expect(points[0]?.name).toBe('RotationFailed');
     // THEN RotationFailed counts the endings ROTATION_FAILED_ENDINGS lists (the alarm's description)
     expect(counted).toEqual({
       RotationRolledBack: 'RotationRolledBack',

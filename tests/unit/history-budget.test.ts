@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { loadConfig, parseConfig } from '../../shared/config';
 import { InvalidInputError } from '../../shared/errors';
+import { DEFAULT_SES_CONFIRMATION } from '../../shared/rotation/poll-schedule';
 import { MAX_ROTATION_HISTORY_EVENTS, worstCaseHistoryEvents } from '../../shared/workflow-history';
 
 const DEFAULT_POLLING = {
@@ -41,19 +42,22 @@ function problemsOf(raw: unknown): string[] {
 }
 
 describe('execution history budget of the polling settings', () => {
-  it('counts 1,852 events for the longest rotation with the default settings', () => {
-    // Every Lambda task: entered + exited and 1 + 8 transient retries of 3 events = 29; NotifyDnsTeam
-    // (task token, 4 events an attempt) 38; 149 polls each for DNS and SES (60 s doubling to 1 h,
-    // 72 h). Longest path: 4 approval waits, 3 reminders, verify, WhenToApply (a Choice), apply,
-    // confirm, success, wait, retire, then NotifyFailure → HowItFailed → Fail.
-    const polling = 2 + 3 * (1 + 8 + 149);
+  it('counts 11,056 events for the longest rotation with the default settings', () => {
+    // Every Lambda task entered once: entered + exited and 1 + 8 transient retries of 3 events = 29;
+    // NotifyDnsTeam (task token, 4 events an attempt) 38. DNS: 149 retries (60 s doubling to 1 h,
+    // 72 h). SES: a loop of 154 polls (5 s doubling to 1 h, equal jitter, 72 h), each poll a
+    // whole task (29) and the Choice (2), every poll but the last a Wait (2). Longest path: 4
+    // approval waits, 3 reminders, verify, WhenToApply (a Choice), apply, every SES poll and the last one giving up,
+    // RollbackSigning, every ConfirmRollback poll, NotifyFailure → HowItFailed → Fail.
+    const dnsPolling = 2 + 3 * (1 + 8 + 149);
+    const sesLoop = 154 * (29 + 2) + 153 * 2;
     const expected =
-      2 + 3 * 29 + 2 + (4 * 38 + 3 * 29) + (polling + 2 + 29 + polling + 29) + (2 + polling + 29 + 2 + 1);
-    expect(expected).toBe(1852);
+      2 + 3 * 29 + 2 + (4 * 38 + 3 * 29) + dnsPolling + 2 + 29 + (sesLoop - 2) + 29 + sesLoop + (29 + 2 + 1);
+    expect(expected).toBe(11_056);
     expect(
       worstCaseHistoryEvents({
         dnsVerification: DEFAULT_POLLING,
-        sesConfirmation: DEFAULT_POLLING,
+        sesConfirmation: DEFAULT_SES_CONFIRMATION,
         maxReminders: 3,
       }).total,
     ).toBe(expected);
@@ -96,31 +100,32 @@ describe('execution history budget of the polling settings', () => {
 
     expect(problems).toEqual([
       expect.stringMatching(
-        /^ {2}- config\.dnsVerification\.maxWaitHours = 2: 3600 polls in each of VerifyDnsRecord and RetireOldKey \(every 4-4 s\) make the longest rotation 22,558 execution history events, over the 20,000 allowed \(Step Functions fails an execution at 25,000\): lower maxWaitHours or raise initialIntervalSeconds and maxDelaySeconds$/,
+        /^ {2}- config\.dnsVerification\.maxWaitHours = 2: 3600 polls in each of VerifyDnsRecord and RetireOldKey \(every 4-4 s\) make the longest rotation 27,176 execution history events, over the 20,000 allowed \(Step Functions fails an execution at 25,000\): lower maxWaitHours or raise initialIntervalSeconds and maxDelaySeconds$/,
       ),
     ]);
   });
 
-  it('accepts a rotation just under the budget and refuses one more reminder that passes it', () => {
-    // DNS every 95 s for 42 h: 3,184 polls; 2 reminders make 19,995 events, 3 reminders 67 more.
-    const dns = steadyDns(95, 42);
+  it('accepts a rotation within one reminder of the budget and refuses the reminder that passes it', () => {
+    // DNS every 161 s for 54 h: 2,415 polls; 2 reminders make 19,999 events (one under the budget), 3 reminders 67 more.
+    const dns = steadyDns(161, 54);
     const under = worstCaseHistoryEvents({
       dnsVerification: dns,
-      sesConfirmation: DEFAULT_POLLING,
+      sesConfirmation: DEFAULT_SES_CONFIRMATION,
       maxReminders: 2,
     });
     const over = worstCaseHistoryEvents({
       dnsVerification: dns,
-      sesConfirmation: DEFAULT_POLLING,
+      sesConfirmation: DEFAULT_SES_CONFIRMATION,
       maxReminders: 3,
     });
-    expect(under.total).toBe(MAX_ROTATION_HISTORY_EVENTS - 5);
+    expect(under.total).toBe(MAX_ROTATION_HISTORY_EVENTS - 1);
+    expect(over.total).toBe(under.total + 67);
     expect(over.total).toBeGreaterThan(MAX_ROTATION_HISTORY_EVENTS);
 
     expect(problemsOf({ dnsVerification: dns, domains: [domain(2)] })).toEqual([]);
     expect(
       problemsOf({ dnsVerification: dns, domains: [domain(2), { ...domain(3), domain: 'b.example.jp' }] }),
-    ).toEqual([expect.stringContaining('config.dnsVerification.maxWaitHours = 42: 3184 polls')]);
+    ).toEqual([expect.stringContaining('config.dnsVerification.maxWaitHours = 54: 2415 polls')]);
   });
 
   it('blames the SES schedule when SES polling fills the history, and only it', () => {
@@ -130,7 +135,9 @@ describe('execution history budget of the polling settings', () => {
     });
 
     expect(problems).toEqual([
-      expect.stringContaining('config.sesConfirmation.maxWaitHours = 72: 10000 polls in ConfirmSesStatus'),
+      expect.stringContaining(
+        'config.sesConfirmation.maxWaitHours = 72: 10001 polls in each of ConfirmSesStatus and ConfirmRollback',
+      ),
     ]);
   });
 

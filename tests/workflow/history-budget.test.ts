@@ -3,10 +3,12 @@
  * longest path through the real definition, each state costing what its Retry rules allow, gives
  * the same number of events as the model the configuration schema uses.
  */
+import type { BackoffSettings } from '../../shared/workflow-history';
 import {
   EVENTS_PER_CALLBACK_ATTEMPT,
   EVENTS_PER_LAMBDA_ATTEMPT,
   MAX_APPLY_WINDOW_WAITS,
+  maxPolls,
   worstCaseHistoryEvents,
 } from '../../shared/workflow-history';
 import { STATE } from '../../workflows/rotation-workflow';
@@ -37,21 +39,35 @@ function stateEvents(state: AslState): number {
 
 /**
  * The costliest walk from StartAt to a Fail or Succeed state: each state entered at most once,
- * except the approval loop (NotifyDnsTeam, SendReminder), entered up to maxReminders + 1 times, and
- * the apply-window loop (VerifyDnsRecord, WhenToApply, WaitForApplyWindow), entered once plus once
- * per allowed wait when a domain has an apply window (without one, WaitForApplyWindow is never
- * entered: VerifyDnsRecord only asks for the wait when the plan has a window).
+ * except the approval loop (NotifyDnsTeam, SendReminder), entered up to maxReminders + 1 times,
+ * the SES polling loops, whose task and Choice are entered up to maxPolls times (the task stops
+ * polling there) and whose Wait one time fewer, and the apply-window loop (VerifyDnsRecord,
+ * WhenToApply, WaitForApplyWindow), entered once plus once per allowed wait when a domain has an
+ * apply window (without one, WaitForApplyWindow is never entered: VerifyDnsRecord only asks for
+ * the wait when the plan has a window).
  */
-function longestExecution(asl: Asl, maxReminders: number, applyWindow: boolean): number {
+function longestExecution(
+  asl: Asl,
+  maxReminders: number,
+  sesConfirmation: BackoffSettings,
+  applyWindow: boolean,
+): number {
+  const polls = maxPolls(sesConfirmation);
   const waits = applyWindow ? MAX_APPLY_WINDOW_WAITS : 0;
-  const limits: Record<string, number> = {
-    [STATE.NotifyDnsTeam]: maxReminders + 1,
-    [STATE.SendReminder]: maxReminders + 1,
-    [STATE.VerifyDnsRecord]: waits + 1,
-    [STATE.WhenToApply]: waits + 1,
-    [STATE.WaitForApplyWindow]: waits,
-  };
-  const limit = (name: string) => limits[name] ?? 1;
+  const limits = new Map<string, number>([
+    [STATE.NotifyDnsTeam, maxReminders + 1],
+    [STATE.SendReminder, maxReminders + 1],
+    [STATE.ConfirmSesStatus, polls],
+    [STATE.SesConfirmed, polls],
+    [STATE.WaitForSesStatus, polls - 1],
+    [STATE.ConfirmRollback, polls],
+    [STATE.RollbackConfirmed, polls],
+    [STATE.WaitForRollbackStatus, polls - 1],
+    [STATE.VerifyDnsRecord, waits + 1],
+    [STATE.WhenToApply, waits + 1],
+    [STATE.WaitForApplyWindow, waits],
+  ]);
+  const limit = (name: string) => limits.get(name) ?? 1;
   const visits = new Map<string, number>();
   const walk = (name: string): number => {
     const state = asl.States[name];
@@ -82,7 +98,7 @@ describe('execution history model against the synthesized workflow', () => {
       const { template, config } = synthStack(stage);
       const asl = definitionOf(template);
 
-      const walked = longestExecution(asl, reminders, applyWindow);
+      const walked = longestExecution(asl, reminders, config.sesConfirmation, applyWindow);
       const modelled = worstCaseHistoryEvents({
         dnsVerification: config.dnsVerification,
         sesConfirmation: config.sesConfirmation,

@@ -56,13 +56,24 @@ const happy: Required<Script> = {
     regions: [{ region: 'ap-northeast-1', action: 'APPLIED' }],
   }),
   ConfirmSesStatus: () => ({
+    pending: false,
+    polls: 1,
+    firstPollAt: 'now',
     confirmedAt: 'now',
-    regions: [{ region: 'ap-northeast-1', status: 'SUCCESS' }],
+    regions: [{ region: 'ap-northeast-1', status: 'SUCCESS', confirmedAt: 'now', secondsAfterApply: 4 }],
   }),
   NotifySuccess: () => ({ sentAt: 'now', messageIds: ['m1'] }),
   RetireOldKey: () => ({ retiredSelectors: ['old'], skipped: [], retiredAt: 'now' }),
   AbandonKey: () => ({ selector: 's', state: 'ABANDONED', reason: 'x' }),
   RollbackSigning: () => ({ rolledBackAt: 'now', regions: [] }),
+  ConfirmRollback: () => ({
+    pending: false,
+    confirmed: true,
+    polls: 1,
+    firstPollAt: 'now',
+    records: [],
+    regions: [],
+  }),
   NotifyFailure: () => ({ sentAt: 'now', messageIds: ['m2'] }),
 };
 
@@ -81,17 +92,26 @@ describe('rotation paths in the local interpreter', () => {
   async function run(script: Script) {
     const calls: string[] = [];
     const counts = new Map<string, number>();
-    const handlers = Object.fromEntries(
-      (Object.keys(LAMBDA_TASKS) as LambdaTaskName[]).map((name) => [
-        name,
-        async (input: Record<string, unknown>) => {
-          const call = (counts.get(name) ?? 0) + 1;
-          counts.set(name, call);
-          calls.push(name);
-          return (script[name] ?? happy[name])(input, call) as never;
-        },
-      ]),
-    );
+    const handlers = {
+      ...Object.fromEntries(
+        (Object.keys(LAMBDA_TASKS) as LambdaTaskName[]).map((name) => [
+          name,
+          async (input: Record<string, unknown>) => {
+            const call = (counts.get(name) ?? 0) + 1;
+            counts.set(name, call);
+            calls.push(name);
+            return (script[name] ?? happy[name])(input, call) as never;
+          },
+        ]),
+      ),
+      // The state machine's own PutMetricData: its Parameters, as CloudWatch would receive them.
+      [STATE.RecordLostNotice]: async (parameters: Record<string, unknown>) => {
+        calls.push(STATE.RecordLostNotice);
+        metrics.push(parameters);
+        return {};
+      },
+    };
+    const metrics: Record<string, unknown>[] = [];
     const retryIntervalOverrides = Object.fromEntries(Object.keys(LAMBDA_TASKS).map((name) => [name, 0]));
     const machine = new StateMachine(asl as never, {
       validationOptions: { checkArn: false, checkPaths: false },
@@ -101,7 +121,11 @@ describe('rotation paths in the local interpreter', () => {
       {
         overrides: {
           taskResourceLocalHandlers: handlers as never,
-          waitTimeOverrides: { [STATE.WaitRetention]: 0 },
+          waitTimeOverrides: {
+            [STATE.WaitRetention]: 0,
+            [STATE.WaitForSesStatus]: 0,
+            [STATE.WaitForRollbackStatus]: 0,
+          },
           retryIntervalOverrides,
         },
         // The interpreter mints no task token; the local environment's broker does. A fixed one here.
@@ -113,13 +137,14 @@ describe('rotation paths in the local interpreter', () => {
     );
     try {
       const output = (await execution.result) as Record<string, unknown>;
-      return { status: 'SUCCEEDED' as const, calls, output, error: undefined };
+      return { status: 'SUCCEEDED' as const, calls, output, error: undefined, metrics };
     } catch (error) {
       return {
         status: 'FAILED' as const,
         calls,
         output: undefined,
         error: error as Error & { cause?: unknown },
+        metrics,
       };
     }
   }
@@ -235,16 +260,85 @@ describe('rotation paths in the local interpreter', () => {
     expect(failName(result.error)).toBe(ERROR_NAMES.ApprovalExpired);
   });
 
-  it('SES FAILED after the switch: RollbackSigning, NotifyFailure, Fail(RotationRolledBack), nothing retired', async () => {
+  it('SES FAILED after the switch: RollbackSigning, ConfirmRollback, NotifyFailure, Fail(RotationRolledBack), nothing retired', async () => {
     const result = await run({ ConfirmSesStatus: () => fail(ERROR_NAMES.SesDkimFailed) });
     expect(result.status).toBe('FAILED');
-    expect(result.calls.slice(-3)).toEqual([
+    expect(result.calls.slice(-4)).toEqual([
       STATE.ConfirmSesStatus,
       STATE.RollbackSigning,
+      STATE.ConfirmRollback,
       STATE.NotifyFailure,
     ]);
     expect(result.calls).not.toContain(STATE.RetireOldKey);
     expect(failName(result.error)).toBe(WORKFLOW_ERRORS.RotationRolledBack);
+  });
+
+  it('polls SES again after the wait while a region is PENDING, and notifies only once it is confirmed', async () => {
+    const pending = { pending: true, nextPollSeconds: 5, firstPollAt: 'now', regions: [] };
+    const result = await run({
+      ConfirmSesStatus: (input, call) =>
+        call < 3 ? { ...pending, polls: call } : happy.ConfirmSesStatus(input, call),
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.calls.filter((name) => name === STATE.ConfirmSesStatus)).toHaveLength(3);
+    expect(result.calls.lastIndexOf(STATE.ConfirmSesStatus)).toBe(
+      result.calls.indexOf(STATE.NotifySuccess) - 1,
+    );
+    expect(result.calls).not.toContain(STATE.RollbackSigning);
+  });
+
+  it('keeps polling a rollback SES has not confirmed yet, then ends in Fail(RotationRolledBack)', async () => {
+    const pending = { pending: true, nextPollSeconds: 5, firstPollAt: 'now', regions: [], records: [] };
+    const result = await run({
+      ConfirmSesStatus: () => fail(ERROR_NAMES.SesDkimPending),
+      ConfirmRollback: (input, call) =>
+        call < 3 ? { ...pending, polls: call } : happy.ConfirmRollback(input, call),
+    });
+    expect(result.calls.filter((name) => name === STATE.ConfirmRollback)).toHaveLength(3);
+    expect(result.calls.at(-1)).toBe(STATE.NotifyFailure);
+    expect(failName(result.error)).toBe(WORKFLOW_ERRORS.RotationRolledBack);
+  });
+
+  it('a restored configuration SES cannot verify ends in Fail(RollbackFailed) after paging operators', async () => {
+    const result = await run({
+      ConfirmSesStatus: () => fail(ERROR_NAMES.SesDkimFailed),
+      ConfirmRollback: () => ({
+        pending: false,
+        confirmed: false,
+        reason: 'CNAME x._domainkey.mail.example.jp is not served',
+        polls: 1,
+        firstPollAt: 'now',
+        records: [],
+        regions: [],
+      }),
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.calls.slice(-2)).toEqual([STATE.ConfirmRollback, STATE.NotifyFailure]);
+    expect(failName(result.error)).toBe(ERROR_NAMES.RollbackFailed);
+  });
+
+  it('a success notice that cannot be sent is counted and the rotation goes on: nothing rolled back, old key retired', async () => {
+    const result = await run({
+      NotifySuccess: () => fail('AuthorizationError', 'not authorized to perform sns:Publish'),
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.calls.slice(-3)).toEqual([STATE.NotifySuccess, STATE.RecordLostNotice, STATE.RetireOldKey]);
+    expect(result.calls).not.toContain(STATE.RollbackSigning);
+    expect(result.output).toMatchObject({ successNoticeFailure: { Error: 'AuthorizationError' } });
+    expect(result.metrics).toEqual([
+      expect.objectContaining({
+        MetricData: expect.arrayContaining([
+          expect.objectContaining({
+            MetricName: 'SuccessNoticeLost',
+            Value: 1,
+            Dimensions: [
+              { Name: 'service', Value: 'byodkim-rotation' },
+              { Name: 'Domain', Value: 'mail.example.jp' },
+            ],
+          }),
+        ]),
+      }),
+    ]);
   });
 
   it('SES throttling on apply is retried, then the rotation completes with one successful apply', async () => {
@@ -263,6 +357,7 @@ describe('rotation paths in the local interpreter', () => {
     });
     expect(result.status).toBe('FAILED');
     expect(result.calls.slice(-2)).toEqual([STATE.RollbackSigning, STATE.NotifyFailure]);
+    expect(result.calls).not.toContain(STATE.ConfirmRollback);
     expect(failName(result.error)).toBe(ERROR_NAMES.RollbackFailed);
   });
 

@@ -105,17 +105,49 @@ describe('rotation state machine graph', () => {
     expect(state(STATE.ApprovalExpired).Error).toBe(ERROR_NAMES.ApprovalExpired);
   });
 
-  it('catches every error of every task from ApplyToSes up to the retention wait into RollbackSigning', () => {
+  it('catches every error from ApplyToSes until SES confirmed the key into RollbackSigning, and never after', () => {
     // the tasks on the success path between ApplyToSes and WaitRetention
     const afterApply = [
       ...reachable(asl, STATE.ApplyToSes, [STATE.WaitRetention, STATE.RollbackSigning, STATE.NotifyFailure]),
     ].filter((name) => state(name).Type === 'Task');
-    expect(afterApply.sort()).toEqual([STATE.ApplyToSes, STATE.ConfirmSesStatus, STATE.NotifySuccess].sort());
-    for (const name of afterApply) {
+    expect(afterApply.sort()).toEqual(
+      [STATE.ApplyToSes, STATE.ConfirmSesStatus, STATE.NotifySuccess, STATE.RecordLostNotice].sort(),
+    );
+    for (const name of [STATE.ApplyToSes, STATE.ConfirmSesStatus]) {
       expect(state(name).Catch).toEqual([
         expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: STATE.RollbackSigning }),
       ]);
     }
+    // SES confirmed the key before NotifySuccess: a lost notice never rolls it back
+    expect(reachable(asl, STATE.NotifySuccess).has(STATE.RollbackSigning)).toBe(false);
+    expect(predecessors(asl, STATE.NotifySuccess)).toEqual([{ from: STATE.SesConfirmed, via: 'choice' }]);
+  });
+
+  it("counts a success notice that could not be sent, with the state machine's own metric, and goes on to the retention wait", () => {
+    expect(state(STATE.NotifySuccess).Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.successNoticeFailure', Next: STATE.RecordLostNotice },
+    ]);
+    // NotifySuccess keeps its transient retries: the Catch sees only a failure that lasted
+    expect(state(STATE.NotifySuccess).Retry?.[0]?.ErrorEquals).toContain(TRANSIENT_AWS_ERROR);
+    const record = state(STATE.RecordLostNotice);
+    expect(record.Resource).toBe('arn:aws:states:::aws-sdk:cloudwatch:putMetricData');
+    expect(record.Parameters).toMatchObject({
+      Namespace: config.metricsNamespace,
+      MetricData: [
+        {
+          MetricName: 'SuccessNoticeLost',
+          Value: 1,
+          Dimensions: [{ Name: 'service', Value: 'byodkim-rotation' }],
+        },
+        expect.objectContaining({ MetricName: 'SuccessNoticeLost', Value: 1 }),
+      ],
+    });
+    expect(record.ResultPath).toBeNull();
+    expect(record.Next).toBe(STATE.WaitRetention);
+    // a metric that cannot be put does not stop a rotation whose key signs
+    expect(record.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: STATE.WaitRetention }),
+    ]);
   });
 
   it('reports a retirement failure without rolling back to a key whose record is being removed', () => {
@@ -125,15 +157,35 @@ describe('rotation state machine graph', () => {
     expect(reachable(asl, STATE.RetireOldKey).has(STATE.RollbackSigning)).toBe(false);
   });
 
-  it('ends a failed rollback in NotifyFailure then Fail(RollbackFailed), and a rollback in Fail(RotationRolledBack)', () => {
-    expect(state(STATE.RollbackSigning).Catch).toEqual([
-      expect.objectContaining({
-        ErrorEquals: ['States.ALL'],
-        Next: STATE.NotifyFailure,
-        ResultPath: '$.rollbackFailure',
-      }),
+  it('confirms every rollback (ConfirmRollback) before NotifyFailure, and ends in Fail(RollbackFailed) when it cannot be', () => {
+    expect(state(STATE.RollbackSigning).Next).toBe(STATE.ConfirmRollback);
+    for (const name of [STATE.RollbackSigning, STATE.ConfirmRollback]) {
+      expect(state(name).Catch).toEqual([
+        expect.objectContaining({
+          ErrorEquals: ['States.ALL'],
+          Next: STATE.NotifyFailure,
+          ResultPath: '$.rollbackFailure',
+        }),
+      ]);
+    }
+    // every way from a rollback to NotifyFailure passes ConfirmRollback, or its failure
+    expect(reachable(asl, STATE.RollbackSigning, [STATE.ConfirmRollback])).toEqual(
+      new Set([STATE.RollbackSigning, STATE.NotifyFailure, ...reachable(asl, STATE.NotifyFailure)]),
+    );
+    const howItFailed = state(STATE.HowItFailed) as unknown as {
+      Choices: { Next: string; Variable?: string; And?: { Variable: string; BooleanEquals?: boolean }[] }[];
+    };
+    expect(howItFailed.Choices).toEqual([
+      expect.objectContaining({ Variable: '$.rollbackFailure', Next: STATE.RollbackFailed }),
+      {
+        And: [
+          { Variable: '$.rollbackConfirmation.confirmed', IsPresent: true },
+          { Variable: '$.rollbackConfirmation.confirmed', BooleanEquals: false },
+        ],
+        Next: STATE.RollbackFailed,
+      },
+      expect.objectContaining({ Variable: '$.rollback', Next: STATE.RotationRolledBack }),
     ]);
-    expect(state(STATE.RollbackSigning).Next).toBe(STATE.NotifyFailure);
     const ends = [...reachable(asl, STATE.NotifyFailure)].filter((name) => state(name).Type === 'Fail');
     expect(ends.map((name) => state(name).Error).sort()).toEqual(
       [
@@ -151,6 +203,44 @@ describe('rotation state machine graph', () => {
     const failStates = Object.keys(asl.States).filter((name) => state(name).Type === 'Fail');
     expect(failStates.sort()).toEqual([...REDRIVE_CANNOT_HELP].sort());
   });
+  it.each([
+    [
+      STATE.ConfirmSesStatus,
+      STATE.SesConfirmed,
+      STATE.WaitForSesStatus,
+      '$.confirmation',
+      STATE.NotifySuccess,
+    ],
+    [
+      STATE.ConfirmRollback,
+      STATE.RollbackConfirmed,
+      STATE.WaitForRollbackStatus,
+      '$.rollbackConfirmation',
+      STATE.NotifyFailure,
+    ],
+  ])(
+    'polls SES in a loop %s → %s → %s that waits the seconds the task returned',
+    (task, choice, wait, path, done) => {
+      expect(state(task).ResultPath).toBe(path);
+      expect(state(task).Next).toBe(choice);
+      const rules = state(choice) as unknown as { Choices: unknown[]; Default: string };
+      expect(rules.Choices).toEqual([
+        {
+          And: [
+            { Variable: `${path}.pending`, IsPresent: true },
+            { Variable: `${path}.pending`, BooleanEquals: true },
+          ],
+          Next: wait,
+        },
+      ]);
+      expect(rules.Default).toBe(done);
+      expect(state(wait)).toMatchObject({ Type: 'Wait', SecondsPath: `${path}.nextPollSeconds`, Next: task });
+      // the loop is the only poll: no Retry rule waits for SES
+      expect(state(task).Retry?.map((rule) => rule.ErrorEquals)).toEqual([
+        [...LAMBDA_SERVICE_ERRORS, TRANSIENT_AWS_ERROR],
+      ]);
+    },
+  );
 
   it('retires the old key only after ConfirmSesStatus and the retention wait', () => {
     expect(reachable(asl, asl.StartAt, [STATE.ConfirmSesStatus]).has(STATE.RetireOldKey)).toBe(false);
@@ -193,7 +283,7 @@ describe('rotation state machine graph', () => {
     }
   });
 
-  it('polls DNS and SES with the configured backoff, a delay cap and full jitter', () => {
+  it('polls DNS with the configured backoff, a delay cap and full jitter', () => {
     const dnsRule = state(STATE.VerifyDnsRecord).Retry?.[0];
     expect(dnsRule).toEqual({
       ErrorEquals: [
@@ -207,14 +297,6 @@ describe('rotation state machine graph', () => {
       MaxAttempts: pollAttempts(config.dnsVerification),
       JitterStrategy: 'FULL',
     });
-    expect(state(STATE.ConfirmSesStatus).Retry?.[0]).toEqual(
-      expect.objectContaining({
-        ErrorEquals: [ERROR_NAMES.SesDkimPending],
-        MaxAttempts: pollAttempts(config.sesConfirmation),
-        MaxDelaySeconds: config.sesConfirmation.maxDelaySeconds,
-        JitterStrategy: 'FULL',
-      }),
-    );
   });
 
   it('retries transient AWS and Lambda errors with jitter on every Lambda task, and nothing else blindly', () => {
