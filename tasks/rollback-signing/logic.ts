@@ -84,7 +84,7 @@ export async function rollbackSigning(
   }
   if (failures.length > 0) {
     throw new RollbackFailedError(
-      `Could not restore the previous DKIM signing of ${domain} in ${failures.join('; ')}. Restore it by hand now (see the runbook), then redrive.`,
+      `Could not restore the previous DKIM signing of ${domain} in ${failures.join('; ')}. Restore it by hand now (runbook: "Restoring SES signing by hand"); a redrive would fail the same way, so start a new rotation (byodkim start) once the cause is fixed.`,
     );
   }
   if (transient !== undefined) throw transient;

@@ -82,6 +82,30 @@ describe('failure paths: SES untouched before the switch, previous key restored 
     expect(inspection.metadata[run.summary.selectors.previous as string]).toBe('ACTIVE');
   });
 
+  it('ends in RollbackFailed when the restored Easy DKIM cannot verify, naming the three CNAMEs to publish', async () => {
+    // GIVEN a domain on Easy DKIM whose CNAMEs are gone, and SES failing the new key
+    let cnames: { name: string; target: string }[] = [];
+    const { run, inspection } = await rehearse(scenario('easy-dkim-cnames-gone'), {
+      inspect: (env) => {
+        cnames = env.aws.ses.easyDkimRecords(scenario('easy-dkim-cnames-gone').domain);
+      },
+    });
+
+    // THEN the rollback is not called a success: ConfirmRollback found the records missing
+    expect(run.summary).toMatchObject({ status: 'FAILED', error: 'RollbackFailed' });
+    const visited = run.summary.statesVisited;
+    expect(visited.indexOf('ConfirmRollback')).toBeLessThan(visited.indexOf('RollbackFailed'));
+    expect(run.summary.ses['ap-northeast-1']).toMatchObject({ origin: 'AWS_SES', signingEnabled: true });
+    // AND the CRITICAL notice to the operators names exactly the three records to publish
+    const critical = inspection.notifications.find((sent) => sent.subject.startsWith('[CRITICAL]'));
+    expect(cnames).toHaveLength(3);
+    for (const cname of cnames) {
+      expect(critical?.message).toContain(cname.name);
+      expect(critical?.message).toContain(cname.target);
+    }
+    expect(run.summary.leaks.found).toBe(0);
+  });
+
   it('rolls back every region when SES fails the key in one of them', async () => {
     const { run } = await rehearse(scenario('multi-region'));
     expect(run.summary).toMatchObject({ status: 'FAILED', error: 'RotationRolledBack' });
