@@ -576,14 +576,32 @@ export class ByodkimRotation extends Construct {
     });
     // The endpoint resumes executions. A separate policy (not the role's default policy) so the
     // function does not depend on the state machine, which depends on the endpoint's URL.
-    new iam.Policy(this, 'ApprovalEndpointResumesExecutions', {
+    // When Step Functions' answer to a decision is lost or says "already closed", the endpoint
+    // reads the execution's history before telling the DNS team anything (shared/rotation/
+    // decision-evidence.ts): only the executions of this state machine.
+    const executions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const resumes = new iam.Policy(this, 'ApprovalEndpointResumesExecutions', {
       roles: [roles.ApprovalEndpoint],
       statements: [
         new iam.PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
           resources: [this.stateMachine.stateMachineArn],
         }),
+        new iam.PolicyStatement({
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+          resources: [executions],
+        }),
       ],
+    });
+    const machineName = `<${stack.resolve((this.stateMachine.node.defaultChild as sfn.CfnStateMachine).logicalId)}.Name>`;
+    Validations.of(resumes).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*]`,
+      reason: 'The executions of this one state machine: their names are chosen at run time.',
     });
 
     this.operatorPolicy = new OperatorPolicy(this, 'Operators', {

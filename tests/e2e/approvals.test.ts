@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { E2E_TIMEOUT_MS, rehearse, scenario } from './support';
 
 jest.setTimeout(E2E_TIMEOUT_MS);
@@ -24,6 +25,28 @@ describe('approval links: scanners, forgeries and replays never move a rotation'
     expect(status('expired', 'GET')).toBe(410);
     expect([403, 404]).toContain(status('other-domain'));
     expect(run.summary.approvals).toEqual({ accepted: 1, refused: 4 });
+    expect(run.summary.status).toBe('SUCCEEDED');
+  });
+
+  it('keeps the link of an already-sent mail working when the signing secret is rotated', async () => {
+    // GIVEN the approval secret is rotated (PutSecretValue) the moment the DNS team's mail is sent
+    let linkVersion: string | undefined;
+    let rotatedFrom: string | undefined;
+    const { run } = await rehearse(scenario('happy-path'), {
+      beforeStart: (env) => {
+        env.outbox.onNotification((notification) => {
+          const link = /https?:\/\/\S+\/approvals\/\S+/.exec(notification.message)?.[0];
+          if (link === undefined || rotatedFrom !== undefined) return;
+          linkVersion = new URL(link).searchParams.get('kv') ?? undefined;
+          rotatedFrom = env.approvalSecret.valueOf('AWSCURRENT').versionId;
+          env.approvalSecret.put(randomBytes(48).toString('base64'));
+        });
+      },
+    });
+    // THEN the link names the version that is now AWSPREVIOUS, and the team's approval still moves the rotation
+    expect(linkVersion).toBeDefined();
+    expect(linkVersion).toBe(rotatedFrom);
+    expect(run.summary.approvals).toEqual({ accepted: 1, refused: 0 });
     expect(run.summary.status).toBe('SUCCEEDED');
   });
 
