@@ -271,7 +271,7 @@ describe('ByodkimRotation with a per-client limit on the approval API (approvalR
       ]),
     });
     const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage') as Resources);
-    const format = (stage?.Properties.AccessLogSetting as { Format: string }).Format;
+    const format = (stage?.Properties.AccessLogSetting as { Format: string } | undefined)?.Format ?? '';
     // $context.resourcePath is the template "/approvals/{id}"; the request's own path and query never appear
     expect(format).not.toMatch(/\$context\.path|querystring|requestOverride/i);
     expect(format).toContain('"resource":"$context.resourcePath"');
@@ -283,7 +283,8 @@ describe('ByodkimRotation with a per-client limit on the approval API (approvalR
       JSON.stringify(fn.Properties).includes('APPROVAL_BASE_URL'),
     );
     const url = JSON.stringify(
-      (notify?.Properties.Environment as { Variables: Record<string, unknown> }).Variables.APPROVAL_BASE_URL,
+      (notify?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables
+        .APPROVAL_BASE_URL,
     );
     expect(url).toContain('"https://",{"Ref":"RotationApprovalRestApi');
     expect(url).toMatch(/"\/",\{"Ref":"RotationApprovalRestApiDeploymentStagev1[0-9A-F]+"\},"\/"/);
