@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,6 +25,7 @@ import { describeIssues, type RotationConfig, RotationConfigSchema } from '../sh
 import { METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
 import { AlarmTopic, alarmName } from './alarm-delivery';
+import { type ApprovalRateLimit, addApprovalApi, checkApprovalRateLimit } from './approval-api';
 import { approvalEndpointFailures } from './approval-endpoint-alarm';
 import { LAMBDA_BUNDLING } from './bundling';
 import {
@@ -98,6 +99,18 @@ export interface ByodkimRotationProps {
    * @default - none
    */
   readonly monitorReservedConcurrency?: number;
+  /**
+   * A per-client limit on the approval API: AWS WAF (a regional web ACL with one rate-based rule
+   * keyed on the client IP) blocks with 429 an address over the limit, so nobody who learns the
+   * host can keep the DNS team on 429s by exhausting the shared stage limit. WAF attaches to REST
+   * APIs only, so the approval API becomes a REST API: its host changes when this is turned on or
+   * off (links already sent stop working; do it while no approval is open).
+   *
+   * Cost: AWS WAF $5.00/month per web ACL + $1.00/month per rule + $0.60 per million requests;
+   * REST API requests $3.50 per million instead of $1.00 — about $6/month in all.
+   * @default - off: an HTTP API with one stage-wide limit (5 requests/s, burst 10) for everyone
+   */
+  readonly approvalRateLimit?: ApprovalRateLimit;
 }
 
 /** Lambda environment variables hold 4 KB in all; the configuration travels in one of them. */
@@ -124,6 +137,7 @@ export function validateByodkimRotationProps(props: ByodkimRotationProps): strin
   checkNamePrefix(props.namePrefix, problems);
   checkMemorySize(props.memorySize, problems);
   checkDnsCheckVpc(props.dnsCheckVpc, problems);
+  checkApprovalRateLimit(props.approvalRateLimit, problems);
   if (props.functionTimeout !== undefined && !props.functionTimeout.isUnresolved()) {
     const seconds = props.functionTimeout.toSeconds();
     if (seconds < 10 || seconds > 900) {
@@ -147,8 +161,10 @@ export class ByodkimRotation extends Construct {
   public readonly operatorsTopic: sns.Topic;
   /** Every alarm of the construct and its monitor (unfiltered, one subscription per operator address). */
   public readonly alarmsTopic: sns.Topic;
-  /** The approval endpoint. */
-  public readonly approvalApi: apigw.HttpApi;
+  /** The approval endpoint: an HTTP API, or a REST API behind AWS WAF with `approvalRateLimit`. */
+  public readonly approvalApi: apigw.HttpApi | apigateway.RestApi;
+  /** The base URL of approval links (`<approvalBaseUrl>/approvals/<id>`). */
+  public readonly approvalBaseUrl: string;
   /** The daily monitor, its alarms and the dashboard. */
   public readonly monitor: RotationMonitor;
   /** What operators attach to use the `byodkim` CLI on this deployment. */
@@ -505,44 +521,16 @@ export class ByodkimRotation extends Construct {
     for (const name of names) acknowledgeKeyStorePatterns(roles[name], this.bucket);
 
     // ---- Approval endpoint --------------------------------------------------------------------
-    const apiLogs = new logs.LogGroup(this, 'ApprovalApiAccessLogs', {
-      retention,
+    const approvalApi = addApprovalApi(this, {
+      handler: functions.ApprovalEndpoint,
       encryptionKey: key,
+      logRetention: retention,
       removalPolicy,
+      ...(props.approvalRateLimit ? { rateLimit: props.approvalRateLimit } : {}),
     });
-    this.approvalApi = new apigw.HttpApi(this, 'ApprovalApi', {
-      description: 'BYODKIM rotation approval links (GET shows, POST with CSRF token decides)',
-      createDefaultStage: true,
-    });
-    const integration = new HttpLambdaIntegration('ApprovalIntegration', functions.ApprovalEndpoint);
-    const routes = this.approvalApi.addRoutes({
-      path: '/approvals/{id}',
-      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
-      integration,
-    });
-    for (const route of routes) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'The DNS team has no AWS identity: each request is authorised by an HMAC-signed, expiring, single-use link plus a CSRF token checked in the function.',
-      });
-    }
-    const stage = this.approvalApi.defaultStage?.node.defaultChild as apigw.CfnStage;
-    stage.accessLogSettings = {
-      destinationArn: apiLogs.logGroupArn,
-      // No query string: the link's signature never reaches a log.
-      format: JSON.stringify({
-        requestId: '$context.requestId',
-        ip: '$context.identity.sourceIp',
-        method: '$context.httpMethod',
-        route: '$context.routeKey',
-        status: '$context.status',
-        latency: '$context.responseLatency',
-        time: '$context.requestTime',
-      }),
-    };
-    stage.defaultRouteSettings = { throttlingBurstLimit: 10, throttlingRateLimit: 5 };
-    functions.NotifyDnsTeam.addEnvironment('APPROVAL_BASE_URL', this.approvalApi.apiEndpoint);
+    this.approvalApi = approvalApi.api;
+    this.approvalBaseUrl = approvalApi.baseUrl;
+    functions.NotifyDnsTeam.addEnvironment('APPROVAL_BASE_URL', approvalApi.baseUrl);
 
     // ---- State machine ------------------------------------------------------------------------
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
@@ -592,14 +580,32 @@ export class ByodkimRotation extends Construct {
     );
     // The endpoint resumes executions. A separate policy (not the role's default policy) so the
     // function does not depend on the state machine, which depends on the endpoint's URL.
-    new iam.Policy(this, 'ApprovalEndpointResumesExecutions', {
+    // When Step Functions' answer to a decision is lost or says "already closed", the endpoint
+    // reads the execution's history before telling the DNS team anything (shared/rotation/
+    // decision-evidence.ts): only the executions of this state machine.
+    const executions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const resumes = new iam.Policy(this, 'ApprovalEndpointResumesExecutions', {
       roles: [roles.ApprovalEndpoint],
       statements: [
         new iam.PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
           resources: [this.stateMachine.stateMachineArn],
         }),
+        new iam.PolicyStatement({
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+          resources: [executions],
+        }),
       ],
+    });
+    const machineName = `<${stack.resolve((this.stateMachine.node.defaultChild as sfn.CfnStateMachine).logicalId)}.Name>`;
+    Validations.of(resumes).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*]`,
+      reason: 'The executions of this one state machine: their names are chosen at run time.',
     });
 
     this.operatorPolicy = new OperatorPolicy(this, 'Operators', {

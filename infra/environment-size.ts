@@ -9,6 +9,7 @@
  * the longest they can resolve to, or at their real length when the name is fixed in the template.
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -32,7 +33,15 @@ const arnPrefix = (service: string) =>
 const UNKNOWN = 2048;
 
 /** Longest names by the services' own limits. */
-const NAME = { bucket: 63, topic: 256, stateMachine: 80, secret: 512, function: 64, apiId: 10 } as const;
+const NAME = {
+  bucket: 63,
+  topic: 256,
+  stateMachine: 80,
+  secret: 512,
+  function: 64,
+  apiId: 10,
+  stage: 128,
+} as const;
 
 /** The template value of one variable, as far as this check reads it. */
 type Value = string | { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, Value[]] };
@@ -69,9 +78,14 @@ function referenceLength(resource: IConstruct | undefined, attribute: 'Ref' | st
     const name = fixedName(resource.functionName, NAME.function);
     return attribute === 'Ref' ? name : arnPrefix('lambda') + 'function:'.length + name;
   }
-  if (resource instanceof CfnResource && resource.cfnResourceType === 'AWS::ApiGatewayV2::Api') {
+  if (
+    resource instanceof CfnResource &&
+    ['AWS::ApiGatewayV2::Api', 'AWS::ApiGateway::RestApi'].includes(resource.cfnResourceType)
+  ) {
     return NAME.apiId;
   }
+  // A REST API stage's Ref is its name (the approval API's REST stage, with approvalRateLimit).
+  if (resource instanceof apigateway.CfnStage) return fixedName(resource.stageName, NAME.stage);
   return UNKNOWN;
 }
 

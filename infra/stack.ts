@@ -33,7 +33,7 @@ export class ByodkimRotationStack extends Stack {
     });
     new CfnOutput(this, 'StateMachineArn', { value: this.rotation.stateMachine.stateMachineArn });
     new CfnOutput(this, 'KeyStoreBucket', { value: this.rotation.bucket.bucketName });
-    new CfnOutput(this, 'ApprovalEndpoint', { value: this.rotation.approvalApi.apiEndpoint });
+    new CfnOutput(this, 'ApprovalEndpoint', { value: this.rotation.approvalBaseUrl });
     new CfnOutput(this, 'OperatorPolicyArn', {
       value: this.rotation.operatorPolicy.managedPolicyArn,
       description: "Attach to the operators' role or SSO permission set: what the byodkim CLI needs",

@@ -205,6 +205,8 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
     payload: sfn.TaskInput.fromObject({
       state: sfn.JsonPath.entirePayload,
       taskToken: sfn.JsonPath.taskToken,
+      // Stored with the approval: where the endpoint reads the history when an answer is lost.
+      executionArn: sfn.JsonPath.stringAt('$$.Execution.Id'),
     }),
     taskTimeout: sfn.Timeout.at('$.plan.reminderAfterSeconds'),
     retryOnServiceExceptions: false,

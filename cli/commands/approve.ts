@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../shared/errors';
 import { decideApproval } from '../../shared/rotation/approval-decision';
-import { readApproval } from '../../shared/rotation/approvals';
+import { awaitsDelivery, readApproval } from '../../shared/rotation/approvals';
 import { EXIT } from '../exit-codes';
 import { resolveTarget, type TargetOptions } from '../target';
 import { withTargetOptions } from './operations';
@@ -37,7 +37,9 @@ export async function decide(
       } else console.log(message);
       return code;
     };
-    if (record.status !== 'OPEN') {
+    const resend =
+      awaitsDelivery(record) && record.status === (decision === 'approve' ? 'APPROVED' : 'REJECTED');
+    if (record.status !== 'OPEN' && !resend) {
       return report(
         record.status.toLowerCase(),
         `Nothing changed: approval ${approvalId} is ${record.status}.`,
@@ -45,7 +47,7 @@ export async function decide(
       );
     }
     const now = new Date();
-    if (now.getTime() >= Date.parse(record.expiresAt)) {
+    if (!resend && now.getTime() >= Date.parse(record.expiresAt)) {
       return report(
         'expired',
         `Nothing changed: approval ${approvalId} expired at ${record.expiresAt}; use the newest reminder's id.`,
@@ -63,8 +65,16 @@ export async function decide(
       case 'late':
         return report(
           'expired',
-          `Nothing changed: the wait had already closed; use the newest reminder's id.`,
+          outcome.reason === 'timed-out'
+            ? `Nothing changed: the wait had already timed out; use the newest reminder's id.`
+            : `Nothing changed: the execution waiting on this approval has ended.`,
           EXIT.NOT_VERIFIED,
+        );
+      case 'pending':
+        return report(
+          'pending',
+          `Recorded: ${decision === 'approve' ? 'approved' : 'rejected'}, but Step Functions has not confirmed it yet (see the log). Run the same command again; the decision cannot change.`,
+          EXIT.FAILURE,
         );
       case 'already-closed':
         return report(

@@ -16,7 +16,8 @@ export interface ApprovalTally {
   readonly attempts: Array<{ kind: string; method: string; status: number }>;
 }
 
-const APPROVAL_URL = /https?:\/\/127\.0\.0\.1:\d+\/approvals\/[A-Za-z0-9_-]+\?exp=\d+&sig=[A-Za-z0-9_-]+/g;
+const APPROVAL_URL =
+  /https?:\/\/127\.0\.0\.1:\d+\/approvals\/[A-Za-z0-9_-]+\?exp=\d+&kv=[A-Za-z0-9-]+&sig=[A-Za-z0-9_-]+/g;
 
 /** Reads the TXT value out of the zone-file line of a notification, as a DNS engineer pastes it. */
 export function txtValueFromNotification(
@@ -149,6 +150,7 @@ export class SimulatedDnsTeam {
     const url = new URL(link);
     const id = url.pathname.split('/').pop() ?? '';
     const exp = url.searchParams.get('exp') ?? '0';
+    const kv = url.searchParams.get('kv') ?? '';
     const sig = url.searchParams.get('sig') ?? '';
     const post = async (kind: string, path: string, form: Record<string, string>) => {
       const response = await fetch(`${url.origin}${path}`, {
@@ -162,20 +164,28 @@ export class SimulatedDnsTeam {
     for (const attack of this.scenario.dnsTeam.tamper) {
       if (when === 'before' && attack === 'forged') {
         const forgedSig = `${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
-        await post('forged', url.pathname, { exp, sig: forgedSig, csrf: forgedSig, decision: 'approve' });
+        await post('forged', url.pathname, { exp, kv, sig: forgedSig, csrf: forgedSig, decision: 'approve' });
       }
       if (when === 'before' && attack === 'expired') {
         // A link that was genuinely signed but whose expiry has passed (an old notification).
         const past = String(Math.floor(Date.now() / 1000) - 3600);
-        const oldSig = signApprovalLink(this.env.approvalSecret, id, Number(past));
-        const page = await fetch(`${url.origin}${url.pathname}?exp=${past}&sig=${oldSig}`);
+        const { versionId, value } = this.env.approvalSecret.valueOf('AWSCURRENT');
+        const oldSig = signApprovalLink({ version: versionId, secret: value }, id, Number(past));
+        const page = await fetch(`${url.origin}${url.pathname}?exp=${past}&kv=${versionId}&sig=${oldSig}`);
         this.record('expired', 'GET', page.status);
-        await post('expired', url.pathname, { exp: past, sig: oldSig, csrf: oldSig, decision: 'approve' });
+        await post('expired', url.pathname, {
+          exp: past,
+          kv: versionId,
+          sig: oldSig,
+          csrf: oldSig,
+          decision: 'approve',
+        });
       }
       if (when === 'before' && attack === 'other-domain') {
         // This request's signature presented for another request id.
         await post('other-domain', `/approvals/${id.split('').reverse().join('')}`, {
           exp,
+          kv,
           sig,
           csrf: sig,
           decision: 'approve',

@@ -7,7 +7,6 @@ import { parseConfig, type RotationConfig } from '../../shared/config';
 import { createDkimCertificate } from '../../shared/dkim/certificate';
 import { publicKeyFingerprint } from '../../shared/dkim/fingerprint';
 import { generateDkimKeyPair, privateKeyToPem } from '../../shared/dkim/keys';
-import { Secret } from '../../shared/dkim/secret';
 import { dkimRecordName, nextSelector } from '../../shared/dkim/selector';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { assertDnsVerified, checkDkimEndToEnd, verifyCnameRecord, verifyDkimRecord } from '../../shared/dns';
@@ -23,6 +22,7 @@ import { LocalIam } from '../iam/local-iam';
 import { accessKeyOf, OPERATOR_PRINCIPAL, STATE_MACHINE_PRINCIPAL } from '../iam/principals';
 import { LocalRoute53 } from '../route53';
 import type { Scenario } from '../scenario';
+import { LocalSecret } from '../secrets-manager';
 import {
   type AslDefinition,
   type EventLog,
@@ -81,8 +81,8 @@ export interface LocalEnvironment {
   readonly outbox: LocalOutbox;
   readonly logger: CaptureLogger;
   readonly approvals: LocalApprovalServer;
-  /** The approval HMAC secret (the local file stands in for Secrets Manager). */
-  readonly approvalSecret: Secret;
+  /** The approval HMAC secret, with its versions (rotate it with `put`, as PutSecretValue does). */
+  readonly approvalSecret: LocalSecret;
   readonly bucket: string;
   /** The key each domain signed with before the rotation (undefined for Easy DKIM). */
   readonly seeded: ReadonlyMap<string, SeededKey | undefined>;
@@ -243,7 +243,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const dir = mkdtempSync(join(tmpdir(), 'byodkim-local-'));
   const secretValue = randomBytes(32).toString('base64');
   writeFileSync(join(dir, 'approval-secret'), secretValue, { mode: 0o600 });
-  const approvalSecret = new Secret(secretValue);
+  const approvalSecret = new LocalSecret(secretArn, secretValue);
 
   const stops: Array<() => Promise<void>> = [];
   // The task code's time: real time, moved forward when a shortened wait waits for an instant.
@@ -302,7 +302,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       dns: { verifyDkimRecord, assertDnsVerified, checkDkimEndToEnd, verifyCnameRecord },
       dnsOptions: taskDnsOptions,
       topics: { dnsTeam: DNS_TEAM_TOPIC, operators: OPS_TOPIC },
-      secret: { value: approvalSecret, arn: secretArn, keyArn: deployed.encryptionKeys.get(secretArn) },
+      secret: { secret: approvalSecret, keyArn: deployed.encryptionKeys.get(secretArn) },
       get approvalBaseUrl() {
         return approvals?.baseUrl ?? '';
       },

@@ -6,25 +6,25 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { Secret } from '../../shared/dkim/secret';
-import { approvalSecretFrom } from '../../shared/rotation/lambda-kit';
+import { approvalKeysOf } from '../../shared/rotation/lambda-kit';
 import type { LocalAws } from '../aws-stand-ins';
 import type { AwsCall, LocalIam } from '../iam/local-iam';
 import { accessKeyOf, credentialsOf } from '../iam/principals';
 import { LOCAL_ACCOUNT } from '../iam/template-resolver';
+import type { LocalSecret } from '../secrets-manager';
 import type { LocalOutbox } from './outbox';
 import type { LocalTaskDeps } from './task-wiring';
 
 /** What every principal shares: the stand-ins, the configuration and the resource names. */
 export interface SharedDeps
-  extends Omit<LocalTaskDeps, 's3' | 'ses' | 'dnsTeam' | 'operators' | 'approvalSecret' | 'sfn' | 'route53'> {
+  extends Omit<LocalTaskDeps, 's3' | 'ses' | 'dnsTeam' | 'operators' | 'approvalKeys' | 'sfn' | 'route53'> {
   readonly aws: LocalAws;
   readonly outbox: LocalOutbox;
   readonly iam: LocalIam;
   readonly region: string;
   readonly topics: { readonly dnsTeam: string; readonly operators: string };
-  /** The approval secret (Secrets Manager), its ARN and the KMS key encrypting it. */
-  readonly secret: { readonly value: Secret; readonly arn: string; readonly keyArn: string | undefined };
+  /** The approval secret (Secrets Manager, with its versions) and the KMS key encrypting it. */
+  readonly secret: { readonly secret: LocalSecret; readonly keyArn: string | undefined };
   /** Endpoints of the servers started after the task handlers were made. */
   readonly endpoints: () => { readonly sfn: string; readonly route53: string };
 }
@@ -77,7 +77,7 @@ export class PrincipalClients {
       ses: (sesRegion) => aws.sesClient(sesRegion, principal),
       dnsTeam: { sns, topicArn: topics.dnsTeam },
       operators: { sns, topicArn: topics.operators },
-      approvalSecret: approvalSecretFrom(secret.arn, this.#secretsManager(accessKeyId)),
+      approvalKeys: approvalKeysOf(secret.secret.arn, this.#secretsManager(accessKeyId)),
       get approvalBaseUrl() {
         return shared.approvalBaseUrl;
       },
@@ -132,13 +132,20 @@ export class PrincipalClients {
             });
           }
         }
-        if (arn !== secret.arn) {
+        if (arn !== secret.secret.arn) {
           throw Object.assign(new Error("Secrets Manager can't find the specified secret."), {
             name: 'ResourceNotFoundException',
             $metadata: { httpStatusCode: 400 },
           });
         }
-        return { ARN: arn, SecretString: secret.value.reveal(), $metadata: {} };
+        const { VersionId, VersionStage } = command.input;
+        return {
+          ...secret.secret.getSecretValue({
+            ...(VersionId !== undefined ? { VersionId } : {}),
+            ...(VersionStage !== undefined ? { VersionStage } : {}),
+          }),
+          $metadata: {},
+        };
       },
     } as unknown as SecretsManagerClient;
   }

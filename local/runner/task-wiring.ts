@@ -2,8 +2,8 @@ import './quiet-powertools';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { RotationConfig } from '../../shared/config';
-import type { Secret } from '../../shared/dkim/secret';
 import type { DnsCheckOptions } from '../../shared/dns/types';
+import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
 import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { NotifyDeps } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
@@ -41,7 +41,7 @@ export interface LocalTaskDeps extends BaseDeps, KeyStoreDeps {
   readonly dnsOptions: DnsCheckOptions;
   readonly dnsTeam: NotifyDeps;
   readonly operators: NotifyDeps;
-  readonly approvalSecret: () => Promise<Secret>;
+  readonly approvalKeys: () => Promise<ApprovalKeys>;
   readonly approvalBaseUrl: string;
   readonly sfn: SFNClient;
   readonly route53: Route53Client;

@@ -173,6 +173,9 @@ class S3Handler {
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const route = parseRoute(request.url ?? '/');
+    // What the store looked like when this request arrived: a conditional write that another
+    // write of the same key overtakes while it is in flight gets 409 (see putObject).
+    const arrivedAt = this.store.sequence;
     // Read the body first: answering before the client finished sending breaks keep-alive.
     const body = await readBody(request);
     try {
@@ -202,7 +205,7 @@ class S3Handler {
           return this.listObjectsV2(route, response);
         case 'PutObject':
           await auth.requireKmsFor(route.bucket, 'kms:GenerateDataKey');
-          return this.putObject(route, request, body, response);
+          return this.putObject(route, request, body, response, arrivedAt);
         case 'GetObject':
         case 'HeadObject':
           return await this.getObject(route, request, response, method === 'HEAD', auth);
@@ -306,7 +309,13 @@ class S3Handler {
     respond(response, 204);
   }
 
-  private putObject(route: Route, request: IncomingMessage, rawBody: Buffer, response: ServerResponse): void {
+  private putObject(
+    route: Route,
+    request: IncomingMessage,
+    rawBody: Buffer,
+    response: ServerResponse,
+    arrivedAt: number,
+  ): void {
     this.requireBucket(route.bucket);
     const key = route.key ?? '';
     if (header(request, 'x-amz-copy-source') !== undefined) {
@@ -318,6 +327,22 @@ class S3Handler {
     // requests"): If-None-Match only takes "*"; If-Match on a missing key is 404 NoSuchKey.
     const existing = this.store.get(route.bucket, key);
     const ifNoneMatch = header(request, 'if-none-match');
+    const ifMatch = header(request, 'if-match');
+    // "If a conflicting operation occurs during the upload S3 returns a 409
+    // ConditionalRequestConflict response" (S3 API Reference, PutObject If-Match / If-None-Match):
+    // a write or delete of this key that completed while this conditional write was in flight.
+    // One that completed before it arrived is judged by the precondition (412) below.
+    if (
+      (ifNoneMatch !== undefined || ifMatch !== undefined) &&
+      this.store.lastChange(route.bucket, key) > arrivedAt
+    ) {
+      throw new S3Error(
+        'ConditionalRequestConflict',
+        'The conditional request cannot succeed due to a conflicting operation against this resource.',
+        409,
+        { Key: key },
+      );
+    }
     if (ifNoneMatch !== undefined) {
       if (ifNoneMatch.trim() !== '*') {
         throw new S3Error(
@@ -338,7 +363,6 @@ class S3Handler {
         );
       }
     }
-    const ifMatch = header(request, 'if-match');
     if (ifMatch !== undefined) {
       if (!existing) {
         throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });

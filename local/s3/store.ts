@@ -51,6 +51,18 @@ export class S3Store {
   >();
   readonly #history: StoredObject[] = [];
   #sequence = 0;
+  /** Sequence of the last write or delete of each `bucket\0key`. */
+  readonly #changedAt = new Map<string, number>();
+
+  /** The sequence of the newest write or delete so far (a request notes it when it arrives). */
+  get sequence(): number {
+    return this.#sequence;
+  }
+
+  /** The sequence of the last write or delete of a key; 0 when it never changed. */
+  lastChange(bucket: string, key: string): number {
+    return this.#changedAt.get(`${bucket}\0${key}`) ?? 0;
+  }
 
   /** Creates a bucket; false when it already exists. */
   createBucket(name: string, now: Date): boolean {
@@ -87,13 +99,17 @@ export class S3Store {
     this.#sequence += 1;
     const stored: StoredObject = { ...object, sequence: this.#sequence };
     objects.set(object.key, stored);
+    this.#changedAt.set(`${object.bucket}\0${object.key}`, this.#sequence);
     this.#history.push(stored);
     return stored;
   }
 
   /** Removes a key (a no-op when absent, as on S3). */
   delete(bucket: string, key: string): void {
-    this.#buckets.get(bucket)?.objects.delete(key);
+    const objects = this.#buckets.get(bucket)?.objects;
+    if (!objects?.delete(key)) return;
+    this.#sequence += 1;
+    this.#changedAt.set(`${bucket}\0${key}`, this.#sequence);
   }
 
   /** The bucket's current objects sorted by key (UTF-8 binary order, like S3). */

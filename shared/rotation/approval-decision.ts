@@ -3,34 +3,57 @@
  * approval page (after its link and CSRF checks) and `byodkim approve | reject` (after the
  * operator's AWS credentials). Single use: the record moves from OPEN under If-Match first, so a
  * second decision changes nothing; the task token is read server-side and never returned.
+ *
+ * A recorded decision is never reopened. When Step Functions' answer is not conclusive (its reply
+ * lost, throttled, or "already closed", which a retry of a decision that did commit also gets),
+ * the same decision is sent again and the execution's history is read before the person is told
+ * anything: the decision either landed, or the wait closed without it (timed out, execution
+ * ended), or it stays recorded as "not confirmed yet" for the same decision to be sent again.
  */
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { ERROR_NAMES } from '../errors';
-import { type ApprovalRecord, closeApproval, expireClosedApproval, reopenApproval } from './approvals';
-import { callAws } from './aws-errors';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { deliverDecision } from './approval-delivery';
+import {
+  type ApprovalRecord,
+  awaitsDelivery,
+  closeApproval,
+  type DecisionStatus,
+  settleDecision,
+} from './approvals';
+import { decisionEvidence } from './decision-evidence';
 import type { KeyStoreDeps } from './key-store';
-import type { ApprovalDecision } from './state';
+import type { TaskLogger } from './runtime';
 
 /** What deciding needs. */
 export interface DecideDeps extends KeyStoreDeps {
   readonly sfn: SFNClient;
+  /** @default - nothing logged */
+  readonly logger?: TaskLogger;
 }
 
 /** How a decision ended. */
 export type DecisionOutcome =
+  /** Step Functions has it (confirmed by its answer or by the execution's history). */
   | { readonly kind: 'decided'; readonly record: ApprovalRecord }
-  /** Someone decided first, or the link was superseded or expired: nothing changed. */
+  /** Someone decided first (another decision), or the link was superseded or expired: nothing changed. */
   | { readonly kind: 'already-closed'; readonly record: ApprovalRecord }
   | { readonly kind: 'not-found' }
-  /** The wait had closed before the decision arrived (TaskTimedOut): marked EXPIRED. */
-  | { readonly kind: 'late'; readonly record: ApprovalRecord };
+  /**
+   * The wait closed before the decision arrived: `timed-out` (the record now reads EXPIRED; a
+   * reminder follows unless it was the last) or `ended` (the execution is over; SUPERSEDED).
+   */
+  | { readonly kind: 'late'; readonly reason: 'timed-out' | 'ended'; readonly record: ApprovalRecord }
+  /**
+   * Recorded, but Step Functions has not confirmed it: the record keeps the decision, and sending
+   * the same decision again is the only way on (the page's "send again", or the CLI once more).
+   */
+  | { readonly kind: 'pending'; readonly record: ApprovalRecord };
 
-const LATE_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+const STATUS_OF: Record<'approve' | 'reject', DecisionStatus> = { approve: 'APPROVED', reject: 'REJECTED' };
 
 /**
- * Closes the approval as APPROVED or REJECTED and sends SendTaskSuccess / SendTaskFailure
- * (DnsChangeRejected). When Step Functions cannot be reached the approval is reopened, so the same
- * decision can be made again, and the error is thrown.
+ * Records `decision` (OPEN → APPROVED | REJECTED) and hands it to Step Functions; on a record
+ * that already holds the same decision, not yet confirmed, sends it again. Throws only before
+ * anything is recorded (S3 unavailable), when pressing again is safe.
  */
 export async function decideApproval(
   deps: DecideDeps,
@@ -38,41 +61,39 @@ export async function decideApproval(
   decision: 'approve' | 'reject',
   now: Date,
 ): Promise<DecisionOutcome> {
-  const closing = await closeApproval(
-    deps,
-    approvalId,
-    decision === 'approve' ? 'APPROVED' : 'REJECTED',
-    now,
-  );
+  const wanted = STATUS_OF[decision];
+  const closing = await closeApproval(deps, approvalId, wanted, now);
   if (closing === undefined) return { kind: 'not-found' };
-  if (!closing.changed) return { kind: 'already-closed', record: closing.record };
-  const record = closing.record;
-  try {
-    if (decision === 'approve') {
-      const output: ApprovalDecision = { decision: 'APPROVED', approvalId, decidedAt: now.toISOString() };
-      await callAws('Step Functions SendTaskSuccess', () =>
-        deps.sfn.send(
-          new SendTaskSuccessCommand({ taskToken: record.taskToken, output: JSON.stringify(output) }),
-        ),
-      );
-    } else {
-      await callAws('Step Functions SendTaskFailure', () =>
-        deps.sfn.send(
-          new SendTaskFailureCommand({
-            taskToken: record.taskToken,
-            error: ERROR_NAMES.DnsChangeRejected,
-            cause: `The DNS team rejected ${record.recordName} (approval ${approvalId}).`,
-          }),
-        ),
-      );
-    }
-  } catch (error) {
-    if (LATE_ERRORS.has((error as Error).name)) {
-      await expireClosedApproval(deps, approvalId, record, now);
-      return { kind: 'late', record };
-    }
-    await reopenApproval(deps, approvalId, record);
-    throw error;
+  const { record } = closing;
+  if (!closing.changed && !(awaitsDelivery(record) && record.status === wanted)) {
+    return { kind: 'already-closed', record };
   }
-  return { kind: 'decided', record };
+  return settle(deps, record as ApprovalRecord & { status: DecisionStatus }, now);
+}
+
+/** Sends the recorded decision, reads the execution when the answer is not conclusive, and records the outcome. */
+async function settle(
+  deps: DecideDeps,
+  record: ApprovalRecord & { status: DecisionStatus },
+  now: Date,
+): Promise<DecisionOutcome> {
+  const answer = await deliverDecision(deps.sfn, record);
+  const evidence = answer.kind === 'delivered' ? 'landed' : await decisionEvidence(deps.sfn, record);
+  const facts = { approvalId: record.approvalId, decision: record.status, answer: answer.kind, evidence };
+  if (evidence === 'landed') {
+    const stored = await settleDecision(deps, record, { delivery: 'CONFIRMED' }, now);
+    return { kind: 'decided', record: stored ?? record };
+  }
+  if (evidence === 'timed-out' || evidence === 'ended') {
+    deps.logger?.warn('Decision arrived after the wait closed', facts);
+    const status = evidence === 'timed-out' ? 'EXPIRED' : 'SUPERSEDED';
+    const stored = await settleDecision(deps, record, { status }, now);
+    return { kind: 'late', reason: evidence, record: stored ?? record };
+  }
+  // Neither delivered nor refuted: keep the decision, say so, let the same decision be sent again.
+  deps.logger?.error('Decision recorded but not confirmed by Step Functions', {
+    ...facts,
+    ...(answer.kind === 'delivered' ? {} : { errorName: answer.error }),
+  });
+  return { kind: 'pending', record };
 }

@@ -1,13 +1,16 @@
 /**
- * Approval links: an opaque random id plus an HMAC over the id and the expiry.
+ * Approval links: an opaque random id plus an HMAC over the signing key's version, the id and
+ * the expiry; and the approval records behind them.
  *
  * The task token stays server-side in `approvals/<id>.json`; the link carries only the id, the
- * expiry and the signature, so a forwarded, scanned or logged link reveals nothing that resumes
- * the workflow by itself. A GET only shows the page; a POST with the page's CSRF token acts, once.
- * Issue 7 owns the page and templates; this module owns the contract both sides rely on.
+ * expiry, the key version (`kv`, Secrets Manager's VersionId, not secret) and the signature, so a
+ * forwarded, scanned or logged link reveals nothing that resumes the workflow by itself. A GET
+ * only shows the page; a POST with the page's CSRF token acts, once. The keys are in
+ * ./approval-keys.ts; the page and templates in tasks/approval-endpoint.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Secret } from '../dkim/secret';
+import { type ApprovalKey, type ApprovalKeys, keyByVersion } from './approval-keys';
 import { approvalPath, getObject, type KeyStoreDeps, putIfAbsent, putIfMatch } from './key-store';
 
 /** Where an approval stands. */
@@ -23,6 +26,11 @@ export interface ApprovalRecord {
   readonly recordName: string;
   readonly fingerprint: string;
   readonly executionName: string;
+  /**
+   * The execution waiting on this approval (`$$.Execution.Id`): where the endpoint looks when
+   * Step Functions' answer to a decision was lost. Absent on records made before it was stored.
+   */
+  readonly executionArn?: string;
   readonly reminderNumber: number;
   /** Reminders allowed before the rotation is abandoned (shown on the page). */
   readonly maxReminders?: number;
@@ -32,6 +40,11 @@ export interface ApprovalRecord {
   readonly expiresAt: string;
   readonly status: ApprovalStatus;
   readonly decidedAt?: string;
+  /**
+   * Of an APPROVED or REJECTED record: PENDING until Step Functions confirmed the decision,
+   * CONFIRMED after. Absent on records decided before it was stored (they were confirmed).
+   */
+  readonly delivery?: 'PENDING' | 'CONFIRMED';
 }
 
 /**
@@ -43,10 +56,17 @@ export function newApprovalId(): string {
   return randomBytes(16).toString('hex');
 }
 
-function hmac(secret: Secret, purpose: string, approvalId: string, expiresEpoch: number): string {
-  return createHmac('sha256', secret.reveal())
-    .update(`${purpose}\n${approvalId}\n${expiresEpoch}`)
-    .digest('base64url');
+/** What a MAC covers. `kv` is absent only for links minted before key versions (legacy). */
+function hmac(
+  secret: Secret,
+  purpose: 'link' | 'csrf',
+  kv: string | undefined,
+  approvalId: string,
+  expiresEpoch: number,
+): string {
+  const fields =
+    kv === undefined ? [purpose, approvalId, expiresEpoch] : [purpose, kv, approvalId, expiresEpoch];
+  return createHmac('sha256', secret.reveal()).update(fields.join('\n')).digest('base64url');
 }
 
 function sameText(a: string, b: string): boolean {
@@ -55,53 +75,92 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** The signature carried by the link. */
-export function signApprovalLink(secret: Secret, approvalId: string, expiresEpoch: number): string {
-  return hmac(secret, 'link', approvalId, expiresEpoch);
+/** The signature carried by a link signed with `key` (its version is part of what is signed). */
+export function signApprovalLink(key: ApprovalKey, approvalId: string, expiresEpoch: number): string {
+  return hmac(key.secret, 'link', key.version, approvalId, expiresEpoch);
 }
 
-/** The CSRF token embedded in the page's form (bound to the same id and expiry). */
-export function csrfToken(secret: Secret, approvalId: string, expiresEpoch: number): string {
-  return hmac(secret, 'csrf', approvalId, expiresEpoch);
+/** The signing key of a checked link, and whether the link predates key versions. */
+export interface LinkKey {
+  readonly key: ApprovalKey;
+  /** True for a link without `kv` (minted before key versions): its MACs leave the version out. */
+  readonly legacy: boolean;
 }
 
-/** The approval URL: `<base>/approvals/<id>?exp=<epoch seconds>&sig=<hmac>`. */
-export function approvalUrl(baseUrl: string, secret: Secret, approvalId: string, expiresAt: Date): string {
+/** The CSRF token embedded in the page's form (bound to the same key, id and expiry as the link). */
+export function csrfToken(linkKey: LinkKey, approvalId: string, expiresEpoch: number): string {
+  return hmac(
+    linkKey.key.secret,
+    'csrf',
+    linkKey.legacy ? undefined : linkKey.key.version,
+    approvalId,
+    expiresEpoch,
+  );
+}
+
+/** The approval URL: `<base>/approvals/<id>?exp=<epoch seconds>&kv=<key version>&sig=<hmac>`. */
+export function approvalUrl(baseUrl: string, key: ApprovalKey, approvalId: string, expiresAt: Date): string {
   const exp = Math.floor(expiresAt.getTime() / 1000);
   const base = baseUrl.replace(/\/+$/, '');
-  return `${base}/approvals/${encodeURIComponent(approvalId)}?exp=${exp}&sig=${signApprovalLink(secret, approvalId, exp)}`;
+  return `${base}/approvals/${encodeURIComponent(approvalId)}?exp=${exp}&kv=${encodeURIComponent(key.version)}&sig=${signApprovalLink(key, approvalId, exp)}`;
+}
+
+/** The parameters a link (GET query) or the page's form (POST) carries. */
+export interface LinkParameters {
+  readonly exp: string | undefined;
+  readonly kv: string | undefined;
+  readonly sig: string | undefined;
 }
 
 /** Outcome of checking a link's parameters. */
 export type LinkCheck =
-  | { readonly ok: true; readonly expiresEpoch: number }
+  | { readonly ok: true; readonly expiresEpoch: number; readonly linkKey: LinkKey }
   | { readonly ok: false; readonly reason: 'forged' | 'expired' };
 
-/** Checks signature first (a forged link learns nothing), then expiry against `now`. */
+const KEY_VERSION = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * Checks the signature first (a forged link learns nothing), then the expiry against `now`.
+ * A link naming a key version is checked with that version only, when it is AWSCURRENT or
+ * AWSPREVIOUS; a retired version is "forged". A link without `kv` was minted before key versions:
+ * it is checked with the legacy MAC against AWSCURRENT, then AWSPREVIOUS, and dies at its own
+ * signed expiry like any other.
+ */
 export function checkApprovalLink(
-  secret: Secret,
+  keys: ApprovalKeys,
   approvalId: string,
-  exp: string | undefined,
-  sig: string | undefined,
+  link: LinkParameters,
   now: Date,
 ): LinkCheck {
+  const { exp, kv, sig } = link;
   if (exp === undefined || sig === undefined || !/^\d{1,12}$/.test(exp))
     return { ok: false, reason: 'forged' };
   const expiresEpoch = Number(exp);
-  if (!sameText(sig, signApprovalLink(secret, approvalId, expiresEpoch)))
-    return { ok: false, reason: 'forged' };
+  let linkKey: LinkKey | undefined;
+  if (kv === undefined) {
+    const legacy = [keys.current, keys.previous].find(
+      (key) =>
+        key !== undefined && sameText(sig, hmac(key.secret, 'link', undefined, approvalId, expiresEpoch)),
+    );
+    linkKey = legacy === undefined ? undefined : { key: legacy, legacy: true };
+  } else {
+    const key = KEY_VERSION.test(kv) ? keyByVersion(keys, kv) : undefined;
+    if (key !== undefined && sameText(sig, signApprovalLink(key, approvalId, expiresEpoch)))
+      linkKey = { key, legacy: false };
+  }
+  if (linkKey === undefined) return { ok: false, reason: 'forged' };
   if (now.getTime() >= expiresEpoch * 1000) return { ok: false, reason: 'expired' };
-  return { ok: true, expiresEpoch };
+  return { ok: true, expiresEpoch, linkKey };
 }
 
 /** True when `token` is the CSRF token of this link. */
 export function checkCsrfToken(
-  secret: Secret,
+  linkKey: LinkKey,
   approvalId: string,
   expiresEpoch: number,
   token: string | undefined,
 ): boolean {
-  return token !== undefined && sameText(token, csrfToken(secret, approvalId, expiresEpoch));
+  return token !== undefined && sameText(token, csrfToken(linkKey, approvalId, expiresEpoch));
 }
 
 /** Stores a new approval record (create-only). */
@@ -126,8 +185,22 @@ export async function readApproval(
     : { record: JSON.parse(object.body) as ApprovalRecord, etag: object.etag };
 }
 
+/** A decision: what the person pressed, as a record status. */
+export type DecisionStatus = 'APPROVED' | 'REJECTED';
+
 /**
- * Moves an OPEN approval to `status` under `If-Match`.
+ * True while a decision is recorded but Step Functions has not confirmed it: the record keeps the
+ * decision (never reopened), and only the same decision may be sent again.
+ */
+export function awaitsDelivery(
+  record: ApprovalRecord,
+): record is ApprovalRecord & { status: DecisionStatus } {
+  return (record.status === 'APPROVED' || record.status === 'REJECTED') && record.delivery === 'PENDING';
+}
+
+/**
+ * Moves an OPEN approval to `status` under `If-Match` (a 409 or 412 re-reads). A decision is
+ * stored with `delivery: 'PENDING'` until Step Functions confirms it.
  * @returns the record as stored after the call, and whether this call made the change (a second
  * decision on the same link sees `changed: false`: single use).
  */
@@ -141,7 +214,13 @@ export async function closeApproval(
     const current = await readApproval(deps, approvalId);
     if (current === undefined) return undefined;
     if (current.record.status !== 'OPEN') return { record: current.record, changed: false };
-    const next: ApprovalRecord = { ...current.record, status, decidedAt: at.toISOString() };
+    const decided = status === 'APPROVED' || status === 'REJECTED';
+    const next: ApprovalRecord = {
+      ...current.record,
+      status,
+      decidedAt: at.toISOString(),
+      ...(decided ? { delivery: 'PENDING' as const } : {}),
+    };
     if (
       await putIfMatch(deps, approvalPath(approvalId), `${JSON.stringify(next, null, 2)}\n`, current.etag)
     ) {
@@ -151,52 +230,48 @@ export async function closeApproval(
   throw new Error(`Approval ${approvalId} kept changing; try again.`);
 }
 
-/**
- * Reopens an approval this caller just closed, when handing the decision to Step Functions failed
- * transiently: the DNS team can press the button again instead of waiting for a reminder.
- * @returns false when the record changed meanwhile (it then stays as it is).
- */
-export async function reopenApproval(
-  deps: KeyStoreDeps,
-  approvalId: string,
-  closed: ApprovalRecord,
-): Promise<boolean> {
-  const current = await readApproval(deps, approvalId);
-  if (
-    current === undefined ||
-    current.record.status !== closed.status ||
-    current.record.decidedAt !== closed.decidedAt
-  ) {
-    return false;
-  }
-  const { decidedAt: _decidedAt, ...open } = current.record;
-  return putIfMatch(
-    deps,
-    approvalPath(approvalId),
-    `${JSON.stringify({ ...open, status: 'OPEN' }, null, 2)}\n`,
-    current.etag,
-  );
-}
+/** How a recorded decision was settled. */
+export type DecisionSettlement =
+  /** Step Functions confirmed it (or its history shows it): the decision stands, delivered. */
+  | { readonly delivery: 'CONFIRMED' }
+  /** The wait closed without it: the record reads EXPIRED (wait timed out) or SUPERSEDED (rotation ended). */
+  | { readonly status: 'EXPIRED' | 'SUPERSEDED' };
 
 /**
- * Marks an approval this caller just closed as EXPIRED, when Step Functions said the wait had
- * already ended (TaskTimedOut): the link then reads "expired", not "approved", to anyone opening it.
- * @returns false when the record changed meanwhile (it then stays as it is).
+ * Settles a decision this caller recorded, under If-Match, as long as the record still holds that
+ * same decision (`decided.status` and `decidedAt`).
+ * @returns the record as stored, or undefined when it changed meanwhile (it then stays as it is).
  */
-export async function expireClosedApproval(
+export async function settleDecision(
   deps: KeyStoreDeps,
-  approvalId: string,
-  closed: ApprovalRecord,
+  decided: ApprovalRecord,
+  settlement: DecisionSettlement,
   at: Date,
-): Promise<boolean> {
-  const current = await readApproval(deps, approvalId);
-  if (
-    current === undefined ||
-    current.record.status !== closed.status ||
-    current.record.decidedAt !== closed.decidedAt
-  ) {
-    return false;
+): Promise<ApprovalRecord | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await readApproval(deps, decided.approvalId);
+    if (
+      current === undefined ||
+      current.record.status !== decided.status ||
+      current.record.decidedAt !== decided.decidedAt
+    ) {
+      return undefined;
+    }
+    const { delivery: _delivery, ...rest } = current.record;
+    const next: ApprovalRecord =
+      'delivery' in settlement
+        ? { ...rest, delivery: 'CONFIRMED' }
+        : { ...rest, status: settlement.status, decidedAt: at.toISOString() };
+    if (
+      await putIfMatch(
+        deps,
+        approvalPath(decided.approvalId),
+        `${JSON.stringify(next, null, 2)}\n`,
+        current.etag,
+      )
+    ) {
+      return next;
+    }
   }
-  const next: ApprovalRecord = { ...current.record, status: 'EXPIRED', decidedAt: at.toISOString() };
-  return putIfMatch(deps, approvalPath(approvalId), `${JSON.stringify(next, null, 2)}\n`, current.etag);
+  return undefined;
 }

@@ -154,6 +154,22 @@ function isPreconditionFailed(error: unknown): boolean {
 }
 
 /**
+ * S3's 409 ConditionalRequestConflict: another write of the same key was in flight while ours was
+ * evaluated. For an If-Match write AWS says to fetch the object's ETag and retry (S3 API Reference,
+ * PutObject `If-Match`): it is a lost race, like a 412, not a service fault. `callAws` may already
+ * have wrapped it as transient, so the cause is looked at too.
+ */
+export function isConditionalConflict(error: unknown): boolean {
+  const candidates = [error, (error as { cause?: unknown } | undefined)?.cause];
+  return candidates.some(
+    (candidate) =>
+      typeof candidate === 'object' &&
+      candidate !== null &&
+      ((candidate as Error).name === 'ConditionalRequestConflict' || httpStatusOf(candidate) === 409),
+  );
+}
+
+/**
  * Creates an object only if it does not exist yet (`If-None-Match: *`).
  * @returns `created`, or `exists` when an earlier writer got there first (nothing is replaced).
  */
@@ -182,7 +198,11 @@ export async function putIfAbsent(
   }
 }
 
-/** Replaces an object only if it still has `etag` (`If-Match`). @returns false when it changed. */
+/**
+ * Replaces an object only if it still has `etag` (`If-Match`).
+ * @returns false when it changed: 412 PreconditionFailed, or 409 ConditionalRequestConflict (a
+ * concurrent write won while ours was in flight). Either way the caller re-reads and decides again.
+ */
 export async function putIfMatch(
   deps: KeyStoreDeps,
   key: string,
@@ -204,7 +224,7 @@ export async function putIfMatch(
     );
     return true;
   } catch (error) {
-    if (isPreconditionFailed(error)) return false;
+    if (isPreconditionFailed(error) || isConditionalConflict(error)) return false;
     throw error;
   }
 }

@@ -3,11 +3,10 @@
  * from the environment. Only handler.ts files import this; logic never does.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { Secret } from '../dkim/secret';
 import type { DnsCheckOptions, DnsEndpoint } from '../dns/types';
-import { callAws } from './aws-errors';
+import { type ApprovalKeys, approvalKeysFrom } from './approval-keys';
 import { DNS_IPV6_EGRESS_ENV, ipv6PolicyFor } from './dns-egress';
 import { type DepsSource, memoDeps } from './runtime';
 import { assertRotationState, type RotationState } from './state';
@@ -67,21 +66,15 @@ export function rotationStateTask<D extends object, R>(
   );
 }
 
-/** Reads the approval HMAC secret from Secrets Manager once per container. */
-export function approvalSecretFrom(
+/**
+ * The approval signing keys from Secrets Manager (AWSCURRENT and AWSPREVIOUS), read again by each
+ * container after ./approval-keys.ts's TTL so that a rotation reaches every warm container.
+ */
+export function approvalKeysOf(
   secretArn: string,
   client = new SecretsManagerClient({}),
-): () => Promise<Secret> {
-  let cached: Promise<Secret> | undefined;
-  return () => {
-    cached ??= callAws('Secrets Manager GetSecretValue', () =>
-      client.send(new GetSecretValueCommand({ SecretId: secretArn })),
-    ).then((output) => new Secret(output.SecretString ?? ''));
-    cached.catch(() => {
-      cached = undefined;
-    });
-    return cached;
-  };
+): () => Promise<ApprovalKeys> {
+  return approvalKeysFrom(secretArn, client);
 }
 
 function parseHostPort(text: string): DnsEndpoint {

@@ -314,6 +314,8 @@ export interface RotationState extends PreparedRotation {
 export interface NotifyDnsTeamInput {
   readonly state: RotationState;
   readonly taskToken: string;
+  /** `$$.Execution.Id`, stored with the approval (absent when invoked by an older definition). */
+  readonly executionArn?: string;
 }
 
 /**

@@ -1,14 +1,24 @@
-/** ApprovalEndpoint: API Gateway (HTTP API, payload 2.0) wiring; the logic is in ./logic.ts. */
+/**
+ * ApprovalEndpoint: API Gateway wiring; the logic is in ./logic.ts. The endpoint is an HTTP API
+ * (payload format 2.0) by default and a REST API (payload format 1.0) when the construct puts AWS
+ * WAF in front of it (`approvalRateLimit`): both events are read here.
+ */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
 import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { rotationMetrics } from '../../shared/monitoring/task-metrics';
-import { approvalSecretFrom, taskLogger } from '../../shared/rotation/lambda-kit';
+import { approvalKeysOf, taskLogger } from '../../shared/rotation/lambda-kit';
 import { type DepsSource, memoDeps, requiredEnv, s3Client } from '../../shared/rotation/runtime';
 import {
   type ApprovalEndpointDeps,
   type ApprovalRequest,
+  type BodyRefusal,
   handleApprovalRequest,
+  MAX_FORM_BYTES,
   SECURITY_HEADERS,
 } from './logic';
 import { messagePage } from './page';
@@ -22,60 +32,94 @@ export function defaultDeps(): ApprovalEndpointDeps {
     s3: s3Client(),
     bucket: requiredEnv('BUCKET_NAME'),
     sfn: new SFNClient(endpoint ? { endpoint } : {}),
-    approvalSecret: approvalSecretFrom(requiredEnv('APPROVAL_SECRET_ARN')),
+    approvalKeys: approvalKeysOf(requiredEnv('APPROVAL_SECRET_ARN')),
     clock: () => new Date(),
     logger,
   };
 }
 
-const MAX_FORM_BYTES = 4096;
+/** An HTTP API (2.0) or REST API (1.0) proxy event. */
+export type ApprovalEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent;
 
-/** Parses an API Gateway v2 event into the logic's request (form bodies only, small). */
-export function toApprovalRequest(event: APIGatewayProxyEventV2): ApprovalRequest {
+function headerOf(
+  headers: Readonly<Record<string, string | undefined>> | null,
+  name: string,
+): string | undefined {
+  // HTTP API lower-cases header names; a REST API passes them as the client sent them.
+  const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return entry?.[1];
+}
+
+/** The form of a POST, or why it is not read as one. */
+function formOf(event: ApprovalEvent): { form: Record<string, string>; refusal?: BodyRefusal } {
   const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  const form =
-    text.length > 0 && text.length <= MAX_FORM_BYTES ? Object.fromEntries(new URLSearchParams(text)) : {};
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_FORM_BYTES) return { form: {}, refusal: 'too-large' };
+  const mediaType = (headerOf(event.headers, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/x-www-form-urlencoded') return { form: {}, refusal: 'not-a-form' };
+  // URLSearchParams never throws: a bad % escape stays as typed, and then fails the MAC checks.
+  return { form: Object.fromEntries(new URLSearchParams(bytes.toString('utf8'))) };
+}
+
+/** Parses an API Gateway event into the logic's request (form bodies only, small, typed refusals otherwise). */
+export function toApprovalRequest(event: ApprovalEvent): ApprovalRequest {
+  const method = 'httpMethod' in event ? event.httpMethod : event.requestContext.http.method;
+  const { form, refusal } = method === 'POST' ? formOf(event) : { form: {} };
+  const query = Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
   return {
-    method: event.requestContext.http.method,
+    method,
     approvalId: event.pathParameters?.id ?? '',
-    query: event.queryStringParameters ?? {},
+    query,
     form,
+    ...(refusal ? { bodyRefusal: refusal } : {}),
   };
 }
 
+const UNAVAILABLE_PAGE = messagePage({
+  tone: 'warn',
+  badge: { ja: '一時的なエラー', en: 'Temporary error' },
+  title: { ja: 'ただいま処理できません', en: 'Temporarily unavailable' },
+  ja: [
+    'しばらくしてから、もう一度ボタンを押してください。すでに記録された承認・却下が変わったり、二重に反映されたりすることはありません。',
+  ],
+  en: [
+    'Please press the button again in a moment. A decision already recorded is never changed or applied twice.',
+  ],
+});
+
 /**
  * The handler for any deps; deps are resolved on first call. `metrics` receives one
- * ApprovalPageUnavailable per 503 page: the function itself succeeds then, so Lambda's Errors
- * never sees these failures and the approval endpoint's alarm reads this count instead.
+ * ApprovalPageUnavailable per 503 page (an error, or a decision Step Functions did not confirm):
+ * the function itself succeeds then, so Lambda's Errors never sees these failures and the
+ * approval endpoint's alarm reads this count instead.
  */
 export function makeHandler(
   source: DepsSource<ApprovalEndpointDeps>,
   metrics: () => MetricsSink = rotationMetrics,
 ) {
   const deps = memoDeps(source);
-  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  return async (event: ApprovalEvent): Promise<APIGatewayProxyStructuredResultV2> => {
+    let response: APIGatewayProxyStructuredResultV2;
     try {
-      return await handleApprovalRequest(toApprovalRequest(event), deps());
+      response = await handleApprovalRequest(toApprovalRequest(event), deps());
     } catch (error) {
       // Never echo the error (it may name internals); log its name and message only.
       logger.error('Approval request failed', {
         errorName: (error as Error).name,
         errorMessage: (error as Error).message,
       });
-      metrics().put(METRIC.ApprovalPageUnavailable, 1, 'Count', {});
-      return {
+      response = {
         statusCode: 503,
         headers: { ...SECURITY_HEADERS, 'retry-after': '30' },
-        body: messagePage({
-          tone: 'warn',
-          badge: { ja: '一時的なエラー', en: 'Temporary error' },
-          title: { ja: 'ただいま処理できません', en: 'Temporarily unavailable' },
-          ja: ['しばらくしてから、もう一度ボタンを押してください。承認はまだ反映されていません。'],
-          en: ['Please press the button again in a moment. Your decision has not been recorded yet.'],
-        }),
+        body: UNAVAILABLE_PAGE,
       };
     }
+    if (response.statusCode === 503) metrics().put(METRIC.ApprovalPageUnavailable, 1, 'Count', {});
+    return response;
   };
 }
 

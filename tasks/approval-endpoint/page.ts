@@ -115,6 +115,18 @@ function contactsFooter(contacts: readonly string[] | undefined): string {
   return `<footer><p lang="ja">${escapeHtml(ja)}</p><p lang="en">${escapeHtml(en)}</p></footer>`;
 }
 
+/** One POST form: the link's hidden fields, the decision, and its button. */
+function decisionForm(
+  hidden: Readonly<Record<string, string>>,
+  decision: 'approve' | 'reject',
+  label: Bilingual,
+): string {
+  const fields = Object.entries(hidden)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  return `<form method="post">${fields}<input type="hidden" name="decision" value="${decision}"><button type="submit" class="${decision}">${both(label)}</button></form>`;
+}
+
 /** What the approval page shows and posts. */
 export interface ApprovalPageInput {
   readonly domain: string;
@@ -132,11 +144,8 @@ export interface ApprovalPageInput {
 export function approvalPage(input: ApprovalPageInput): string {
   const expires = formatInstant(input.expiresAt);
   const [expiresJa, expiresUtc] = expires.ja.split(' / ');
-  const hidden = Object.entries(input.hidden)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('');
   const form = (decision: 'approve' | 'reject', label: Bilingual) =>
-    `<form method="post">${hidden}<input type="hidden" name="decision" value="${decision}"><button type="submit" class="${decision}">${both(label)}</button></form>`;
+    decisionForm(input.hidden, decision, label);
   const n = input.reminderNumber;
   const badge =
     n > 0
@@ -182,7 +191,10 @@ ${contactsFooter(input.contacts)}`;
   return htmlDocument(title, body);
 }
 
-/** A page that reports an outcome (decided, refused, expired…): nothing to press. */
+/**
+ * A page that reports an outcome (decided, refused, expired…): nothing to press, except on a
+ * decision recorded but not confirmed, whose one button sends the same decision again.
+ */
 export interface MessagePageInput {
   readonly tone: Tone;
   readonly badge: Bilingual;
@@ -192,8 +204,15 @@ export interface MessagePageInput {
   /** Shown as a table under the title (domain, record…). */
   readonly facts?: readonly { readonly label: Bilingual; readonly value: string }[];
   readonly contacts?: readonly string[];
+  /** The one form of the page: the same decision again, with the link's hidden fields. */
+  readonly resend?: {
+    readonly decision: 'approve' | 'reject';
+    readonly hidden: Readonly<Record<string, string>>;
+    readonly label: Bilingual;
+  };
 }
 
+/** An outcome page. */
 export function messagePage(input: MessagePageInput): string {
   const facts =
     input.facts && input.facts.length > 0
@@ -206,6 +225,6 @@ export function messagePage(input: MessagePageInput): string {
     `${header(input.title, { tone: input.tone, text: input.badge })}
 ${facts}
 ${textSections(input.ja, input.en)}
-${contactsFooter(input.contacts)}`,
+${input.resend ? `<div class="actions">${decisionForm(input.resend.hidden, input.resend.decision, input.resend.label)}</div>\n` : ''}${contactsFooter(input.contacts)}`,
   );
 }

@@ -1,5 +1,5 @@
 /** NotifyDnsTeam: AWS wiring only; the logic is in ./logic.ts. */
-import { approvalSecretFrom, taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
+import { approvalKeysOf, taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client, snsClient } from '../../shared/rotation/runtime';
 import type { NotifyDnsTeamInput } from '../../shared/rotation/state';
 import { type NotifyDnsTeamDeps, type NotifyDnsTeamResult, notifyDnsTeam } from './logic';
@@ -13,7 +13,7 @@ export function defaultDeps(): NotifyDnsTeamDeps {
     s3: s3Client(),
     bucket: requiredEnv('BUCKET_NAME'),
     dnsTeam: { sns, topicArn: requiredEnv('DNS_TEAM_TOPIC_ARN') },
-    approvalSecret: approvalSecretFrom(requiredEnv('APPROVAL_SECRET_ARN')),
+    approvalKeys: approvalKeysOf(requiredEnv('APPROVAL_SECRET_ARN')),
     approvalBaseUrl: requiredEnv('APPROVAL_BASE_URL'),
     clock: () => new Date(),
     logger,

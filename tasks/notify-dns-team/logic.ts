@@ -4,8 +4,8 @@
  * redrive, is superseded), and sends the DNS team the record with a signed link. The token never
  * leaves this function except into S3.
  */
-import type { Secret } from '../../shared/dkim/secret';
 import { InvalidInputError } from '../../shared/errors';
+import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
 import { approvalUrl, closeApproval, createApproval, newApprovalId } from '../../shared/rotation/approvals';
 import {
   getRequiredObject,
@@ -25,7 +25,8 @@ import type { DnsRequest } from '../store-dns-request/logic';
 
 export interface NotifyDnsTeamDeps extends BaseDeps, KeyStoreDeps {
   readonly dnsTeam: NotifyDeps;
-  readonly approvalSecret: () => Promise<Secret>;
+  /** The signing keys (AWSCURRENT signs the link). */
+  readonly approvalKeys: () => Promise<ApprovalKeys>;
   readonly approvalBaseUrl: string;
   /** @default newApprovalId */
   readonly newId?: () => string;
@@ -41,7 +42,7 @@ export async function notifyDnsTeam(
   input: NotifyDnsTeamInput,
   deps: NotifyDnsTeamDeps,
 ): Promise<NotifyDnsTeamResult> {
-  const { state, taskToken } = input ?? {};
+  const { state, taskToken, executionArn } = input ?? {};
   assertRotationState(state, 'NotifyDnsTeam (its state field)');
   if (typeof taskToken !== 'string' || taskToken.length === 0) {
     throw new InvalidInputError('NotifyDnsTeam needs a task token (invoke it with .waitForTaskToken).');
@@ -67,6 +68,7 @@ export async function notifyDnsTeam(
     recordName: request.recordName,
     fingerprint: request.fingerprint,
     executionName,
+    ...(typeof executionArn === 'string' && executionArn.length > 0 ? { executionArn } : {}),
     reminderNumber: state.reminders.count,
     maxReminders,
     ...(contacts.length > 0 ? { operatorContacts: contacts } : {}),
@@ -85,14 +87,14 @@ export async function notifyDnsTeam(
     await closeApproval(deps, superseded, 'SUPERSEDED', now);
   }
 
-  const secret = await deps.approvalSecret();
+  const { current: signingKey } = await deps.approvalKeys();
   await publish(
     deps.dnsTeam,
     domain,
     language,
     dnsRequestNotification({
       request,
-      approvalUrl: approvalUrl(deps.approvalBaseUrl, secret, approvalId, expiresAt),
+      approvalUrl: approvalUrl(deps.approvalBaseUrl, signingKey, approvalId, expiresAt),
       expiresAt,
       reminderNumber: state.reminders.count,
       maxReminders,

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import type { ApprovalRecord } from '../../shared/rotation/approvals';
+import { decisionEvidence } from '../../shared/rotation/decision-evidence';
 import { E2E_TIMEOUT_MS, rehearse, scenario } from './support';
 
 jest.setTimeout(E2E_TIMEOUT_MS);
@@ -25,6 +28,37 @@ describe('approval links: scanners, forgeries and replays never move a rotation'
     expect([403, 404]).toContain(status('other-domain'));
     expect(run.summary.approvals).toEqual({ accepted: 1, refused: 4 });
     expect(run.summary.status).toBe('SUCCEEDED');
+  });
+
+  it('keeps the link of an already-sent mail working when the signing secret is rotated', async () => {
+    // GIVEN the approval secret is rotated (PutSecretValue) the moment the DNS team's mail is sent
+    let linkVersion: string | undefined;
+    let rotatedFrom: string | undefined;
+    let evidence: string | undefined;
+    const { run } = await rehearse(scenario('happy-path'), {
+      // AND, as the endpoint's role, the execution's history shows the decision landed (the check
+      // a lost answer triggers), under the synthesized IAM
+      inspect: async (env) => {
+        const stored = env.aws.s3.dump().find((object) => object.key.startsWith('approvals/'));
+        const record = JSON.parse(stored?.body.toString('utf8') ?? '{}') as ApprovalRecord;
+        evidence = await decisionEvidence(env.as('ApprovalEndpoint').sfn, record);
+      },
+      beforeStart: (env) => {
+        env.outbox.onNotification((notification) => {
+          const link = /https?:\/\/\S+\/approvals\/\S+/.exec(notification.message)?.[0];
+          if (link === undefined || rotatedFrom !== undefined) return;
+          linkVersion = new URL(link).searchParams.get('kv') ?? undefined;
+          rotatedFrom = env.approvalSecret.valueOf('AWSCURRENT').versionId;
+          env.approvalSecret.put(randomBytes(48).toString('base64'));
+        });
+      },
+    });
+    // THEN the link names the version that is now AWSPREVIOUS, and the team's approval still moves the rotation
+    expect(linkVersion).toBeDefined();
+    expect(linkVersion).toBe(rotatedFrom);
+    expect(run.summary.approvals).toEqual({ accepted: 1, refused: 0 });
+    expect(run.summary.status).toBe('SUCCEEDED');
+    expect(evidence).toBe('landed');
   });
 
   it('leaves the rotation waiting when only a scanner touches the link', async () => {

@@ -2,7 +2,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ByodkimRotation } from '../../infra/byodkim-rotation';
+import { ByodkimRotation, validateByodkimRotationProps } from '../../infra/byodkim-rotation';
 import { parseConfig } from '../../shared/config';
 import { LAMBDA_TASKS } from '../../workflows/rotation-workflow';
 import { definitionOf, synthStack } from '../workflow/support/synth';
@@ -182,6 +182,22 @@ describe('ByodkimRotation stack (prod)', () => {
     expect(resumers[0]?.statement.Resource).toEqual({ Ref: expect.stringMatching(/^RotationStateMachine/) });
   });
 
+  it("lets the approval endpoint read only this state machine's executions, to check a decision whose answer was lost", () => {
+    const readers = policies.filter(
+      ({ policy, statement }) =>
+        policy.startsWith('RotationApprovalEndpointResumesExecutions') &&
+        actionsOf(statement).includes('states:GetExecutionHistory'),
+    );
+    expect(readers).toHaveLength(1);
+    expect(actionsOf(readers[0]?.statement as Statement).sort()).toEqual([
+      'states:DescribeExecution',
+      'states:GetExecutionHistory',
+    ]);
+    const resource = JSON.stringify(readers[0]?.statement.Resource);
+    expect(resource).toContain(':execution:');
+    expect(resource).toMatch(/RotationStateMachine[0-9A-F]+","Name"/);
+  });
+
   it('serves the approval page on GET and POST only, with access logs that never include the query string', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /approvals/{id}' });
@@ -266,6 +282,86 @@ describe('ByodkimRotation stack (prod)', () => {
         ]),
       },
     });
+  });
+});
+
+describe('ByodkimRotation with a per-client limit on the approval API (approvalRateLimit)', () => {
+  const { app, stack, template } = synthStack('prod', undefined, {
+    rotation: { approvalRateLimit: { limit: 50, evaluationWindowSeconds: 120 } },
+  });
+
+  it('puts a regional AWS WAF web ACL with one rate-based rule per client IP in front of a REST API', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Statement: {
+            RateBasedStatement: { AggregateKeyType: 'IP', Limit: 50, EvaluationWindowSec: 120 },
+          },
+          Action: { Block: { CustomResponse: Match.objectLike({ ResponseCode: 429 }) } },
+          VisibilityConfig: Match.objectLike({ SampledRequestsEnabled: false }),
+        }),
+      ],
+    });
+    const [association] = Object.values(template.findResources('AWS::WAFv2::WebACLAssociation') as Resources);
+    expect(JSON.stringify(association?.Properties.ResourceArn)).toContain('/stages/');
+    expect(association?.Properties.WebACLArn).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^RotationApprovalWebAcl/), 'Arn'],
+    });
+  });
+
+  it('serves GET and POST /approvals/{id} through the function, with access logs without the query string', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method') as Resources).map(
+      (method) => method.Properties.HttpMethod,
+    );
+    expect(methods.sort()).toEqual(['GET', 'POST']);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }),
+      ]),
+    });
+    const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage') as Resources);
+    const format = (stage?.Properties.AccessLogSetting as { Format: string } | undefined)?.Format ?? '';
+    // $context.resourcePath is the template "/approvals/{id}"; the request's own path and query never appear
+    expect(format).not.toMatch(/\$context\.path|querystring|requestOverride/i);
+    expect(format).toContain('"resource":"$context.resourcePath"');
+    expect(format).toContain('$context.wafResponseCode');
+  });
+
+  it('points approval links at the REST API stage', () => {
+    const notify = Object.values(template.findResources('AWS::Lambda::Function') as Resources).find((fn) =>
+      JSON.stringify(fn.Properties).includes('APPROVAL_BASE_URL'),
+    );
+    const url = JSON.stringify(
+      (notify?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables
+        .APPROVAL_BASE_URL,
+    );
+    expect(url).toContain('"https://",{"Ref":"RotationApprovalRestApi');
+    expect(url).toMatch(/"\/",\{"Ref":"RotationApprovalRestApiDeploymentStagev1[0-9A-F]+"\},"\/"/);
+  });
+
+  it('passes cdk-nag AwsSolutions (APIG3: WAF present) with every finding acknowledged in code', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+    expect(app).toBeDefined();
+  });
+
+  it('refuses a limit or window AWS WAF would not accept, naming the prop', () => {
+    const config = synthStack('prod').config;
+    expect(
+      validateByodkimRotationProps({
+        config,
+        approvalRateLimit: { limit: 5, evaluationWindowSeconds: 90 as never },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^props\.approvalRateLimit\.limit = 5: .*from 10/),
+      expect.stringMatching(
+        /^props\.approvalRateLimit\.evaluationWindowSeconds = 90: must be one of 60, 120, 300, 600/,
+      ),
+    ]);
   });
 });
 

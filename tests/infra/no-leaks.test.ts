@@ -29,7 +29,8 @@ import {
   FakeSns,
   fixedClock,
   OPS_TOPIC,
-  TEST_SECRET,
+  TEST_KEYS,
+  TEST_LINK_KEY,
 } from '../tasks/support/fakes';
 import { DOMAIN, keyPairs, NEW_SELECTOR, OLD_SELECTOR, REGION, seedKey } from '../tasks/support/rotation';
 import { synthStack } from '../workflow/support/synth';
@@ -103,7 +104,7 @@ describe('no key material or task token leaks', () => {
         {
           ...base,
           dnsTeam: sns.topic(DNS_TOPIC),
-          approvalSecret: async () => TEST_SECRET,
+          approvalKeys: async () => TEST_KEYS,
           approvalBaseUrl: 'https://approve.example.jp',
         },
       ),
@@ -120,12 +121,13 @@ describe('no key material or task token leaks', () => {
           query: {},
           form: {
             exp: link.searchParams.get('exp') ?? exp,
+            kv: link.searchParams.get('kv') ?? '',
             sig: link.searchParams.get('sig') ?? '',
-            csrf: csrfToken(TEST_SECRET, notified.approvalId, Number(link.searchParams.get('exp'))),
+            csrf: csrfToken(TEST_LINK_KEY, notified.approvalId, Number(link.searchParams.get('exp'))),
             decision: 'approve',
           },
         },
-        { ...base, sfn, approvalSecret: async () => TEST_SECRET },
+        { ...base, sfn, approvalKeys: async () => TEST_KEYS },
       ),
     );
     expect(page.statusCode).toBe(200);

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -85,6 +86,45 @@ describe('S3 stand-in, through an unmodified S3Client', () => {
     expect(missing.name).toBe('NoSuchKey');
     const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(await stored.Body?.transformToString()).toBe('{"state":"ACTIVE"}');
+  });
+
+  it('answers a conditional write overtaken in flight by another write of the key with 409 ConditionalRequestConflict', async () => {
+    // GIVEN an object, and an If-Match write of it whose request has arrived but whose body is still coming
+    const key = 'approvals/0123456789abcdef0123456789abcdef.json';
+    const first = await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{"status":"OPEN"}' }),
+    );
+    const url = new URL(`${s3.endpoint}/${BUCKET}/${key}`);
+    const slow = request(url, {
+      method: 'PUT',
+      headers: { 'if-match': String(first.ETag), 'content-length': '21' },
+    });
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      slow.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk) => {
+          body += String(chunk);
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      slow.on('error', reject);
+    });
+    slow.flushHeaders();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // WHEN another writer's If-Match write of the same key completes first
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{"status":"APPROVED"}', IfMatch: first.ETag }),
+    );
+    slow.end('{"status":"REJECTED"}');
+
+    // THEN the overtaken write gets 409 ConditionalRequestConflict (retry after re-reading), not 412,
+    // and the winner's object stands
+    const { status, body } = await answered;
+    expect(status).toBe(409);
+    expect(body).toContain('<Code>ConditionalRequestConflict</Code>');
+    const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(await stored.Body?.transformToString()).toBe('{"status":"APPROVED"}');
   });
 
   it('lists by prefix page by page with continuation tokens and groups by delimiter', async () => {

@@ -22,8 +22,8 @@ describe('approval endpoint failure count', () => {
   const sink: MetricsSink = {
     put: (name, value, _unit, dimensions) => void points.push({ name, value, dimensions }),
   };
-  const deps = (approvalSecret: ApprovalEndpointDeps['approvalSecret']) =>
-    ({ approvalSecret, clock: fixedClock(), logger: silentLogger }) as unknown as ApprovalEndpointDeps;
+  const deps = (approvalKeys: ApprovalEndpointDeps['approvalKeys']) =>
+    ({ approvalKeys, clock: fixedClock(), logger: silentLogger }) as unknown as ApprovalEndpointDeps;
   beforeEach(() => {
     points = [];
   });

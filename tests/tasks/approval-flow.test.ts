@@ -3,7 +3,14 @@
  * never acts, a POST needs the page's CSRF token, decisions are single use, old links die.
  */
 import { createHash } from 'node:crypto';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ApprovalRecord, approvalUrl, csrfToken } from '../../shared/rotation/approvals';
 import { dnsRequestPath } from '../../shared/rotation/key-store';
@@ -21,12 +28,43 @@ import {
   fixedClock,
   OPS_TOPIC,
   sdkError,
-  TEST_SECRET,
+  serverError,
+  TEST_KEY,
+  TEST_KEYS,
+  TEST_LINK_KEY,
   throttling,
 } from './support/fakes';
 import { DOMAIN, keyPairs, keyReference, metadataOf, NEW_SELECTOR, seedKey, state } from './support/rotation';
 
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAeSecretTaskToken0123456789';
+const EXECUTION = 'arn:aws:states:ap-northeast-1:111122223333:execution:byodkim-rotation:example-jp-sel';
+
+/** Step Functions' answer to a token whose task is closed, and a reply lost on the way back. */
+const taskTimedOut = () => sdkError('TaskTimedOut', 400, 'Task Timed Out');
+const replyLost = () => Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
+
+/** GetExecutionHistory events: SendReminder entered after the wait of reminder number `count` timed out. */
+const reminderAfterTimeout = (count: number): HistoryEvent => ({
+  id: 12,
+  timestamp: new Date(),
+  type: 'TaskStateEntered',
+  stateEnteredEventDetails: {
+    name: 'SendReminder',
+    input: JSON.stringify({ reminders: { count }, waitTimeout: { Error: 'States.Timeout', Cause: '' } }),
+  },
+});
+
+/** The TaskSucceeded event SendTaskSuccess of `approvalId` leaves in the history. */
+const approvalLanded = (approvalId: string): HistoryEvent => ({
+  id: 11,
+  timestamp: new Date(),
+  type: 'TaskSucceeded',
+  taskSucceededEventDetails: {
+    resourceType: 'lambda',
+    resource: 'invoke.waitForTaskToken',
+    output: JSON.stringify({ decision: 'APPROVED', approvalId, decidedAt: '2026-11-21T00:00:00.000Z' }),
+  },
+});
 const BASE = 'https://approve.example.jp';
 
 describe('approval flow', () => {
@@ -48,7 +86,7 @@ describe('approval flow', () => {
   const notifyDeps = () => ({
     ...s3.deps(),
     dnsTeam: sns.topic(DNS_TOPIC),
-    approvalSecret: async () => TEST_SECRET,
+    approvalKeys: async () => TEST_KEYS,
     approvalBaseUrl: BASE,
     newId: () => ids.shift() ?? 'unexpected-extra-id',
     clock,
@@ -57,12 +95,12 @@ describe('approval flow', () => {
   const endpointDeps = () => ({
     ...s3.deps(),
     sfn,
-    approvalSecret: async () => TEST_SECRET,
+    approvalKeys: async () => TEST_KEYS,
     clock,
     logger: silentLogger,
   });
   const linkOf = (id: string) =>
-    new URL(approvalUrl(BASE, TEST_SECRET, id, new Date(clock().getTime() + 72 * 3600_000)));
+    new URL(approvalUrl(BASE, TEST_KEY, id, new Date(clock().getTime() + 72 * 3600_000)));
   const get = (url: URL): ApprovalRequest => ({
     method: 'GET',
     approvalId: decodeURIComponent(url.pathname.split('/').pop() ?? ''),
@@ -78,9 +116,10 @@ describe('approval flow', () => {
       query: {},
       form: {
         exp,
+        kv: url.searchParams.get('kv') ?? '',
         sig: url.searchParams.get('sig') ?? '',
         decision,
-        csrf: csrf ?? csrfToken(TEST_SECRET, approvalId, Number(exp)),
+        csrf: csrf ?? csrfToken(TEST_LINK_KEY, approvalId, Number(exp)),
       },
     };
   };
@@ -91,6 +130,8 @@ describe('approval flow', () => {
     sfnMock.reset();
     sfnMock.on(SendTaskSuccessCommand).resolves({});
     sfnMock.on(SendTaskFailureCommand).resolves({});
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [] });
+    sfnMock.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
     clock = fixedClock();
     ids = ['approval-id-0000000001', 'approval-id-0000000002'];
     const [, newKey] = await keyPairs();
@@ -115,7 +156,10 @@ describe('approval flow', () => {
 
   it('stores the task token only in approvals/<id>.json and sends a link without it', async () => {
     // WHEN NotifyDnsTeam runs
-    const result = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const result = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
     // THEN the token is in the approval record
     expect(s3.json<ApprovalRecord>(`approvals/${result.approvalId}.json`)).toEqual(
       expect.objectContaining({ taskToken: TOKEN, status: 'OPEN', domain: DOMAIN }),
@@ -132,7 +176,10 @@ describe('approval flow', () => {
   });
 
   it('shows the page on GET without resuming the workflow, even when fetched twice by a scanner', async () => {
-    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
     const url = linkOf(approvalId);
     for (let i = 0; i < 2; i++) {
       const response = await handleApprovalRequest(get(url), endpointDeps());
@@ -174,7 +221,7 @@ describe('approval flow', () => {
       body.indexOf('You may approve before the record is live'),
     );
     // AND two POST forms carry the CSRF token of this link, and nothing carries the task token
-    const csrf = csrfToken(TEST_SECRET, approvalId, Number(linkOf(approvalId).searchParams.get('exp')));
+    const csrf = csrfToken(TEST_LINK_KEY, approvalId, Number(linkOf(approvalId).searchParams.get('exp')));
     expect(body.match(/<form method="post">/g)).toHaveLength(2);
     expect(body.match(new RegExp(`name="csrf" value="${csrf}"`, 'g'))).toHaveLength(2);
     expect(body).not.toContain(TOKEN);
@@ -189,7 +236,10 @@ describe('approval flow', () => {
   });
 
   it('answers HEAD like GET and never acts on it', async () => {
-    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
     const response = await handleApprovalRequest(
       { ...get(linkOf(approvalId)), method: 'HEAD' },
       endpointDeps(),
@@ -203,14 +253,18 @@ describe('approval flow', () => {
   });
 
   it('explains forged, expired and late links on pages that change nothing', async () => {
-    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
     const link = linkOf(approvalId);
     const forged = new URL(link);
     forged.searchParams.set('sig', 'AAAA');
     const refused = await handleApprovalRequest(get(forged), endpointDeps());
     expect(refused.body).toContain('このリンクは無効です');
     expect(refused.body).toContain('This link is not valid');
-    sfnMock.on(SendTaskSuccessCommand).rejects(sdkError('TaskTimedOut', 400, 'Task Timed Out'));
+    sfnMock.on(SendTaskSuccessCommand).rejects(taskTimedOut());
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [reminderAfterTimeout(0)] });
     const late = await handleApprovalRequest(post(link, 'approve'), endpointDeps());
     expect(late.statusCode).toBe(410);
     expect(late.body).toContain('This request has expired');
@@ -225,7 +279,10 @@ describe('approval flow', () => {
   });
 
   it('approves once on a POST with the CSRF token; a second POST changes nothing', async () => {
-    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
     const url = linkOf(approvalId);
     // WHEN the DNS team approves
     const first = await handleApprovalRequest(post(url, 'approve'), endpointDeps());
@@ -247,7 +304,10 @@ describe('approval flow', () => {
   });
 
   it('refuses a POST without the page CSRF token, a forged signature and an expired link', async () => {
-    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
     const url = linkOf(approvalId);
     expect((await handleApprovalRequest(post(url, 'approve', 'nope'), endpointDeps())).statusCode).toBe(403);
     const forged = new URL(url);
@@ -259,41 +319,151 @@ describe('approval flow', () => {
   });
 
   it('rejects with DnsChangeRejected, the error AbandonKey catches', async () => {
-    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
     await handleApprovalRequest(post(linkOf(approvalId), 'reject'), endpointDeps());
     expect(sfnMock.commandCalls(SendTaskFailureCommand)[0]?.args[0].input).toEqual(
       expect.objectContaining({ taskToken: TOKEN, error: 'DnsChangeRejected' }),
     );
   });
 
-  it('answers a decision arriving after the wait closed with a clear page, not a 500', async () => {
-    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
-    sfnMock.on(SendTaskSuccessCommand).rejects(sdkError('TaskTimedOut', 400, 'Task Timed Out'));
+  it('answers a decision arriving after the wait timed out with a clear page, once the history shows it', async () => {
+    // GIVEN the wait of this link timed out: SendReminder was entered for reminder number 0
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
+    sfnMock.on(SendTaskSuccessCommand).rejects(taskTimedOut());
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [reminderAfterTimeout(0)] });
+    // WHEN the DNS team approves
     const response = await handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps());
+    // THEN the page says it came too late and a reminder follows; the record reads EXPIRED
     expect(response.statusCode).toBe(410);
+    expect(response.body).toContain('A reminder with a new link follows');
+    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`).status).toBe('EXPIRED');
   });
 
-  it('reopens the link when Step Functions is throttled, so pressing Approve again works', async () => {
-    // GIVEN Step Functions throttles the first SendTaskSuccess
-    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
-    sfnMock.on(SendTaskSuccessCommand).rejectsOnce(throttling()).resolves({});
-    // WHEN the DNS team approves
-    await expect(
-      handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps()),
-    ).rejects.toMatchObject({
-      name: 'TransientAwsError',
+  it('never reports an approval that reached Step Functions as lost when its reply was lost', async () => {
+    // GIVEN SendTaskSuccess commits but its reply is lost; the retry then meets the closed task
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
+    sfnMock.on(SendTaskSuccessCommand).rejectsOnce(replyLost()).rejects(taskTimedOut());
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events: [approvalLanded(approvalId)] });
+
+    // WHEN the DNS team approves, then someone presses reject on the same link
+    const approved = await handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps());
+    const rejected = await handleApprovalRequest(post(linkOf(approvalId), 'reject'), endpointDeps());
+
+    // THEN the history was read and the approval confirmed: the page says approved, never "not recorded"
+    expect(approved.statusCode).toBe(200);
+    expect(approved.body).toContain('承認しました');
+    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`)).toMatchObject({
+      status: 'APPROVED',
+      delivery: 'CONFIRMED',
     });
-    // THEN the approval is open again and a second press resumes the workflow
-    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`).status).toBe('OPEN');
-    expect(
-      (await handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps())).statusCode,
-    ).toBe(200);
+    // AND the later reject changes nothing and promises no reminder
+    expect(rejected.statusCode).toBe(409);
+    expect(rejected.body).toContain('Already decided');
+    expect(rejected.body).not.toContain('reminder');
+    expect(sfnMock.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+    expect(sfnMock.commandCalls(GetExecutionHistoryCommand)[0]?.args[0].input.executionArn).toBe(EXECUTION);
+  });
+
+  it('sends the same decision again within the request when Step Functions is throttled once', async () => {
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
+    sfnMock.on(SendTaskSuccessCommand).rejectsOnce(throttling()).resolves({});
+    const response = await handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps());
+    expect(response.statusCode).toBe(200);
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(2);
+    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`).delivery).toBe('CONFIRMED');
+  });
+
+  it('keeps an unconfirmed decision, refuses the other one, and confirms it when sent again', async () => {
+    // GIVEN Step Functions cannot be reached for a whole request, and its history shows nothing yet
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
+    sfnMock.on(SendTaskSuccessCommand).rejects(serverError());
+    // WHEN the DNS team approves
+    const first = await handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps());
+    // THEN the page says the approval is recorded, not confirmed, and offers to send it again (503, counted)
+    expect(first.statusCode).toBe(503);
+    expect(first.body).toContain('Your approval is recorded, not yet confirmed');
+    expect(first.body).toContain('name="decision" value="approve"');
+    expect(first.body).not.toContain('value="reject"');
+    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`)).toMatchObject({
+      status: 'APPROVED',
+      delivery: 'PENDING',
+    });
+    // AND a reject meanwhile is refused without reaching Step Functions
+    const reject = await handleApprovalRequest(post(linkOf(approvalId), 'reject'), endpointDeps());
+    expect(reject.statusCode).toBe(409);
+    expect(reject.body).toContain('This request was already approved');
+    expect(sfnMock.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+    // AND opening the link shows the same state without acting
+    const sentBefore = sfnMock.commandCalls(SendTaskSuccessCommand).length;
+    expect((await handleApprovalRequest(get(linkOf(approvalId)), endpointDeps())).body).toContain(
+      'もう一度送信 (承認)',
+    );
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(sentBefore);
+    // WHEN Step Functions answers again and the same decision is sent
+    sfnMock.on(SendTaskSuccessCommand).resolves({});
+    const again = await handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps());
+    // THEN it is confirmed
+    expect(again.statusCode).toBe(200);
+    expect(s3.json<ApprovalRecord>(`approvals/${approvalId}.json`).delivery).toBe('CONFIRMED');
+  });
+
+  it('tells the loser of an approve/reject race what won when S3 answers 409 ConditionalRequestConflict', async () => {
+    // GIVEN the approve landed while the reject's conditional write was in flight (S3: 409)
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
+    const key = `approvals/${approvalId}.json`;
+    const open = s3.objects.get(key);
+    expect(await handleApprovalRequest(post(linkOf(approvalId), 'approve'), endpointDeps())).toMatchObject({
+      statusCode: 200,
+    });
+    const approved = s3.objects.get(key);
+    if (open === undefined || approved === undefined) throw new Error('no record');
+    s3.objects.set(key, open);
+    const take = s3.faults.take.bind(s3.faults);
+    let raced = false;
+    s3.faults.take = (command: string) => {
+      if (command === 'PutObject' && !raced) {
+        raced = true;
+        s3.objects.set(key, approved);
+        throw sdkError(
+          'ConditionalRequestConflict',
+          409,
+          'The conditional request cannot succeed due to a conflicting operation against this resource.',
+        );
+      }
+      take(command);
+    };
+    // WHEN the reject's write meets the conflict
+    const loser = await handleApprovalRequest(post(linkOf(approvalId), 'reject'), endpointDeps());
+    // THEN it re-read and shows "already approved", not "try again"
+    expect(loser.statusCode).toBe(409);
+    expect(loser.body).toContain('This request was already approved');
+    expect(sfnMock.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
   });
 
   it('kills the old link when a reminder (or a redrive) sends a new one', async () => {
     // GIVEN a first link was sent and the wait timed out
-    const first = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const first = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
     const reminders = await sendReminder(waiting, { ...s3.deps(), clock, logger: silentLogger });
     expect(reminders).toEqual({ count: 1 });
     // WHEN NotifyDnsTeam sends the reminder with a new token
@@ -314,7 +484,10 @@ describe('approval flow', () => {
 
   it('fails with ApprovalExpired after maxReminders, then AbandonKey marks the key ABANDONED and kills the link', async () => {
     // GIVEN the last allowed reminder was sent
-    const { approvalId } = await notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps());
+    const { approvalId } = await notifyDnsTeam(
+      { state: waiting, taskToken: TOKEN, executionArn: EXECUTION },
+      notifyDeps(),
+    );
     const exhausted = { ...waiting, reminders: { count: 3 } };
     // WHEN the wait times out again
     await expect(
@@ -342,7 +515,9 @@ describe('approval flow', () => {
 
   it('reports SNS throttling as transient so the workflow retries the notification', async () => {
     sns.faults.add('Publish', throttling());
-    await expect(notifyDnsTeam({ state: waiting, taskToken: TOKEN }, notifyDeps())).rejects.toMatchObject({
+    await expect(
+      notifyDnsTeam({ state: waiting, taskToken: TOKEN, executionArn: EXECUTION }, notifyDeps()),
+    ).rejects.toMatchObject({
       name: 'TransientAwsError',
     });
   });

@@ -50,7 +50,12 @@ beforeAll(async () => {
 function requestMessage(changes: Partial<DnsRequestMessage> = {}): DnsRequestMessage {
   return {
     request,
-    approvalUrl: approvalUrl('https://approve.example.jp', SECRET, 'approval-id-0000000001', EXPIRES),
+    approvalUrl: approvalUrl(
+      'https://approve.example.jp',
+      { version: '11111111-2222-4333-8444-555555555555', secret: SECRET },
+      'approval-id-0000000001',
+      EXPIRES,
+    ),
     expiresAt: EXPIRES,
     reminderNumber: 0,
     maxReminders: 3,

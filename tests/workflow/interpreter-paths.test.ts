@@ -130,7 +130,10 @@ describe('rotation paths in the local interpreter', () => {
         },
         // The interpreter mints no task token; the local environment's broker does. A fixed one here.
         context: {
-          Execution: { Name: 'mail-example-jp-gooid-21-pro-20261120-1' },
+          Execution: {
+            Id: 'arn:aws:states:ap-northeast-1:111122223333:execution:byodkim-rotation-prod:mail-example-jp-gooid-21-pro-20261120-1',
+            Name: 'mail-example-jp-gooid-21-pro-20261120-1',
+          },
           Task: { Token: 'local-token' },
         },
       },

@@ -254,6 +254,8 @@ describe('rotation state machine graph', () => {
     expect(notify.Resource).toMatch(/:states:::lambda:invoke\.waitForTaskToken$/);
     expect(notify.TimeoutSecondsPath).toBe('$.plan.reminderAfterSeconds');
     expect(JSON.stringify(notify.Parameters)).toContain('"taskToken.$":"$$.Task.Token"');
+    // the approval record keeps its execution: where the endpoint reads the history of a lost answer
+    expect(JSON.stringify(notify.Parameters)).toContain('"executionArn.$":"$$.Execution.Id"');
     expect(notify.Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: STATE.SendReminder }),
       expect.objectContaining({ ErrorEquals: [ERROR_NAMES.DnsChangeRejected], Next: STATE.AbandonKey }),

@@ -49,7 +49,8 @@ export function personApprovesScenario(changes: Partial<Scenario> = {}): Scenari
   };
 }
 
-const APPROVAL_URL = /https?:\/\/127\.0\.0\.1:\d+\/approvals\/[A-Za-z0-9_-]+\?exp=\d+&sig=[A-Za-z0-9_-]+/;
+const APPROVAL_URL =
+  /https?:\/\/127\.0\.0\.1:\d+\/approvals\/[A-Za-z0-9_-]+\?exp=\d+&kv=[A-Za-z0-9-]+&sig=[A-Za-z0-9_-]+/;
 
 /** The DNS request as the team received it, and what a person reads off it. */
 export interface ReceivedRequest {

@@ -248,6 +248,15 @@ export const DNS_TOPIC = 'arn:aws:sns:ap-northeast-1:111122223333:dns';
 export const OPS_TOPIC = 'arn:aws:sns:ap-northeast-1:111122223333:ops';
 export const TEST_SECRET = new Secret('test-hmac-secret-0123456789abcdef');
 
+/** The approval signing key of the task tests: AWSCURRENT, no previous version yet. */
+export const TEST_KEY = { version: '11111111-2222-4333-8444-555555555555', secret: TEST_SECRET } as const;
+
+/** The keys an endpoint reads while only {@link TEST_KEY} exists. */
+export const TEST_KEYS = { current: TEST_KEY } as const;
+
+/** The CSRF token of a link signed with {@link TEST_KEY}. */
+export const TEST_LINK_KEY = { key: TEST_KEY, legacy: false } as const;
+
 /** A clock that only moves when told to. */
 export function fixedClock(start = '2026-11-20T00:30:00Z') {
   let now = new Date(start);

@@ -6,13 +6,21 @@
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ByodkimRotationStack } from '../../../infra/stack';
+import { ByodkimRotationStack, type ByodkimRotationStackProps } from '../../../infra/stack';
 import { loadConfig, type RotationConfig } from '../../../shared/config';
 
-export function synthStack(stage = 'prod', config?: RotationConfig) {
+export function synthStack(
+  stage = 'prod',
+  config?: RotationConfig,
+  extra: Omit<ByodkimRotationStackProps, 'config' | 'stage'> = {},
+) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const resolved = config ?? loadConfig(path.join(__dirname, '../../../infra/config', `${stage}.json`));
-  const stack = new ByodkimRotationStack(app, `ByodkimRotation-${stage}`, { config: resolved, stage });
+  const stack = new ByodkimRotationStack(app, `ByodkimRotation-${stage}`, {
+    ...extra,
+    config: resolved,
+    stage,
+  });
   const template = Template.fromStack(stack);
   return { app, stack, template, config: resolved };
 }
