@@ -1,7 +1,6 @@
 import { GetExecutionHistoryCommand, type GetExecutionHistoryCommandOutput } from '@aws-sdk/client-sfn';
 import { daysUntilExpiry, parseDkimCertificate } from '../shared/dkim/certificate';
 import { normaliseDomain } from '../shared/dkim/domain';
-import { printable } from '../shared/dns/printable';
 import { describeApplyWindow } from '../shared/rotation/apply-window';
 import { readApproval } from '../shared/rotation/approvals';
 import {
@@ -14,6 +13,7 @@ import {
 import { latestRotation } from '../shared/rotation/rotation-executions';
 import { findRunningRotation } from '../shared/rotation/start-rotation';
 import type { AddressNotChecked, DnsVerified, RotationState } from '../shared/rotation/state';
+import { printable, sanitise } from '../shared/sanitise';
 import { readSigningPatiently } from './ses-signing-read';
 import type { Target } from './target';
 
@@ -107,12 +107,12 @@ async function lastVerificationIn(
   return undefined;
 }
 
-/** The addresses VerifyDnsRecord did not ask, made printable again (they came from DNS). */
+/** The addresses VerifyDnsRecord did not ask: names escaped, reasons sanitised (they came from DNS). */
 function notCheckedOf(verified: Partial<DnsVerified>): AddressNotChecked[] {
   return (verified.notChecked ?? []).map((entry) => ({
     nameServer: printable(String(entry.nameServer), 255),
     address: printable(String(entry.address), 64),
-    reason: printable(String(entry.reason), 200),
+    reason: sanitise(String(entry.reason), 200),
   }));
 }
 
@@ -179,7 +179,8 @@ export async function domainStatus(
           selector: null,
           status: null,
           signingEnabled: null,
-          error: (error as Error).name,
+          // An SDK error's name only (its message stays in the operator's --debug output).
+          error: sanitise(String((error as Error).name), 100),
         };
       }
     }),

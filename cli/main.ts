@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { type ErrorName, isRotationError } from '../shared/errors';
+import { COMPOSED_MAX_CHARS, sanitise } from '../shared/sanitise';
 import { registerApprovals } from './commands/approve';
 import { registerDnsCheck } from './commands/dns-check';
 import { registerImport } from './commands/import';
@@ -16,7 +17,8 @@ const EXIT_OF_ERROR: Readonly<Partial<Record<ErrorName, number>>> = {
 };
 
 /**
- * The `byodkim` operator command line. Errors print one clear line (the stack only with
+ * The `byodkim` operator command line. Errors print one clear line (an AWS error's message
+ * sanitised like every error text shown to a person; the whole error and stack only with
  * --debug) and map to documented exit codes: 0 ok, 1 failure, 2 bad input, 3 not verified
  * (or, for a rehearsal, the rotation did not succeed), 4 refused with the next step named.
  */
@@ -58,7 +60,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       if (debug) console.error(error.stack);
       return EXIT_OF_ERROR[error.name] ?? EXIT.FAILURE;
     }
-    console.error(`byodkim: ${(error as Error).message ?? String(error)}`);
+    // Not ours (an SDK or network error): one sanitised line; --debug prints it whole.
+    console.error(`byodkim: ${sanitise((error as Error).message ?? String(error), COMPOSED_MAX_CHARS)}`);
     if (debug) console.error((error as Error).stack);
     return EXIT.FAILURE;
   }

@@ -9,7 +9,6 @@
  */
 import { RedriveExecutionCommand } from '@aws-sdk/client-sfn';
 import { normaliseDomain } from '../shared/dkim/domain';
-import { printable } from '../shared/dns/printable';
 import { InvalidInputError, RedriveRefusedError } from '../shared/errors';
 import { callAws } from '../shared/rotation/aws-errors';
 import { INSTEAD_OF_REDRIVE, isFinalFailState } from '../shared/rotation/redrive-policy';
@@ -20,6 +19,7 @@ import {
   type RotationExecution,
   type RotationExecutionsDeps,
 } from '../shared/rotation/rotation-executions';
+import { printable, sanitise } from '../shared/sanitise';
 
 /** Execution statuses Step Functions can redrive (RedriveExecution: failed, aborted, timed out). */
 const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -86,7 +86,7 @@ async function refusal(deps: RotationExecutionsDeps, candidate: Candidate): Prom
     }
   }
   if (execution.redriveStatus === 'NOT_REDRIVABLE') {
-    const reason = execution.redriveStatusReason ? `: ${printable(execution.redriveStatusReason, 200)}` : '';
+    const reason = execution.redriveStatusReason ? `: ${sanitise(execution.redriveStatusReason, 200)}` : '';
     return `Step Functions reports ${name} (${execution.status}) not redrivable${reason}. Start a new rotation instead: byodkim start ${domain}.`;
   }
   if (execution.status !== 'FAILED') return undefined;
@@ -127,7 +127,7 @@ export async function redriveRotation(
     // Checked above, but the status can change in between (another operator, the 14 days ending).
     if ((error as Error).name === 'ExecutionNotRedrivable') {
       throw new RedriveRefusedError(
-        `Not redriven: Step Functions refused (${printable((error as Error).message, 200)}). Start a new rotation instead: byodkim start ${execution.domain ?? '<domain>'}.`,
+        `Not redriven: Step Functions refused (${sanitise((error as Error).message, 200)}). Start a new rotation instead: byodkim start ${execution.domain ?? '<domain>'}.`,
         { cause: error },
       );
     }

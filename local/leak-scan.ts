@@ -5,7 +5,19 @@ export interface ScannedDocument {
   /** Where it came from, e.g. `history:GenerateKey:output`, `log`, `notification:1`, `template`. */
   readonly source: string;
   readonly text: string;
+  /**
+   * Text people read as it is (a notification, a Fail cause): AWS identifiers are leaks there too.
+   * Other documents legitimately hold ARNs (history holds execution ARNs, the template role ARNs).
+   * @default false
+   */
+  readonly shownToPeople?: boolean;
 }
+
+/** What the scan looks for, as the summary lists it (`leaks.kinds`). */
+export const LEAK_KINDS = ['private-key', 'task-token', 'aws-identifier'] as const;
+
+/** One of {@link LEAK_KINDS}. */
+export type LeakKind = (typeof LEAK_KINDS)[number];
 
 /** What must never appear in those documents. */
 export interface LeakSecrets {
@@ -18,17 +30,26 @@ export interface LeakSecrets {
 /** One leak: where, and what kind of secret (never the secret itself). */
 export interface LeakFinding {
   readonly source: string;
-  readonly kind: 'pem-private-key' | 'private-key-base64' | 'task-token';
+  readonly kind: 'pem-private-key' | 'private-key-base64' | 'task-token' | 'aws-identifier';
 }
 
 /** The leak scan's result, as the JSON summary reports it. */
 export interface LeakReport {
   readonly scanned: number;
   readonly found: number;
+  /** What was looked for: {@link LEAK_KINDS}. */
+  readonly kinds: readonly LeakKind[];
   readonly findings: readonly LeakFinding[];
 }
 
 const PEM_PRIVATE_KEY = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
+
+/**
+ * An ARN (any partition) or a 12-digit account id standing alone. Deliberately not the
+ * sanitiser's own patterns: the scan checks the sanitiser's work, so it must not share its blind
+ * spots.
+ */
+const AWS_IDENTIFIER = /arn:aws[a-z-]*:|(?<![0-9])[0-9]{12}(?![0-9])/;
 /** A 64-character PEM line is long enough to be unique to one key and short enough to catch fragments. */
 const FRAGMENT_LENGTH = 64;
 
@@ -56,8 +77,10 @@ function keyFragments(privateKey: KeyObject): string[] {
 
 /**
  * Scans every document for private key material (PEM armor, or any 64-character fragment of the
- * base64 DER of a key used in the run, in PKCS#1 or PKCS#8 form) and for task tokens. Returns
- * where each leak is, never the secret. Invariant 4 of ARCHITECTURE.md, measured.
+ * base64 DER of a key used in the run, in PKCS#1 or PKCS#8 form) and for task tokens, and the
+ * documents shown to people (notifications, Fail causes) for AWS identifiers too: an ARN or a
+ * 12-digit account id. Returns where each leak is, never the secret. Invariant 4 of
+ * ARCHITECTURE.md and the sanitiser (shared/sanitise.ts), measured.
  */
 export function scanForLeaks(documents: readonly ScannedDocument[], secrets: LeakSecrets): LeakReport {
   const fragments = secrets.privateKeys.flatMap(keyFragments);
@@ -73,6 +96,9 @@ export function scanForLeaks(documents: readonly ScannedDocument[], secrets: Lea
     if (tokens.some((token) => document.text.includes(token) || unescaped.includes(token))) {
       findings.push({ source: document.source, kind: 'task-token' });
     }
+    if (document.shownToPeople === true && AWS_IDENTIFIER.test(unescaped)) {
+      findings.push({ source: document.source, kind: 'aws-identifier' });
+    }
   }
-  return { scanned: documents.length, found: findings.length, findings };
+  return { scanned: documents.length, found: findings.length, kinds: [...LEAK_KINDS], findings };
 }

@@ -115,6 +115,16 @@ export const ScenarioSchema = z.strictObject({
         operation: z.string(),
         error: z.string(),
         times: z.number().int().min(1).max(100).default(1),
+        /**
+         * The error text the stand-in answers with, as AWS words it (e.g. an AccessDenied naming
+         * the caller's role ARN and the account). @default - a fixed text naming the injected fault
+         */
+        message: z.string().min(1).max(4096).optional(),
+        /**
+         * Armed only once this state has run (its first StateExited): only later requests fail,
+         * e.g. an S3 error after ApplyToSes. @default - armed from the start
+         */
+        afterState: z.enum(STATE_NAMES).optional(),
       }),
     )
     .default([]),

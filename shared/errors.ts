@@ -6,6 +6,8 @@
  * build instead of silently breaking a Catch.
  */
 
+import { sanitise } from './sanitise';
+
 /** The `ErrorEquals` names of every error the rotation raises, as constants. */
 export const ERROR_NAMES = {
   InvalidInput: 'InvalidInput',
@@ -140,23 +142,17 @@ export function isRotationError(value: unknown): value is RotationError {
   return value instanceof RotationError;
 }
 
-// Volatile parts of SDK messages (request ids, timestamps, account numbers, ARNs) make every stored
-// reason unique and can leak account detail into notifications; cert-manager strips them the same way.
-const VOLATILE_DETAIL: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>'],
-  [/arn:aws[a-z-]*:[^\s"']+/g, '<arn>'],
-  [/\b\d{12}\b/g, '<account>'],
-  [/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\b/g, '<time>'],
-];
+// A stored reason must read the same every time the same failure happens: the sanitiser replaces
+// request ids, ARNs and account ids (cert-manager's stabilizeSolverErrorMessage); timestamps go too.
+const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\b/g;
 
 /**
- * A stable, shareable one-line reason for `error`: its name and message with request ids, ARNs,
- * account numbers and timestamps replaced, so the same failure always reads the same.
+ * A stable, shareable one-line reason for `error`: its name and message through {@link sanitise}
+ * (control characters removed, AWS identifiers replaced, at most 300 characters) and timestamps
+ * replaced by `<time>`, so the same failure always reads the same.
  */
 export function stableReason(error: unknown): string {
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  let reason = `${name}: ${message}`.replace(/\s+/g, ' ').trim();
-  for (const [pattern, replacement] of VOLATILE_DETAIL) reason = reason.replace(pattern, replacement);
-  return reason.length > 500 ? `${reason.slice(0, 497)}...` : reason;
+  return sanitise(`${name}: ${message}`.replace(TIMESTAMP, '<time>'));
 }

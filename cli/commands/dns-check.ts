@@ -5,9 +5,9 @@ import { parseDkimCertificate } from '../../shared/dkim/certificate';
 import { normaliseDomain } from '../../shared/dkim/domain';
 import { assertValidSelector } from '../../shared/dkim/selector';
 import { parseEndpoint, verifyDkimRecord } from '../../shared/dns';
-import { printable } from '../../shared/dns/printable';
 import type { DnsCheckOptions, DnsVerification } from '../../shared/dns/types';
 import { InvalidInputError } from '../../shared/errors';
+import { sanitise } from '../../shared/sanitise';
 import { EXIT } from '../exit-codes';
 import { printTable } from '../output';
 
@@ -84,7 +84,7 @@ export function notCheckedSummary(verification: DnsVerification): string | undef
   return groups
     .map(
       ({ reason, addresses }) =>
-        `${addresses.length} IPv6 address${addresses.length === 1 ? '' : 'es'} not checked: ${printable(reason)}`,
+        `${addresses.length} IPv6 address${addresses.length === 1 ? '' : 'es'} not checked: ${sanitise(reason)}`,
     )
     .join('; ');
 }

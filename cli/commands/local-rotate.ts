@@ -29,7 +29,7 @@ export function formatSummary(domain: string, summary: RotationSummary): string 
     `  DKIM probe (mail sent through SES at every state, verified against ${domain}'s name servers): ${summary.probe.sent} sent, ${summary.probe.passed} passed, ${summary.probe.failed} failed, ${summary.probe.unsigned} unsigned`,
     `  SES switched (ApplyToSes): ${summary.applyAt ?? 'never'}`,
     `  unsigned window (SES PENDING after a signing change until SUCCESS, longest over regions): ${seconds(summary.unsignedWindowMs)}`,
-    `  leak scan (history, logs, notifications, template): ${summary.leaks.scanned} documents, ${summary.leaks.found} findings`,
+    `  leak scan (history, logs, notifications, template, Fail causes; ${summary.leaks.kinds.join(', ')}): ${summary.leaks.scanned} documents, ${summary.leaks.found} findings`,
     `  approval page: ${summary.approvals.accepted} decision(s) accepted, ${summary.approvals.refused} attempt(s) refused`,
     `  IAM (every AWS call checked against the synthesized roles and resource policies): ${summary.iam.evaluated} evaluated, ${summary.iam.denied} denied`,
     ...summary.iam.deniedRequests.map(

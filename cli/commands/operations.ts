@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { normaliseDomain } from '../../shared/dkim/domain';
-import { printable } from '../../shared/dns/printable';
 import { DomainNotConfiguredError } from '../../shared/errors';
 import { notCheckedNotice } from '../../shared/rotation/notifications';
 import { rotationExecutions } from '../../shared/rotation/rotation-executions';
 import { startRotation } from '../../shared/rotation/start-rotation';
+import { sanitise } from '../../shared/sanitise';
 import { type DomainStatus, domainStatus } from '../domain-status';
 import { printTable } from '../output';
 import { redriveRotation } from '../redrive';
@@ -164,7 +164,7 @@ export function registerOperations(program: Command): void {
           execution: execution.name,
           status: execution.status,
           // An error name is ours or AWS's, but a hand-made failure can carry any text.
-          error: execution.error === undefined ? null : printable(execution.error, 100),
+          error: execution.error === undefined ? null : sanitise(execution.error, 100),
           startedAt: execution.startDate?.toISOString() ?? '',
           durationSeconds: Math.round((stop - (execution.startDate?.getTime() ?? stop)) / 1000),
           redriveCount: execution.redriveCount,

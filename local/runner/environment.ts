@@ -32,6 +32,7 @@ import {
 } from '../sfn/engine';
 import { type LocalStepFunctionsServer, startLocalStepFunctionsServer } from '../sfn/server';
 import { CaptureLogger } from './capture-logger';
+import { scheduleFaults } from './deferred-faults';
 import { stateMachineDefinition, synthesizeStack } from './definition';
 import { LaggingZoneTarget } from './lagging-zone-target';
 import { lambdaDnsNetwork } from './lambda-network';
@@ -258,11 +259,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     // SES looks the record up on every address; the task code only where its Lambda network reaches.
     const dnsOptions = { nameServers: dns.endpoints(), timeoutMs: 500, retries: 1 };
     const taskDnsOptions = { ...dnsOptions, ...lambdaDnsNetwork(synthesized.template) };
+    // Faults with `afterState` wait for that state (armed in onEvent below).
+    const faults = scheduleFaults(first.faults);
     const aws = await startLocalAws({
       isKeyPublished: async (domain, selector, publicKey) =>
         (await verifyDkimRecord({ domain, selector, publicKey }, dnsOptions)).verified,
       buckets: [BUCKET],
-      faults: first.faults,
+      faults: faults.fromStart,
       authorizer: iam,
       bucketKeys: deployed.bucketKeys,
       ses: {
@@ -327,6 +330,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       timing: localTiming(definition, first.timing),
       onEvent: (execution, event) => {
         clock.follow(event);
+        if (event.type === 'StateExited') faults.stateExited(event.state.name, aws);
         return options.onEvent?.(execution, event);
       },
     });

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { STATE } from '../../workflows/rotation-workflow';
 import type { IamSummary } from '../iam/local-iam';
-import { type LeakReport, type ScannedDocument, scanForLeaks } from '../leak-scan';
+import { type LeakKind, type LeakReport, type ScannedDocument, scanForLeaks } from '../leak-scan';
 import { DkimProbe, type ProbeCounts, type ProbeResult } from '../probe';
 import type { Scenario } from '../scenario';
 import { unsignedWindowMs } from '../ses/unsigned-window';
@@ -30,7 +30,11 @@ export interface RotationSummary {
    * never changed. Measured from the SES stand-in's switch log, not from the workflow's polls.
    */
   readonly unsignedWindowMs: number;
-  readonly leaks: { readonly scanned: number; readonly found: number };
+  /**
+   * The leak scan: documents scanned, leaks found, and what was looked for (`kinds`: private key
+   * material and task tokens everywhere, AWS identifiers in notifications and Fail causes).
+   */
+  readonly leaks: { readonly scanned: number; readonly found: number; readonly kinds: readonly LeakKind[] };
   readonly approvals: { readonly accepted: number; readonly refused: number };
   /**
    * The AWS calls of the product's code (tasks, approval endpoint, operators' CLI) authorized
@@ -72,12 +76,25 @@ export interface RotateOptions {
   readonly inspect?: (env: LocalEnvironment, runs: readonly RotationRun[]) => void | Promise<void>;
 }
 
-/** Every document of the run that must not hold a secret: history, logs, notifications, template. */
+/**
+ * Every document of the run that must not hold a secret: history, logs, notifications, template;
+ * and, shown to people, the notifications and the Fail causes (each failure event's Cause: what
+ * the console, DescribeExecution and a Catch hand on).
+ */
 function documentsOf(env: LocalEnvironment, execution: LocalExecution): ScannedDocument[] {
   const documents: ScannedDocument[] = execution.events.map((event, index) => ({
     source: `history:${index}:${event.type}${'state' in event ? `:${event.state.name}` : ''}`,
     text: JSON.stringify(event),
   }));
+  execution.events.forEach((event, index) => {
+    const cause = (event as { Cause?: unknown }).Cause;
+    if (cause === undefined) return;
+    documents.push({
+      source: `fail-cause:${index}:${event.type}`,
+      text: typeof cause === 'string' ? cause : JSON.stringify(cause),
+      shownToPeople: true,
+    });
+  });
   env.logger.texts().forEach((text, index) => {
     documents.push({ source: `log:${index}`, text });
   });
@@ -85,6 +102,7 @@ function documentsOf(env: LocalEnvironment, execution: LocalExecution): ScannedD
     documents.push({
       source: `notification:${index}`,
       text: `${notification.subject}\n${notification.message}`,
+      shownToPeople: true,
     });
   });
   documents.push({ source: 'template', text: env.templateText });
@@ -233,7 +251,7 @@ async function summarise(
     ses,
     probe: probe.counts(),
     unsignedWindowMs: unsignedWindowMs(env.aws.ses.switches(), scenario.domain, Date.now()),
-    leaks: { scanned: leakReport.scanned, found: leakReport.found },
+    leaks: { scanned: leakReport.scanned, found: leakReport.found, kinds: leakReport.kinds },
     approvals: { accepted: team.tally.accepted, refused: team.tally.refused },
     iam: env.iam.summary(),
     applyAt: appliedAt(execution),

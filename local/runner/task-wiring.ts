@@ -28,6 +28,7 @@ import * as verifyDnsRecord from '../../tasks/verify-dns-record/handler';
 import type { LambdaTaskName } from '../../workflows/rotation-workflow';
 import type { ApprovalLambda } from '../approval-server';
 import type { LocalTaskHandler } from '../sfn/engine';
+import { asLambdaFunctionError } from './lambda-error';
 
 /**
  * Every dependency any task takes, pointed at the local stand-ins. Each task's `makeHandler`
@@ -79,10 +80,14 @@ export function localTaskHandlers(
     ConfirmRollback: confirmRollback.makeHandler(depsOf('ConfirmRollback')),
     NotifyFailure: notifyFailure.makeHandler(depsOf('NotifyFailure')),
   };
+  // A failure reaches the interpreter as Lambda reports it: Error = its name, Cause = the JSON.
   return Object.fromEntries(
     Object.entries(handlers).map(([name, handler]) => [
       name,
-      (payload: unknown) => handler(payload as never),
+      (payload: unknown) =>
+        handler(payload as never).catch((error: unknown) => {
+          throw asLambdaFunctionError(error);
+        }),
     ]),
   ) as unknown as Record<LambdaTaskName, LocalTaskHandler>;
 }

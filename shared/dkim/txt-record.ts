@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { InvalidInputError } from '../errors';
+import { describeDifference } from '../sanitise';
 
 /** Longest DNS character-string, in octets (RFC 1035 §3.3). */
 export const MAX_CHARACTER_STRING_OCTETS = 255;
@@ -97,20 +98,23 @@ const WHITESPACE = /[ \t\r\n]+/g;
 /**
  * Parses a tag-list (RFC 6376 §3.2): `tag=value` pairs split by `;`, whitespace around names and
  * values ignored, empty specs skipped, a repeated tag invalid.
- * @throws InvalidInputError describing the first syntax error.
+ * @throws InvalidInputError describing the first syntax error by position, never quoting the text
+ * (it usually comes from a name server: see checkDkimRecords).
  */
 export function parseTagList(text: string): Map<string, string> {
   const tags = new Map<string, string>();
+  let position = 0;
   for (const spec of text.split(';')) {
     // RFC 6376 allows one trailing ";"; an empty spec elsewhere (";;") is harmless and every major
     // verifier skips it, so we do too rather than block a rotation on it.
     if (spec.trim() === '') continue;
+    position += 1;
     const equals = spec.indexOf('=');
-    if (equals < 0) throw new InvalidInputError(`"${spec.trim()}" is not tag=value`);
+    if (equals < 0) throw new InvalidInputError(`tag ${position} is not tag=value`);
     const name = spec.slice(0, equals).trim();
     const value = spec.slice(equals + 1).trim();
-    if (!TAG_NAME.test(name)) throw new InvalidInputError(`"${name}" is not a valid tag name`);
-    if (tags.has(name)) throw new InvalidInputError(`tag "${name}=" appears twice`);
+    if (!TAG_NAME.test(name)) throw new InvalidInputError(`tag ${position} has an invalid name`);
+    if (tags.has(name)) throw new InvalidInputError(`tag ${position} repeats an earlier tag`);
     tags.set(name, value);
   }
   return tags;
@@ -124,7 +128,7 @@ export function parseDkimKeyRecord(text: string): DkimKeyRecord {
   const tags = parseTagList(text);
   const version = tags.get('v');
   if (version !== undefined) {
-    if (version !== 'DKIM1') throw new InvalidInputError(`v=${version} is not v=DKIM1`);
+    if (version !== 'DKIM1') throw new InvalidInputError('v= is not DKIM1');
     if (tags.keys().next().value !== 'v') throw new InvalidInputError('v=DKIM1 must be the first tag');
   }
   const publicKey = tags.get('p');
@@ -168,12 +172,6 @@ function looksLikeDkimRecord(text: string): boolean {
   return /^\s*v\s*=\s*DKIM/i.test(text) || /(^|;)\s*p\s*=/.test(text);
 }
 
-function firstDifference(found: string, expected: string): number {
-  let index = 0;
-  while (index < found.length && index < expected.length && found[index] === expected[index]) index += 1;
-  return index;
-}
-
 /**
  * Compares the TXT records served at a selector's name with the key we expect there.
  *
@@ -201,6 +199,9 @@ export function checkDkimRecords(
 }
 
 function compareKeyRecord(text: string, expectedPublicKey: KeyObject): DkimRecordCheck {
+  // Details never quote the record (a name server's operator writes it, and details reach mail and
+  // Fail causes): they say what is wrong in our words, with lengths and where the text differs.
+  const differs = () => `(record: ${describeDifference(text, dkimTxtValue(expectedPublicKey))})`;
   let record: DkimKeyRecord;
   try {
     record = parseDkimKeyRecord(text);
@@ -208,22 +209,21 @@ function compareKeyRecord(text: string, expectedPublicKey: KeyObject): DkimRecor
     return {
       result: 'mismatch',
       reason: 'malformed',
-      detail: `malformed DKIM record: ${(error as Error).message}`,
+      detail: `malformed DKIM record, ${(error as Error).message} ${differs()}`,
     };
   }
   if (record.keyType !== 'rsa') {
-    return { result: 'mismatch', reason: 'key-type', detail: `k=${record.keyType}, expected k=rsa` };
+    return { result: 'mismatch', reason: 'key-type', detail: `k= is not rsa ${differs()}` };
   }
   if (record.publicKey === '') {
     return { result: 'mismatch', reason: 'revoked', detail: 'p= is empty: the key is revoked' };
   }
   const expected = publicKeyBase64(expectedPublicKey);
   if (record.publicKey !== expected) {
-    const at = firstDifference(record.publicKey, expected);
     return {
       result: 'mismatch',
       reason: 'different-key',
-      detail: `another key: p= differs from the expected key at base64 character ${at + 1} (length ${record.publicKey.length}, expected ${expected.length})`,
+      detail: `another key: p= differs (${describeDifference(record.publicKey, expected)})`,
     };
   }
   if (record.flags.includes('y')) {
@@ -233,14 +233,14 @@ function compareKeyRecord(text: string, expectedPublicKey: KeyObject): DkimRecor
     return {
       result: 'mismatch',
       reason: 'hash-algorithms',
-      detail: `h=${record.hashAlgorithms.join(':')} excludes sha256, which SES signs with`,
+      detail: `h= excludes sha256, which SES signs with ${differs()}`,
     };
   }
   if (!record.serviceTypes.includes('*') && !record.serviceTypes.includes('email')) {
     return {
       result: 'mismatch',
       reason: 'service-type',
-      detail: `s=${record.serviceTypes.join(':')} excludes email`,
+      detail: `s= excludes email ${differs()}`,
     };
   }
   return { result: 'match', detail: 'the exact key is published' };

@@ -3,10 +3,10 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { createTransport } from 'nodemailer';
 import { privateKeyToPem } from '../dkim/keys';
 import { dkimRecordName } from '../dkim/selector';
+import { printable, sanitise } from '../sanitise';
 import { DiscoveryError, findCnameChain, findZone, findZoneServers } from './discovery';
 import { readAnswerChain } from './evaluate-answer';
 import { DEFAULT_IPV6_POLICY, skippedReason, unroutedReason } from './ipv6-policy';
-import { printable } from './printable';
 import { DnsTransportError, formatEndpoint, queryDns } from './transport';
 import type { DnsCheckOptions, DnsEndpoint } from './types';
 import { systemResolver } from './verify';
@@ -115,7 +115,10 @@ export async function checkDkimEndToEnd(
     servers = await serversToAsk(recordName, options);
   } catch (error) {
     if (!(error instanceof DiscoveryError || error instanceof DnsTransportError)) throw error;
-    return { result: 'temperror', detail: `cannot find the name servers of ${recordName}: ${error.message}` };
+    return {
+      result: 'temperror',
+      detail: `cannot find the name servers of ${recordName}: ${sanitise(error.message)}`,
+    };
   }
   if (servers.length === 0)
     return { result: 'temperror', detail: `no name server address for ${recordName}` };
@@ -140,13 +143,19 @@ export async function checkDkimEndToEnd(
       if (unrouted !== undefined) return { server, status: 'not-checked', comment: ` (${unrouted})` };
       const signature = verification.results.find((result) => result.selector === input.selector);
       const status = signature?.status?.result ?? 'none';
-      const comment = signature?.status?.comment ? ` (${printable(signature.status.comment)})` : '';
+      // The verifier's comment may repeat what the key lookup returned: sanitised, briefly.
+      const comment = signature?.status?.comment
+        ? ` (${sanitise(String(signature.status.comment), 120)})`
+        : '';
       return { server, status, comment };
     }),
   );
   const describeAll = (list: typeof outcomes) =>
     list
-      .map((outcome) => `${formatEndpoint(outcome.server)} dkim=${outcome.status}${outcome.comment}`)
+      .map(
+        (outcome) =>
+          `${printable(formatEndpoint(outcome.server), 64)} dkim=${outcome.status}${outcome.comment}`,
+      )
       .join('; ');
   const skipped = outcomes.filter((outcome) => outcome.status === 'not-checked');
   const checked = outcomes.filter((outcome) => outcome.status !== 'not-checked');

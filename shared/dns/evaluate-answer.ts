@@ -80,9 +80,12 @@ export function evaluateTxtAnswer(
   if (response.rcode === 'NXDOMAIN')
     return { result: 'missing', detail: 'NXDOMAIN: the name does not exist' };
   const chain = readAnswerChain(response.answers ?? [], name);
-  const via = chain.cnames.length > 0 ? ` (via CNAME ${chain.cnames.join(' → ')})` : '';
+  // CNAME targets are record content (the server's operator writes them): counted, never quoted.
+  const hops = chain.cnames.length;
+  const via = hops > 0 ? ` (via ${hops} CNAME${hops === 1 ? '' : 's'})` : '';
   if (chain.txt.length === 0) {
-    return { result: 'missing', detail: `NODATA: no TXT record at ${chain.finalName}${via}`, chain };
+    const where = hops > 0 ? 'where the CNAME chain ends' : `at ${name}`;
+    return { result: 'missing', detail: `NODATA: no TXT record ${where}${via}`, chain };
   }
   const check = checkDkimRecords(chain.txt, expectedKey);
   const detail = `${check.detail}${via}`;

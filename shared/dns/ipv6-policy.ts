@@ -5,7 +5,7 @@
  * way they are reported `not-checked` with the reason, never dropped.
  */
 import { isIPv6 } from 'node:net';
-import { printable } from './printable';
+import { printable, sanitise } from '../sanitise';
 import { isNoRoute } from './transport';
 import type { DnsEndpoint, Ipv6Policy, ServerCheck } from './types';
 
@@ -51,7 +51,7 @@ export function describeNotChecked(servers: readonly ServerCheck[]): string {
   return [...byReason]
     .map(
       ([reason, addresses]) =>
-        `${addresses.length} address(es) not checked (${printable(reason)}): ${addresses.map((address) => printable(address)).join(', ')}`,
+        `${addresses.length} address(es) not checked (${sanitise(reason)}): ${addresses.map((address) => printable(address, 64)).join(', ')}`,
     )
     .join('; ');
 }

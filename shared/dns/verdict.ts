@@ -5,8 +5,8 @@ import {
   ERROR_NAMES,
   type RotationError,
 } from '../errors';
+import { printable, sanitise } from '../sanitise';
 import { describeNotChecked } from './ipv6-policy';
-import { printable } from './printable';
 import type { DnsVerification, ServerCheck } from './types';
 
 type Expectation = 'published' | 'retired';
@@ -23,9 +23,15 @@ function isSatisfied(check: ServerCheck, expect: Expectation): boolean {
   return expect === 'published' ? check.result === 'match' : isRetired(check);
 }
 
+/**
+ * One server's line: its name and address escaped (printable: a name must read exactly), its detail
+ * sanitised. Details are our words and never quote record content (lengths and positions instead).
+ */
 function describe(check: ServerCheck): string {
-  const who = check.name === check.address ? check.address : `${check.name} (${check.address})`;
-  return printable(`${who} ${check.result}: ${check.detail}`);
+  const name = printable(check.name, 255);
+  const address = printable(check.address, 64);
+  const who = name === address ? address : `${name} (${address})`;
+  return `${who} ${check.result}: ${sanitise(check.detail)}`;
 }
 
 /** NS hosts none of whose addresses was checked (e.g. a host with IPv6 addresses only, no IPv6 egress). */
@@ -54,6 +60,9 @@ export function decideVerdict(
   servers: readonly ServerCheck[],
   expect: Expectation = 'published',
 ): DnsVerification {
+  // Names in messages: escaped (a CNAMEd selector's final name and its zone come from DNS).
+  const record = printable(recordName, 255);
+  const zoneName = printable(zone, 255);
   if (servers.length === 0) {
     return {
       verified: false,
@@ -61,7 +70,7 @@ export function decideVerdict(
       zone,
       servers,
       error: ERROR_NAMES.DnsLookupFailed,
-      message: `No authoritative name server found for ${recordName}: check the zone's delegation.`,
+      message: `No authoritative name server found for ${record}: check the zone's delegation.`,
     };
   }
   const checked = servers.filter((check) => check.result !== 'not-checked');
@@ -77,7 +86,7 @@ export function decideVerdict(
       recordName,
       zone,
       servers,
-      message: `${all} ${checked.length} authoritative name server address(es) of ${zone} ${what} at ${recordName}.${suffix}`,
+      message: `${all} ${checked.length} authoritative name server address(es) of ${zoneName} ${what} at ${record}.${suffix}`,
     };
   }
   if (behind.length === 0) {
@@ -87,7 +96,7 @@ export function decideVerdict(
       zone,
       servers,
       error: ERROR_NAMES.DnsLookupFailed,
-      message: `No address of ${uncheckedHosts.join(', ')} could be checked for ${recordName}.${suffix} Give the DNS-checking functions IPv6 egress (the dnsCheckVpc prop) or ask for an IPv4 address on that name server.`,
+      message: `No address of ${uncheckedHosts.join(', ')} could be checked for ${record}.${suffix} Give the DNS-checking functions IPv6 egress (the dnsCheckVpc prop) or ask for an IPv4 address on that name server.`,
     };
   }
   const has = (result: ServerCheck['result']) => behind.some((check) => check.result === result);
@@ -104,7 +113,7 @@ export function decideVerdict(
     advice = 'The record is not published everywhere yet; the workflow keeps checking.';
   } else {
     error = ERROR_NAMES.DnsLookupFailed;
-    advice = `Check that these servers answer on port 53 and are authoritative for ${zone}.`;
+    advice = `Check that these servers answer on port 53 and are authoritative for ${zoneName}.`;
   }
   return {
     verified: false,
@@ -112,7 +121,7 @@ export function decideVerdict(
     zone,
     servers,
     error,
-    message: `${behind.length} of ${checked.length} name server address(es) are behind for ${recordName}: ${behind
+    message: `${behind.length} of ${checked.length} name server address(es) are behind for ${record}: ${behind
       .map(describe)
       .join('; ')}. ${advice}${suffix}`,
   };

@@ -5,6 +5,7 @@
  * is asked directly with recursion off, never a resolver's cached view, and IPv6 addresses follow
  * the same policy. The target itself lives in SES's zone and is not ours to check.
  */
+import { describeDifference, sanitise } from '../sanitise';
 import { DiscoveryError, findZone, findZoneServers, type NameServerAddress } from './discovery';
 import { answerData } from './evaluate-answer';
 import { DEFAULT_IPV6_POLICY, notChecked, skippedReason, unroutedReason } from './ipv6-policy';
@@ -51,7 +52,11 @@ export function evaluateCnameAnswer(
   if (typeof pointsTo !== 'string')
     return { result: 'missing', detail: `NODATA: no CNAME record at ${name}` };
   if (bare(pointsTo) !== bare(target)) {
-    return { result: 'mismatch', detail: `CNAME points to ${pointsTo}, not ${target}` };
+    // The served target is record content: compared, never quoted.
+    return {
+      result: 'mismatch',
+      detail: `CNAME points elsewhere, not to ${target} (${describeDifference(bare(pointsTo), bare(target))})`,
+    };
   }
   return { result: 'match', detail: `CNAME to ${target}` };
 }
@@ -130,7 +135,7 @@ export async function verifyCnameRecord(
     if (!(error instanceof DiscoveryError || error instanceof DnsTransportError)) throw error;
     return {
       ...decideVerdict(name, '(unknown)', []),
-      message: `Cannot find the authoritative name servers of ${name} through resolver ${formatEndpoint(resolver)}: ${error.message}.`,
+      message: `Cannot find the authoritative name servers of ${name} through resolver ${formatEndpoint(resolver)}: ${sanitise(error.message)}.`,
     };
   }
 }

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { getServers } from 'node:dns';
 import { isIP } from 'node:net';
 import { dkimRecordName } from '../dkim/selector';
+import { describeDifference, sanitise } from '../sanitise';
 import {
   DiscoveryError,
   findCnameChain,
@@ -117,7 +118,7 @@ export async function verifyDkimRecord(
     if (!(error instanceof DiscoveryError || error instanceof DnsTransportError)) throw error;
     return {
       ...decideVerdict(recordName, '(unknown)', [], expect),
-      message: `Cannot find the authoritative name servers of ${recordName} through resolver ${formatEndpoint(resolver)}: ${error.message}.`,
+      message: `Cannot find the authoritative name servers of ${recordName} through resolver ${formatEndpoint(resolver)}: ${sanitise(error.message)}.`,
     };
   }
 }
@@ -202,20 +203,22 @@ async function checkCnameHop(
     if (target === undefined || check.result === 'lame' || check.result === 'refused') {
       return { name: server.name, address, ...check };
     }
-    if (target.replace(/\.$/, '').toLowerCase() !== next.replace(/\.$/, '').toLowerCase()) {
+    const bare = (hop: string) => hop.replace(/\.$/, '').toLowerCase();
+    if (bare(target) !== bare(next)) {
+      // Both names are CNAME targets (record content): compared, never quoted.
       return {
         name: server.name,
         address,
         result: 'mismatch',
         reason: 'different-key',
-        detail: `CNAME points to ${target}, not ${next}`,
+        detail: `CNAME points elsewhere than the resolver's answer (${describeDifference(bare(target), bare(next))})`,
       };
     }
     return {
       name: server.name,
       address,
       result: 'match',
-      detail: `CNAME to ${next} (checked on its own zone's servers)`,
+      detail: "CNAME as the resolver answered (checked on its own zone's servers)",
     };
   } catch (error) {
     if (!(error instanceof DnsTransportError)) throw error;

@@ -3,6 +3,7 @@
  * action taken. Pure: the task publishes it with shared/rotation's `publish`.
  */
 import type { Bilingual, Notification } from '../rotation/notifications';
+import { COMPOSED_MAX_CHARS, sanitise } from '../sanitise';
 import { type Finding, type HealthCheck, highestSeverity } from './evaluate';
 
 /** Each check's title in both languages. */
@@ -90,7 +91,11 @@ export function monitorNotification(input: MonitorNotificationInput): Notificati
         `Days until certificate expiry: ${days}`,
         startedEn,
         input.plannedSwitch?.en ?? '',
-        ...input.findings.map((finding) => `${line(finding, 'en')}\n  ${finding.detail}`),
+        // A finding's detail may quote an SDK error or DNS (stableReason): sanitised once more here,
+        // the last stop before mail, whoever built the finding.
+        ...input.findings.map(
+          (finding) => `${line(finding, 'en')}\n  ${sanitise(finding.detail, COMPOSED_MAX_CHARS)}`,
+        ),
         'What to do: see docs/monitoring.md and the runbook.',
       ]
         .filter(Boolean)

@@ -4,7 +4,7 @@
  * Pure; every value that came from SES or DNS is made printable again here.
  */
 import { zoneFileLine } from '../dkim/txt-record';
-import { printable } from '../dns/printable';
+import { printable } from '../sanitise';
 import type { Bilingual } from './notifications';
 import type { RecordToPublish, RegionConfirmation } from './state';
 

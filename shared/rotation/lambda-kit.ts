@@ -6,6 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import type { DnsCheckOptions, DnsEndpoint } from '../dns/types';
+import { sanitiseError } from '../sanitise';
 import { type ApprovalKeys, approvalKeysFrom } from './approval-keys';
 import { DNS_IPV6_EGRESS_ENV, ipv6PolicyFor } from './dns-egress';
 import { type DepsSource, memoDeps } from './runtime';
@@ -19,6 +20,9 @@ export function taskLogger(): Logger {
 /**
  * A Lambda handler around a task's logic: adds the Lambda context and the rotation's domain and
  * selector to every log line (never the event itself: NotifyDnsTeam's event holds a task token).
+ * A failure is logged whole, then rethrown with its message sanitised (shared/sanitise.ts): that
+ * message becomes the cause Step Functions records, a Catch hands on and the console, the CLI and
+ * the notices show, so no AWS identifier or control character of an SDK error or of DNS gets there.
  */
 export function taskHandler<E, D extends object, R>(
   logger: Logger,
@@ -38,7 +42,7 @@ export function taskHandler<E, D extends object, R>(
         errorName: (error as Error).name,
         errorMessage: (error as Error).message,
       });
-      throw error;
+      throw sanitiseError(error);
     } finally {
       logger.removeKeys(Object.keys(keys));
     }

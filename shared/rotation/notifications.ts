@@ -14,7 +14,7 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { LAMBDA_NO_IPV6_REASON } from '../dns/not-checked-reasons';
-import { printable } from '../dns/printable';
+import { COMPOSED_MAX_CHARS, printable, sanitise } from '../sanitise';
 import { type ApplyWindow, applySchedule, describeApplyWindow } from './apply-window';
 import { callAws } from './aws-errors';
 import { recordsAsZoneFile, sesTimingLines } from './confirmation-text';
@@ -188,7 +188,8 @@ export function plannedSwitchLine(window: ApplyWindow | undefined, now: Date): B
  * Which name server addresses the DNS check did not ask, and why, one line per reason:
  * `IPv6 addresses of ns1.example.jp (2001:db8::1) were not checked: Lambda outside a VPC has no
  * IPv6 egress; deploy with dnsCheckVpc to check them.` Undefined when every address was asked.
- * Host names and reasons come from DNS or the verdict: they are made printable again here.
+ * Host names and addresses come from DNS: they are escaped here (printable); reasons are free
+ * text and go through the sanitiser.
  */
 export function notCheckedNotice(
   notChecked: readonly AddressNotChecked[] | undefined,
@@ -209,12 +210,12 @@ export function notCheckedNotice(
     ja.push(
       lambda
         ? `${which} の IPv6 アドレスは確認していません: VPC 外の Lambda には IPv6 の外向き通信がないためです。確認するには dnsCheckVpc を指定してデプロイしてください (運用担当)。`
-        : `${which} の IPv6 アドレスは確認していません: ${printable(reason)}`,
+        : `${which} の IPv6 アドレスは確認していません: ${sanitise(reason)}`,
     );
     en.push(
       lambda
         ? `IPv6 addresses of ${which} were not checked: ${LAMBDA_NO_IPV6_REASON}; deploy with dnsCheckVpc to check them (operators).`
-        : `IPv6 addresses of ${which} were not checked: ${printable(reason)}.`,
+        : `IPv6 addresses of ${which} were not checked: ${sanitise(reason)}.`,
     );
   }
   return { ja: ja.join('\n'), en: en.join('\n') };
@@ -604,7 +605,10 @@ export interface FailureMessage {
   readonly domain: string;
   readonly selector: string;
   readonly executionName: string;
-  /** The error name and a short, stable reason (never an SDK dump). */
+  /**
+   * The error name and a short reason. It may quote an error or DNS: the template passes it
+   * through the sanitiser (at most 1,000 characters) whatever the caller did.
+   */
   readonly reason: string;
   /** `rollback-unverified`: what DNS must serve for SES to sign again. @default - none */
   readonly records?: readonly RecordToPublish[];
@@ -616,7 +620,8 @@ export interface FailureMessage {
  * (CRITICAL, operators: check SES now), a retirement that could not be confirmed (WARNING).
  */
 export function failureNotification(input: FailureMessage): Notification {
-  const { domain, selector, executionName, reason } = input;
+  const { domain, selector, executionName } = input;
+  const reason = sanitise(input.reason, COMPOSED_MAX_CHARS);
   const contacts = contactLine(input.contacts);
   const execution: Detail = {
     label: { ja: '実行名 (Step Functions)', en: 'Execution (Step Functions)' },

@@ -17,7 +17,6 @@
 import type { KeyObject } from 'node:crypto';
 import { parseDkimCertificate } from '../../shared/dkim/certificate';
 import type { verifyCnameRecord, verifyDkimRecord } from '../../shared/dns';
-import { printable } from '../../shared/dns/printable';
 import type { DnsCheckOptions, DnsVerification } from '../../shared/dns/types';
 import { ERROR_NAMES } from '../../shared/errors';
 import { getRequiredObject, type KeyStoreDeps, keyPaths } from '../../shared/rotation/key-store';
@@ -40,6 +39,7 @@ import type {
   RollbackConfirmation,
   RotationState,
 } from '../../shared/rotation/state';
+import { COMPOSED_MAX_CHARS, printable, sanitise } from '../../shared/sanitise';
 import { restoredRecords } from './records';
 
 /** The authoritative DNS checks (shared/dns), injected so tests and the local runner can swap them. */
@@ -179,7 +179,9 @@ export async function confirmRollback(
   }
   const unverifiable = (reason: string): RollbackConfirmation => {
     deps.logger.error('The restored signing configuration cannot be confirmed', { domain, selector, reason });
-    return { pending: false, confirmed: false, reason: printable(reason, 2000), ...result };
+    // Composed of SES states and DNS verdicts (which never quote record content), sanitised
+    // as a whole: it reaches the operators' CRITICAL page.
+    return { pending: false, confirmed: false, reason: sanitise(reason, COMPOSED_MAX_CHARS), ...result };
   };
   if (problems.length > 0) return unverifiable(problems.join('; '));
 
@@ -192,9 +194,9 @@ export async function confirmRollback(
     );
   }
   const wait = nextPollSeconds(settings, polls, deps.random);
-  const reason = printable(
+  const reason = sanitise(
     `SES is verifying the restored configuration in ${still}${waitingFor.length > 0 ? `: ${waitingFor.join('; ')}` : ''}`,
-    2000,
+    COMPOSED_MAX_CHARS,
   );
   deps.logger.info('Waiting for SES to confirm the rollback', {
     domain,

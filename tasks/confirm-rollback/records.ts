@@ -10,9 +10,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
-import { printable } from '../../shared/dns/printable';
 import type { SesSigning } from '../../shared/rotation/ses-signing';
 import type { PreviousSigning, RecordToPublish } from '../../shared/rotation/state';
+import { printable } from '../../shared/sanitise';
 
 /** The suffix of an Easy DKIM CNAME target for the `AWS_SES` origin. */
 export const EASY_DKIM_TARGET_SUFFIX = 'dkim.amazonses.com';

@@ -10,7 +10,6 @@
  */
 import { privateKeyFromPem } from '../../shared/dkim/keys';
 import type { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../shared/dns';
-import { printable } from '../../shared/dns/printable';
 import type { DnsCheckOptions, ServerCheck } from '../../shared/dns/types';
 import {
   ApplyWindowMissedError,
@@ -22,6 +21,7 @@ import { applySchedule, describeApplyWindow, waitTimestamp } from '../../shared/
 import { getRequiredObject, type KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { AddressNotChecked, DnsVerified, RotationState } from '../../shared/rotation/state';
+import { printable, sanitise } from '../../shared/sanitise';
 import { MAX_APPLY_WINDOW_WAITS } from '../../shared/workflow-history';
 
 /** The DNS verifier's functions (shared/dns), injected so tests and the local runner can swap them. */
@@ -107,7 +107,7 @@ const MAX_NOT_CHECKED = 16;
 
 /**
  * The verdict's `not-checked` addresses as the state carries them: host, address and reason,
- * printable and short (Step Functions payloads are capped at 256 KB; no record text).
+ * names escaped, the reason sanitised, all short (Step Functions payloads are capped at 256 KB).
  */
 export function addressesNotChecked(servers: readonly ServerCheck[]): AddressNotChecked[] {
   return servers
@@ -116,6 +116,6 @@ export function addressesNotChecked(servers: readonly ServerCheck[]): AddressNot
     .map((check) => ({
       nameServer: printable(check.name, 255),
       address: printable(check.address, 64),
-      reason: printable(check.detail, 200),
+      reason: sanitise(check.detail, 200),
     }));
 }

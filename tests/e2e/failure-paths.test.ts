@@ -21,6 +21,10 @@ describe('failure paths: SES untouched before the switch, previous key restored 
 
     // THEN it stops at GenerateKey on the denial (never taking it for "absent"), and SES is untouched
     expect(run.summary).toMatchObject({ status: 'FAILED', error: 'AccessDenied' });
+    // AND the execution's cause says what was denied without naming the role or the account
+    expect(run.execution.cause).toContain('s3:ListBucket');
+    expect(run.execution.cause).not.toMatch(/000000000000|arn:aws/);
+    expect(run.summary.leaks.found).toBe(0);
     expect(run.summary.statesVisited).toEqual(expect.arrayContaining(['PrepareRotation', 'GenerateKey']));
     expect(run.summary.statesVisited).not.toContain('StoreDnsRequest');
     expect(run.summary.iam.deniedRequests).toContainEqual({
@@ -31,6 +35,34 @@ describe('failure paths: SES untouched before the switch, previous key restored 
     expect(inspection.switches).toEqual([]);
     expect(run.summary.probe.failed).toBe(0);
     expect(inspection.metadata[run.summary.selectors.previous as string]).toBe('ACTIVE');
+  });
+
+  it("rolls back on S3's AccessDenied after ApplyToSes and tells both teams without the role ARN or the account", async () => {
+    // GIVEN S3 denies ConfirmSesStatus's metadata write with AWS's wording, naming a role and the account
+    const { run, inspection } = await rehearse(scenario('access-denied-message'));
+
+    // THEN the previous key signs again, and the leak scan (AWS identifiers in notices and Fail
+    // causes included) finds nothing
+    expect(run.summary).toMatchObject({ status: 'FAILED', error: 'RotationRolledBack' });
+    expect(run.summary.ses['ap-northeast-1']?.selector).toBe(run.summary.selectors.previous);
+    expect(run.summary.leaks).toMatchObject({
+      found: 0,
+      kinds: ['private-key', 'task-token', 'aws-identifier'],
+    });
+    // AND the operators read what was denied, with the ARNs and the account replaced
+    const notices = (topic: string) =>
+      inspection.notifications.filter((notice) => notice.topicArn.endsWith(topic)).map((n) => n.message);
+    const [operators] = notices('byodkim-operators');
+    expect(operators).toContain(
+      'AccessDenied: User: <arn> is not authorized to perform: s3:PutObject on resource: "<arn>"',
+    );
+    // AND the DNS team reads the error's name only
+    const [dnsTeam] = notices('byodkim-dns-team').filter((text) =>
+      text.includes('Do not remove the old record'),
+    );
+    expect(dnsTeam).toContain('AccessDenied');
+    expect(dnsTeam).not.toContain('not authorized');
+    for (const text of [operators, dnsTeam]) expect(text).not.toMatch(/123456789012|arn:aws|assumed-role/);
   });
 
   it('rolls back to the previous key when SES reports FAILED, and mail never fails DKIM', async () => {

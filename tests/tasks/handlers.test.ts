@@ -1,4 +1,6 @@
 /** The handlers are thin: importable without AWS settings (the local runner maps them by state name). */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { taskHandler } from '../../shared/rotation/lambda-kit';
 import { silentLogger } from '../../shared/rotation/runtime';
 import { LAMBDA_TASKS } from '../../workflows/rotation-workflow';
 import { FakeS3, fixedClock } from './support/fakes';
@@ -25,6 +27,27 @@ describe('task handlers', () => {
       expect(typeof module.defaultDeps).toBe('function');
     },
   );
+
+  it("fails with the error's name and a sanitised message: the cause Step Functions records and shows", async () => {
+    // GIVEN a task whose S3 call is denied with AWS's text, which names the role and the account
+    const denial = Object.assign(
+      new Error(
+        'User: arn:aws:sts::123456789012:assumed-role/ConfirmSesStatusRole/fn is not authorized to perform: s3:PutObject',
+      ),
+      { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } },
+    );
+    const handler = taskHandler(new Logger({ logLevel: 'SILENT' }), {}, async () => {
+      throw denial;
+    });
+
+    // WHEN it runs, THEN Retry and Catch still see AccessDenied, and the cause has no ARN or account
+    const failure = await handler({}).catch((error: Error) => error);
+    expect(failure).toMatchObject({
+      name: 'AccessDenied',
+      message: 'User: <arn> is not authorized to perform: s3:PutObject',
+    });
+    expect((failure as Error).stack).not.toMatch(/123456789012|arn:aws/);
+  });
 
   it('names the missing environment variable when the real dependencies are built', async () => {
     const { defaultDeps } = jest.requireActual<typeof import('../../tasks/generate-key/handler')>(

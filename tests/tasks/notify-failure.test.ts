@@ -1,5 +1,5 @@
 import { silentLogger } from '../../shared/rotation/runtime';
-import { describeCause, notifyFailure } from '../../tasks/notify-failure/logic';
+import { notifyFailure } from '../../tasks/notify-failure/logic';
 import { notifySuccess } from '../../tasks/notify-success/logic';
 import { DNS_TOPIC, FakeSns, fixedClock, OPS_TOPIC, throttling } from './support/fakes';
 import { OLD_SELECTOR, state } from './support/rotation';
@@ -103,21 +103,36 @@ describe('NotifyFailure / NotifySuccess', () => {
     await expect(notifySuccess(state(), deps())).rejects.toMatchObject({ name: 'TransientAwsError' });
   });
 
-  it('keeps only the message of a Lambda error cause, on one printable line of at most 500 characters', () => {
-    expect(describeCause('{"errorType":"X","errorMessage":"short","trace":["a","b"]}')).toBe('short');
-    expect(describeCause(null)).toBe('');
-    const forged = describeCause(
-      JSON.stringify({ errorMessage: `TXT\r\nSubject: approve now${'x'.repeat(900)}` }),
-    );
-    expect(forged).not.toMatch(/[\r\n]/);
-    expect(forged.length).toBeLessThanOrEqual(500);
+  it('tells operators of a failed retirement what DNS said on one sanitised line, never the record text', async () => {
+    // GIVEN RetireOldKey failed with a message carrying a TXT record's text (as verdicts did):
+    // forged header lines, a bidi override and 32 KB of it
+    const record = `v=DKIM1;\r\nSubject: approve now\u202e${'x'.repeat(32_000)}`;
+    const cause = JSON.stringify({
+      errorType: 'DnsRecordMismatch',
+      errorMessage: `1 of 2 name server address(es) are behind: ns1 mismatch: ${record}`,
+      trace: [],
+    });
+
+    // WHEN NotifyFailure tells the operators
+    await notifyFailure(state({ retirementFailure: { Error: 'DnsRecordMismatch', Cause: cause } }), deps());
+
+    // THEN the cause is one line of at most 300 characters, with no control character
+    const message = sns.to(OPS_TOPIC)[0]?.Message ?? '';
+    const line = message.split('\n').find((text) => text.startsWith('DnsRecordMismatch: '));
+    expect(line).toBeDefined();
+    expect(line?.length).toBeLessThanOrEqual('DnsRecordMismatch: '.length + 300);
+    expect(message).not.toMatch(/\r|\u202e|^Subject: approve now/m);
   });
 
-  it("tells the DNS team the error's name after a rollback, never AWS's text about roles or accounts", async () => {
+  it("tells the DNS team the error's name after a rollback, and the operators AWS's text without role ARNs or the account", async () => {
     // GIVEN a rollback caused by an AWS denial whose text names a role and the account
     const cause = JSON.stringify({
+      errorType: 'AccessDeniedException',
       errorMessage:
-        'User: arn:aws:sts::123456789012:assumed-role/Rotation-ApplyToSesRole/fn is not authorized',
+        'User: arn:aws:sts::123456789012:assumed-role/Rotation-ApplyToSesRole/fn is not authorized to perform: ses:PutEmailIdentityDkimSigningAttributes on resource: arn:aws:ses:ap-northeast-1:123456789012:identity/mail.example.jp',
+      trace: [
+        'AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/Rotation-ApplyToSesRole/fn',
+      ],
     });
 
     // WHEN NotifyFailure tells both teams
@@ -129,9 +144,14 @@ describe('NotifyFailure / NotifySuccess', () => {
       deps(),
     );
 
-    // THEN only the operators' notice carries the cause
+    // THEN the DNS team gets the error's name only, and the operators what was denied, on what
+    // kind of resource, with the ARNs and the account replaced
     expect(sns.to(DNS_TOPIC)[0]?.Message).toContain('AccessDeniedException');
-    expect(sns.to(DNS_TOPIC)[0]?.Message).not.toMatch(/123456789012|assumed-role/);
-    expect(sns.to(OPS_TOPIC)[0]?.Message).toContain('assumed-role');
+    expect(sns.to(DNS_TOPIC)[0]?.Message).not.toMatch(/123456789012|assumed-role|not authorized/);
+    const operators = sns.to(OPS_TOPIC)[0]?.Message ?? '';
+    expect(operators).toContain(
+      'AccessDeniedException: User: <arn> is not authorized to perform: ses:PutEmailIdentityDkimSigningAttributes on resource: <arn>',
+    );
+    expect(operators).not.toMatch(/123456789012|assumed-role|arn:aws/);
   });
 });

@@ -43,9 +43,10 @@ describe('rotation errors', () => {
     );
     sdk.name = 'AccessDeniedException';
     expect(stableReason(sdk)).toBe(
-      'AccessDeniedException: User <arn> is not authorized (Request ID: <id>) at <time>',
+      'AccessDeniedException: User <arn> is not authorized (Request ID: <request-id>) at <time>',
     );
     expect(stableReason('plain')).toBe('Error: plain');
-    expect(stableReason(new Error('x'.repeat(600))).length).toBe(500);
+    expect(stableReason(new Error('x'.repeat(600))).length).toBe(300);
+    expect(stableReason(new Error('line one\r\nline two'))).toBe('Error: line one line two');
   });
 });

@@ -8,6 +8,8 @@ import { scanForLeaks } from '../../local/leak-scan';
 import { txtValueFromNotification } from '../../local/runner/dns-team';
 import { type DkimKeyPair, generateDkimKeyPair, privateKeyToPem } from '../../shared/dkim/keys';
 import { Secret } from '../../shared/dkim/secret';
+import { finding } from '../../shared/monitoring/evaluate';
+import { monitorNotification } from '../../shared/monitoring/notification';
 import { approvalUrl } from '../../shared/rotation/approvals';
 import {
   abandonedNotification,
@@ -401,6 +403,39 @@ describe('the template family', () => {
     expect(rolledBack.message).not.toMatch(/then start a new rotation or redrive/);
     const retirement = render(failureNotification({ ...base, kind: 'retirement-failed' }), 'both');
     expect(retirement.message).toContain('No redrive is needed');
+  });
+
+  it('passes any reason a caller gives through the sanitiser: one line, no ARN, no account', () => {
+    const denial = 'AccessDenied: User: arn:aws:sts::123456789012:assumed-role/r/s is not\r\nauthorized';
+    const { message } = render(
+      failureNotification({
+        domain: DOMAIN,
+        selector: SELECTOR,
+        executionName: 'exec-1',
+        kind: 'rolled-back',
+        reason: denial,
+      }),
+      'en',
+    );
+    expect(message).toContain('AccessDenied: User: <arn> is not authorized');
+    expect(message).not.toMatch(/123456789012|arn:aws|\r/);
+  });
+
+  it("sanitises the monitor's finding details, which may quote SDK errors", () => {
+    const notice = monitorNotification({
+      domain: DOMAIN,
+      findings: [
+        finding(
+          'ses-unreadable',
+          'SES in ap-northeast-1 could not be read: User: arn:aws:sts::123456789012:assumed-role/m/s is not authorized\r\nSubject: x',
+          { region: 'ap-northeast-1' },
+        ),
+      ],
+      daysUntilExpiry: 20,
+      action: 'none',
+    });
+    expect(notice.body.en).toContain('could not be read: User: <arn> is not authorized Subject: x');
+    expect(notice.body.en).not.toMatch(/123456789012|arn:aws|\r/);
   });
 });
 

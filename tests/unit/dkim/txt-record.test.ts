@@ -150,6 +150,30 @@ describe('DKIM TXT records', () => {
       expect(checkDkimRecords([[text]], keys[1024].publicKey)).toMatchObject({ result: 'mismatch', reason });
     });
 
+    it.each([
+      ['a tag without =', 'v=DKIM1; PLEASE-APPROVE-NOW; p=%', 'malformed', 'tag 2 is not tag=value'],
+      ['another key type', 'v=DKIM1; k=PLEASE-APPROVE-NOW; p=%', 'key-type', 'k= is not rsa'],
+      ['another hash', 'v=DKIM1; h=PLEASE-APPROVE-NOW; p=%', 'hash-algorithms', 'h= excludes sha256'],
+      ['another service', 'v=DKIM1; s=PLEASE-APPROVE-NOW; p=%', 'service-type', 's= excludes email'],
+    ])(
+      'describes %s without quoting the served record: lengths and where it differs',
+      (_label, template, reason, words) => {
+        // GIVEN a record whose text a name server's operator chose
+        const text = template.replaceAll('%', publicKeyBase64(keys[1024].publicKey));
+        const expected = dkimTxtValue(keys[1024].publicKey);
+
+        // WHEN it is compared with the expected key
+        const check = checkDkimRecords([[text]], keys[1024].publicKey);
+
+        // THEN the detail says what is wrong in our words, never repeating the record
+        expect(check).toMatchObject({ result: 'mismatch', reason });
+        expect(check.detail).toContain(words);
+        expect(check.detail).toContain(`${text.length} characters, expected ${expected.length}`);
+        expect(check.detail).toMatch(/first difference at character \d+/);
+        expect(check.detail).not.toContain('PLEASE-APPROVE-NOW');
+      },
+    );
+
     it('reports missing when no record or only unrelated TXT records are served', () => {
       expect(checkDkimRecords([], keys[1024].publicKey)).toEqual({
         result: 'missing',

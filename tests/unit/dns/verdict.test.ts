@@ -50,6 +50,25 @@ describe('the DNS verdict', () => {
     expect(verdict.message).not.toContain('ns1 (');
   });
 
+  it('puts a hostile server on one line: its name escaped, its detail sanitised', () => {
+    // GIVEN a server whose name and answer carry line breaks, a bidi override and AWS text
+    const hostile: ServerCheck = {
+      name: 'ns1.example.jp\r\nSubject: approve',
+      address: '192.0.2.1',
+      result: 'unreachable',
+      detail: 'timeout\r\n\u202eUser: arn:aws:sts::123456789012:assumed-role/x/y',
+    };
+
+    // WHEN the verdict is decided
+    const verdict = decideVerdict('sel._domainkey.example.jp', 'example.jp', [hostile]);
+
+    // THEN the message is one line naming the server exactly (escaped) and without the AWS text
+    expect(verdict.message).not.toMatch(/[\r\n\u202e]|123456789012|arn:aws/);
+    expect(verdict.message).toContain(
+      'ns1.example.jp\\x0d\\x0aSubject: approve (192.0.2.1) unreachable: timeout User: <arn>',
+    );
+  });
+
   it('for retirement, accepts removed, revoked and replaced records but not the old key', () => {
     const retired = [
       server('a', 'missing'),

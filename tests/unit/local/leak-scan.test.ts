@@ -21,7 +21,12 @@ describe('the leak scan', () => {
       ],
       secrets,
     );
-    expect(report).toEqual({ scanned: 3, found: 0, findings: [] });
+    expect(report).toEqual({
+      scanned: 3,
+      found: 0,
+      kinds: ['private-key', 'task-token', 'aws-identifier'],
+      findings: [],
+    });
   });
 
   it.each([
@@ -39,6 +44,34 @@ describe('the leak scan', () => {
     expect(report.found).toBeGreaterThan(0);
     expect(report.findings).toContainEqual({ source: 'history:GenerateKey:output', kind });
     expect(JSON.stringify(report)).not.toContain(secrets.taskTokens[0]);
+  });
+
+  it('flags ARNs and account ids in what people read (notifications, Fail causes), not in history', () => {
+    // GIVEN the same AccessDenied text in a notice, a Fail cause and a history event
+    const denial = 'User: arn:aws:sts::123456789012:assumed-role/x/y is not authorized';
+    const report = scanForLeaks(
+      [
+        { source: 'notification:0', text: `Cause: ${denial}`, shownToPeople: true },
+        {
+          source: 'fail-cause:9:ExecutionFailed',
+          text: 'account 123456789012 is closed',
+          shownToPeople: true,
+        },
+        { source: 'history:3:StateEntered', text: `{"executionArn":"arn:aws:states:x"} ${denial}` },
+        {
+          source: 'notification:1',
+          text: 'Cause: User: <arn> is not authorized (<account>)',
+          shownToPeople: true,
+        },
+      ],
+      secrets,
+    );
+
+    // THEN only the two texts shown to people are findings; history may hold ARNs
+    expect(report.findings).toEqual([
+      { source: 'notification:0', kind: 'aws-identifier' },
+      { source: 'fail-cause:9:ExecutionFailed', kind: 'aws-identifier' },
+    ]);
   });
 
   it('ignores keys that were not part of the run, except for PEM armor which is always a leak', () => {
