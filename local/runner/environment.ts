@@ -265,6 +265,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       faults: first.faults,
       authorizer: iam,
       bucketKeys: deployed.bucketKeys,
+      bucketRegion: deployed.account.region,
       ses: {
         isCnamePublished: cnamePublishedOnAll(dnsOptions.nameServers, dnsOptions),
         hostEasyDkimKeys: (records) => dns.sesKeys.publish(records),
@@ -331,7 +332,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       },
     });
     stops.push(async () => sfn.abortAll());
-    sfnServer = await startLocalStepFunctionsServer(sfn, stateMachineArn, iam);
+    sfnServer = await startLocalStepFunctionsServer(sfn, stateMachineArn, iam, {
+      keyArn: deployed.encryptionKeys.get(stateMachineArn),
+    });
     const startedSfn = sfnServer;
     stops.push(() => startedSfn.stop());
     const sfnClient = new SFNClient({
