@@ -20,6 +20,7 @@ describe('a complete rotation on the local environment', () => {
       'HowToPublish',
       'NotifyDnsTeam',
       'VerifyDnsRecord',
+      'WhenToApply',
       'ApplyToSes',
       'ConfirmSesStatus',
       'SesConfirmed',
@@ -94,6 +95,7 @@ describe('a complete rotation on the local environment', () => {
     const summary = JSON.parse(stdout);
     expect(Object.keys(summary).sort()).toEqual(
       [
+        'applyAt',
         'approvals',
         'durationMs',
         'iam',
