@@ -194,7 +194,7 @@ describe('configuration schema', () => {
     // GIVEN a domain carrying a line break and text meant to look like another line
     const problems = problemsOf({ domains: [{ ...minimalDomain, domain: 'mail.example.jp\n  - all good' }] });
     // THEN the report has one line per problem and the value is escaped
-    expect(problems).toMatch(/domains\[0\]\.domain = "mail\.example\.jp\\n  - all good"/);
+    expect(problems).toMatch(/domains\[0\]\.domain = "mail\.example\.jp\\n {2}- all good"/);
     expect(problems.split('\n').filter((line) => line.includes('all good'))).toHaveLength(1);
   });
 });
