@@ -43,7 +43,9 @@ export function normaliseDomain(input: string): string {
   }
   const ascii = domainToASCII(trimmed).toLowerCase();
   if (ascii === '') {
-    throw new InvalidInputError(`Domain ${shown(input)} is not a valid domain name (IDNA conversion failed).`);
+    throw new InvalidInputError(
+      `Domain ${shown(input)} is not a valid domain name (IDNA conversion failed).`,
+    );
   }
   const written = trimmed.split(LABEL_SEPARATORS);
   const labels = ascii.split('.');
@@ -88,7 +90,7 @@ export function normaliseDomain(input: string): string {
  */
 function sameLabel(written: string, converted: string): boolean {
   const canonical = written.normalize('NFKC').toLowerCase();
-  if (/^[\x00-\x7f]*$/.test(canonical)) return canonical === converted;
+  if (!/[^ -~]/.test(canonical)) return canonical === converted;
   return domainToUnicode(converted) === canonical;
 }
 
