@@ -76,6 +76,7 @@ describe('rotationMode AUTO (Route 53)', () => {
       'HowToPublish',
       'PublishDnsRecord',
       'VerifyDnsRecord',
+      'WhenToApply',
       'ApplyToSes',
       'ConfirmSesStatus',
       'SesConfirmed',
