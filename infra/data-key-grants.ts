@@ -18,13 +18,13 @@ import type { Construct } from 'constructs';
 /** The services that use the key on a caller's behalf, with the KMS actions each needs. */
 export const KEY_USING_SERVICES = {
   /** Reading an SSE-KMS object needs Decrypt; writing one GenerateDataKey (S3 User Guide, SSE-KMS). */
-  s3: { sid: 'UseKeyThroughS3', label: 'S3' },
+  s3: { sid: 'UseKeyThroughS3' },
   /** Publishing to an encrypted topic needs GenerateDataKey and Decrypt (SNS Developer Guide, "Key management"). */
-  sns: { sid: 'UseKeyThroughSns', label: 'SNS' },
+  sns: { sid: 'UseKeyThroughSns' },
   /** GetSecretValue needs Decrypt (Secrets Manager User Guide, "Secret encryption and decryption"). */
-  secretsmanager: { sid: 'UseKeyThroughSecretsManager', label: 'Secrets Manager' },
+  secretsmanager: { sid: 'UseKeyThroughSecretsManager' },
   /** DescribeExecution and GetExecutionHistory need Decrypt (Step Functions, "Required permissions for API callers"). */
-  states: { sid: 'UseKeyThroughStepFunctions', label: 'Step Functions' },
+  states: { sid: 'UseKeyThroughStepFunctions' },
 } as const;
 
 /** A service that uses the key on a caller's behalf. */
