@@ -6,7 +6,7 @@
  * subscription filter policies"):
  * 1. the topic policy allows `cloudwatch.amazonaws.com` to publish — a topic policy replaces the
  *    default one, so a topic with `enforceSSL` allows nobody until a statement says so;
- * 2. the topic's KMS key lets CloudWatch generate data keys and decrypt;
+ * 2. the topic's KMS key lets CloudWatch generate data keys and decrypt, for these alarms only;
  * 3. a subscription accepts a message that carries no message attribute — alarm notifications
  *    carry none, so any filter on `domain` drops every one of them.
  *
@@ -74,10 +74,13 @@ export function allowAlarmsToPublish(topic: sns.ITopic, key: kms.IKey | undefine
       principals: [new iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      // Unconditioned, as AWS documents it (Knowledge Center "cloudwatch-configure-alarm-sns"):
-      // AWS does not document which context keys CloudWatch sends to KMS, and a key policy
-      // conditioned on kms:CallerAccount is reported to stop alarm delivery (re:Post, "How does
-      // the kms:CallerAccount condition work"). The topic policy above scopes who may publish.
+      // The key serves more than this topic (the key store, the secret, execution data): only
+      // this account's alarms of this deployment may use it, as SNS documents for AWS services
+      // publishing to an encrypted topic (SNS Developer Guide, "Key management": "Enable
+      // compatibility between event sources from AWS services and encrypted topics", conditioned
+      // on aws:SourceArn). Never kms:CallerAccount: for a service principal that is the service's
+      // own account, and a condition on it stops alarm delivery.
+      conditions: fromOurAlarms(topic, namePrefix),
     }),
   );
 }

@@ -28,6 +28,7 @@ import { AlarmTopic, alarmName } from './alarm-delivery';
 import { type ApprovalRateLimit, addApprovalApi, checkApprovalRateLimit } from './approval-api';
 import { approvalEndpointFailures } from './approval-endpoint-alarm';
 import { LAMBDA_BUNDLING } from './bundling';
+import { DataKeyNeedsRecorder, dataKeyStatements } from './data-key-grants';
 import {
   allowVpcNetworkInterfaces,
   checkDnsCheckVpc,
@@ -42,6 +43,7 @@ import { OperatorPolicy } from './operator-policy';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
+import { logStateMachine } from './state-machine-logging';
 
 /** Properties of {@link ByodkimRotation}. */
 export interface ByodkimRotationProps {
@@ -389,18 +391,24 @@ export class ByodkimRotation extends Construct {
     const approvals = objects('approvals/*');
     const allow = (name: RotationFunctionName, sid: string, actions: string[], resources: string[]) =>
       roles[name].addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
+    // What each role needs on the customer key, and through which service (data-key-grants.ts).
+    const keyNeeds = new DataKeyNeedsRecorder<RotationFunctionName>();
+    // Listing reveals key names only, never key material, and needs no KMS key.
+    const list = (name: RotationFunctionName) =>
+      allow(name, 'ListKeyStore', ['s3:ListBucket'], [this.bucket.bucketArn]);
     // Every reader may also list the bucket: the key store reads objects that may not exist yet
     // (a new selector's metadata, an unknown approval id), and S3 answers a missing key with 403
     // AccessDenied instead of 404 to a caller without an unconditioned s3:ListBucket (S3 API
-    // Reference, GetObject, "Permissions"). Listing reveals key names only, never key material.
+    // Reference, GetObject, "Permissions").
     const read = (name: RotationFunctionName, ...resources: string[]) => {
       allow(name, 'ReadKeyStore', ['s3:GetObject'], resources);
-      allow(name, 'ListKeyStore', ['s3:ListBucket'], [this.bucket.bucketArn]);
+      list(name);
+      keyNeeds.add(name, 's3', 'kms:Decrypt');
     };
-    const write = (name: RotationFunctionName, ...resources: string[]) =>
+    const write = (name: RotationFunctionName, ...resources: string[]) => {
       allow(name, 'WriteKeyStore', ['s3:PutObject'], resources);
-    const useKey = (name: RotationFunctionName) =>
-      allow(name, 'UseDataKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [key.keyArn]);
+      keyNeeds.add(name, 's3', 'kms:GenerateDataKey');
+    };
 
     // One ARN per configured identity (the config size limit keeps this well under IAM's policy size).
     const identities = config.domains.flatMap((domain) =>
@@ -417,13 +425,15 @@ export class ByodkimRotation extends Construct {
         ['ses:PutEmailIdentityDkimSigningAttributes', 'ses:PutEmailIdentityDkimAttributes'],
         identities,
       );
-    const publishTo = (name: RotationFunctionName, ...topics: sns.Topic[]) =>
+    const publishTo = (name: RotationFunctionName, ...topics: sns.Topic[]) => {
       allow(
         name,
         'Publish',
         ['sns:Publish'],
         topics.map((topic) => topic.topicArn),
       );
+      keyNeeds.add(name, 'sns', 'kms:GenerateDataKey', 'kms:Decrypt');
+    };
 
     // AUTO domains: TXT records under _domainkey of their own domain, in their own hosted zone, one
     // action per function (PublishDnsRecord creates, RetireOldKey deletes); nothing for MANUAL.
@@ -457,7 +467,9 @@ export class ByodkimRotation extends Construct {
       }
     };
 
-    read('PrepareRotation', privateKeys);
+    // PrepareRotation only needs to know that the previous key and certificate exist: it lists
+    // the key's folder and reads no object (shared/rotation/key-presence.ts).
+    list('PrepareRotation');
     sesRead('PrepareRotation');
     read('GenerateKey', privateKeys, certificates, metadata);
     write('GenerateKey', privateKeys, certificates, metadata);
@@ -481,7 +493,8 @@ export class ByodkimRotation extends Construct {
     write('ConfirmSesStatus', metadata);
     sesRead('ConfirmSesStatus');
     publishTo('NotifySuccess', this.operatorsTopic, this.dnsTeamTopic);
-    read('RetireOldKey', privateKeys, metadata);
+    // RetireOldKey takes the old public key from the certificate, never from the private key.
+    read('RetireOldKey', certificates, metadata);
     write('RetireOldKey', metadata);
     sesRead('RetireOldKey');
     publishTo('RetireOldKey', this.dnsTeamTopic);
@@ -499,10 +512,14 @@ export class ByodkimRotation extends Construct {
     publishTo('NotifyFailure', this.operatorsTopic, this.dnsTeamTopic);
     read('ApprovalEndpoint', approvals);
     write('ApprovalEndpoint', approvals);
-    for (const name of names) useKey(name);
     for (const name of ['NotifyDnsTeam', 'ApprovalEndpoint'] as const) {
       allow(name, 'ReadApprovalSecret', ['secretsmanager:GetSecretValue'], [approvalSecret.secretArn]);
+      keyNeeds.add(name, 'secretsmanager', 'kms:Decrypt');
       functions[name].addEnvironment('APPROVAL_SECRET_ARN', approvalSecret.secretArn);
+    }
+    for (const name of names) {
+      for (const statement of dataKeyStatements(this, key, keyNeeds.of(name)))
+        roles[name].addToPolicy(statement);
     }
     for (const name of [
       'PublishDnsRecord',
@@ -550,10 +567,17 @@ export class ByodkimRotation extends Construct {
           taskTimeout: Duration.seconds((props.functionTimeout ?? Duration.minutes(2)).toSeconds() + 60),
         }),
       ),
-      // Execution data stays out of the logs: NotifyDnsTeam's parameters hold the task token.
-      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
       encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(key),
+    });
+    // Logging is set up by state-machine-logging.ts rather than CDK's `logs` prop, whose key policy
+    // statement would let any log delivery decrypt with this key. Execution data stays out of the
+    // logs: NotifyDnsTeam's parameters hold the task token.
+    logStateMachine(this.stateMachine, {
+      destination: stateMachineLogs,
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: false,
+      key,
     });
     for (const name of Object.keys(LAMBDA_TASKS) as LambdaTaskName[]) {
       const functionArn = `<${stack.resolve((functions[name].node.defaultChild as lambda.CfnFunction).logicalId)}.Arn>`;

@@ -10,6 +10,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { dataKeyStatements } from './data-key-grants';
 import { acknowledgeKeyStorePatterns } from './key-store-acknowledgements';
 
 /** Properties of {@link OperatorPolicy}. */
@@ -91,11 +92,16 @@ export class OperatorPolicy extends Construct {
             objects('approvals/*'),
           ],
         }),
-        new iam.PolicyStatement({
-          sid: 'UseKeyStoreKey',
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: [props.key.keyArn],
-        }),
+        // The key only through S3 (reads, and import's writes) and Step Functions (DescribeExecution
+        // and GetExecutionHistory decrypt execution data): never a direct kms:Decrypt.
+        ...dataKeyStatements(
+          this,
+          props.key,
+          new Map([
+            ['s3', new Set(['kms:Decrypt', 'kms:GenerateDataKey'] as const)],
+            ['states', new Set(['kms:Decrypt'] as const)],
+          ]),
+        ),
         new iam.PolicyStatement({
           sid: 'ReadSesSigning',
           actions: ['ses:GetEmailIdentity'],

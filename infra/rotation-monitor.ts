@@ -38,6 +38,7 @@ import {
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
 import { alarmName, allowAlarmsToPublish } from './alarm-delivery';
 import { LAMBDA_BUNDLING } from './bundling';
+import { type DataKeyNeeds, dataKeyStatements } from './data-key-grants';
 import {
   allowVpcNetworkInterfaces,
   checkDnsCheckVpc,
@@ -312,7 +313,15 @@ export class RotationMonitor extends Construct {
       topics.map((topic) => topic.topicArn),
     );
     if (props.encryptionKey !== undefined) {
-      allow('UseDataKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [props.encryptionKey.keyArn]);
+      // Only through the services that use the key for the monitor: S3 (reads, and its lease
+      // write), SNS (encrypted topics), Step Functions (DescribeExecution decrypts execution data).
+      const needs: DataKeyNeeds = new Map([
+        ['s3', new Set(['kms:Decrypt', 'kms:GenerateDataKey'] as const)],
+        ['sns', new Set(['kms:Decrypt', 'kms:GenerateDataKey'] as const)],
+        ['states', new Set(['kms:Decrypt'] as const)],
+      ]);
+      for (const statement of dataKeyStatements(this, props.encryptionKey, needs))
+        role.addToPolicy(statement);
     }
     // The continuation of a long run invokes the function itself (by name: no dependency cycle).
     const ownArn = stack.formatArn({

@@ -50,6 +50,8 @@ export interface LocalAwsOptions {
   readonly authorizer?: AwsAuthorizer;
   /** SSE-KMS default encryption of buckets: the key ARN by bucket name. */
   readonly bucketKeys?: ReadonlyMap<string, string>;
+  /** The region of the buckets (where S3 calls KMS from). @default each request's signing region */
+  readonly bucketRegion?: string;
 }
 
 /** The running stand-ins. */
@@ -87,6 +89,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
           authorization: {
             authorizer: options.authorizer,
             ...(options.bucketKeys ? { bucketKeys: options.bucketKeys } : {}),
+            ...(options.bucketRegion ? { bucketRegion: options.bucketRegion } : {}),
           },
         }
       : {}),

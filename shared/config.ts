@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { partitionOf } from './aws-regions';
 import { isValidTimeZone } from './dkim/calendar';
 import { DEFAULT_CERTIFICATE_VALIDITY_DAYS } from './dkim/certificate';
 import { normaliseDomain } from './dkim/domain';
@@ -20,6 +21,7 @@ import { assertValidSelectorPrefix, MAX_SELECTOR_PREFIX_LENGTH } from './dkim/se
 import { InvalidInputError } from './errors';
 import { WALL_TIME } from './rotation/apply-window';
 import { DEFAULT_SES_CONFIRMATION } from './rotation/poll-schedule';
+import { printable } from './sanitise';
 import {
   type BackoffSettings,
   MAX_ROTATION_HISTORY_EVENTS,
@@ -68,7 +70,10 @@ const selectorPrefix = z.string({ error: 'must be a string' }).refine(
 
 const sesRegion = z
   .string({ error: 'must be an AWS region name' })
-  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: 'must be an AWS region name such as ap-northeast-1' });
+  .refine((region) => partitionOf(region) !== undefined, {
+    error:
+      'is not an AWS region: use a region name such as ap-northeast-1 (shared/aws-regions.ts lists them)',
+  });
 
 const wallTime = z
   .string({ error: 'must be a time HH:MM' })
@@ -147,11 +152,16 @@ export const DomainConfigSchema = z
       .array(sesRegion, { error: 'must be a list of AWS region names' })
       .min(1, { error: 'must list at least one region' })
       .refine((regions) => new Set(regions).size === regions.length, { error: 'must not repeat a region' })
+      .refine((regions) => new Set(regions.map(partitionOf)).size <= 1, {
+        error:
+          'must all be in one AWS partition (aws, aws-cn, aws-us-gov…): a stack runs in one partition; deploy one stack per partition',
+      })
       .default(['ap-northeast-1'])
       .meta({
         description:
-          'SES regions where the identity exists: the new key is applied, confirmed and rolled back in each; a failure in one rolls back all.',
-        allowed: 'list of AWS region names such as ap-northeast-1; at least one, no repeats',
+          "SES regions where the identity exists: the new key is applied, confirmed and rolled back in each; a failure in one rolls back all. All in the deployment's partition.",
+        allowed:
+          'list of AWS region names such as ap-northeast-1 (shared/aws-regions.ts, the AWS CDK region table); at least one, no repeats, one partition',
       }),
     selectorPrefix: selectorPrefix.meta({
       description:
@@ -269,8 +279,16 @@ export const RotationConfigSchema = z
     metricsNamespace: z
       .string({ error: 'must be a string' })
       .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, { error: 'must be 1-255 letters, digits or . _ / # : -' })
+      // CloudWatch refuses PutMetricData in a namespace beginning with "AWS/" (reserved for AWS
+      // services; CloudWatch API Reference, PutMetricData, Namespace).
+      .refine((namespace) => !namespace.startsWith('AWS/'), {
+        error: 'must not begin with "AWS/": CloudWatch reserves those namespaces for AWS services',
+      })
       .default('ByodkimRotation')
-      .describe("CloudWatch metrics namespace of the monitor's metrics and the alarms on them."),
+      .meta({
+        description: "CloudWatch metrics namespace of the monitor's metrics and the alarms on them.",
+        allowed: '1-255 letters, digits or . _ / # : -; not beginning with AWS/',
+      }),
     dnsVerification: backoffSchema({
       defaults: { initialIntervalSeconds: 60, backoffRate: 2, maxDelaySeconds: 3600, maxWaitHours: 72 },
       retry: true,
@@ -386,9 +404,10 @@ function formatPath(path: readonly PropertyKey[]): string {
   );
 }
 
+/** The value as JSON, escaped to printable ASCII (a value may hold line breaks or invisible text) and cut short. */
 function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
+  const json = printable(JSON.stringify(value) ?? String(value), 10_000);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 

@@ -35,7 +35,7 @@ export interface DeployedIam {
   readonly resourcePolicies: ReadonlyMap<string, PolicyDocument>;
   /** The KMS key ARN encrypting each bucket's objects by default (SSE-KMS), by bucket name. */
   readonly bucketKeys: ReadonlyMap<string, string>;
-  /** The KMS key ARN of each encrypted topic and secret, by its ARN. */
+  /** The KMS key ARN of each encrypted topic, secret and state machine, by its ARN. */
   readonly encryptionKeys: ReadonlyMap<string, string>;
 }
 
@@ -207,6 +207,14 @@ function resourceSide(resolver: TemplateResolver) {
     for (const logicalId of resolver.logicalIdsOf(type)) {
       const value = resolver.resource(logicalId).Properties?.[property];
       if (value !== undefined) encryptionKeys.set(resolver.physical(logicalId).ref, keyArnOf(value));
+    }
+  }
+  for (const logicalId of resolver.logicalIdsOf('AWS::StepFunctions::StateMachine')) {
+    const encryption = resolver.resource(logicalId).Properties?.EncryptionConfiguration as
+      | { Type?: string; KmsKeyId?: unknown }
+      | undefined;
+    if (encryption?.Type === 'CUSTOMER_MANAGED_KMS_KEY' && encryption.KmsKeyId !== undefined) {
+      encryptionKeys.set(resolver.physical(logicalId).ref, keyArnOf(encryption.KmsKeyId));
     }
   }
   return { resourcePolicies, bucketKeys, encryptionKeys };

@@ -268,6 +268,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       faults: faults.fromStart,
       authorizer: iam,
       bucketKeys: deployed.bucketKeys,
+      bucketRegion: deployed.account.region,
       ses: {
         isCnamePublished: cnamePublishedOnAll(dnsOptions.nameServers, dnsOptions),
         hostEasyDkimKeys: (records) => dns.sesKeys.publish(records),
@@ -335,7 +336,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       },
     });
     stops.push(async () => sfn.abortAll());
-    sfnServer = await startLocalStepFunctionsServer(sfn, stateMachineArn, iam);
+    sfnServer = await startLocalStepFunctionsServer(sfn, stateMachineArn, iam, {
+      keyArn: deployed.encryptionKeys.get(stateMachineArn),
+    });
     const startedSfn = sfnServer;
     stops.push(() => startedSfn.stop());
     const sfnClient = new SFNClient({

@@ -15,6 +15,11 @@ export interface S3Authorization {
   readonly authorizer: AwsAuthorizer;
   /** The KMS key encrypting each bucket's objects by default (SSE-KMS with a bucket key), by bucket name. */
   readonly bucketKeys?: ReadonlyMap<string, string>;
+  /**
+   * The region the buckets are in (the deployed stack's): S3 calls KMS from there, whatever
+   * region the client signed for. @default the region of the request's signature
+   */
+  readonly bucketRegion?: string;
 }
 
 /** Thrown when S3 would answer 403 AccessDenied. */
@@ -69,12 +74,14 @@ export class S3RequestAuthorizer {
    * SSE-KMS (S3 User Guide, "Using server-side encryption with AWS KMS keys"): reading an object
    * needs kms:Decrypt and writing one kms:GenerateDataKey on its key, by the key policy and the
    * caller's identity policy; with an S3 Bucket Key the encryption context is the bucket ARN.
+   * S3 makes that KMS call on the caller's behalf, so KMS sees `kms:ViaService` =
+   * `s3.<bucket region>.amazonaws.com` (KMS Developer Guide, "kms:ViaService").
    */
   async requireKmsFor(bucket: string, action: 'kms:Decrypt' | 'kms:GenerateDataKey'): Promise<void> {
     const keyArn = this.settings?.bucketKeys?.get(bucket);
     if (keyArn === undefined) return;
     await this.require(action, keyArn, {
-      'kms:ViaService': `s3.${this.#region}.amazonaws.com`,
+      'kms:ViaService': `s3.${this.settings?.bucketRegion ?? this.#region}.amazonaws.com`,
       'kms:CallerAccount': keyArn.split(':')[4] ?? '',
       'kms:EncryptionContext:aws:s3:arn': bucketArn(bucket),
       'kms:EncryptionContextKeys': ['aws:s3:arn'],

@@ -11,6 +11,47 @@ export interface LocalStepFunctionsServer {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startLocalStepFunctionsServer}. */
+export interface LocalStepFunctionsServerOptions {
+  /** The customer managed key of the state machine (its EncryptionConfiguration). @default none */
+  readonly keyArn?: string;
+}
+
+/**
+ * Operations whose caller needs kms:Decrypt on a customer managed key of the state machine (Step
+ * Functions Developer Guide, "Data at rest encryption", "Required permissions for API callers"):
+ * they return execution data. StartExecution, SendTask*, Redrive and ListExecutions need none.
+ */
+const DECRYPTING_OPERATIONS: ReadonlySet<string> = new Set(['DescribeExecution', 'GetExecutionHistory']);
+
+/**
+ * The KMS call Step Functions makes on the caller's behalf for an operation that returns execution
+ * data: kms:Decrypt on the state machine's key, with `kms:ViaService` = `states.<region>.amazonaws.com`
+ * and the encryption context Step Functions uses, `aws:states:stateMachineArn`. Undefined when the
+ * operation needs no key.
+ */
+async function authorizeDataKey(
+  authorizer: AwsAuthorizer,
+  accessKeyId: string | undefined,
+  operation: string,
+  stateMachineArn: string,
+  options: LocalStepFunctionsServerOptions,
+) {
+  if (options.keyArn === undefined || !DECRYPTING_OPERATIONS.has(operation)) return undefined;
+  const [, , , region = '', account = ''] = stateMachineArn.split(':');
+  return authorizer.authorize({
+    accessKeyId,
+    action: 'kms:Decrypt',
+    resource: options.keyArn,
+    context: {
+      'kms:ViaService': `states.${region}.amazonaws.com`,
+      'kms:CallerAccount': account,
+      'kms:EncryptionContext:aws:states:stateMachineArn': stateMachineArn,
+      'kms:EncryptionContextKeys': ['aws:states:stateMachineArn'],
+    },
+  });
+}
+
 type Body = Record<string, unknown>;
 const epochSeconds = (date: Date | undefined) => (date === undefined ? undefined : date.getTime() / 1000);
 
@@ -76,6 +117,7 @@ export async function startLocalStepFunctionsServer(
   engine: LocalStepFunctions,
   stateMachineArn: string,
   authorizer?: AwsAuthorizer,
+  options: LocalStepFunctionsServerOptions = {},
 ): Promise<LocalStepFunctionsServer> {
   /**
    * The resource each operation is authorized on (Service Authorization Reference, AWS Step
@@ -152,13 +194,23 @@ export async function startLocalStepFunctionsServer(
           });
         const body = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Body;
         if (authorizer) {
+          const accessKeyId = accessKeyOfAuthorization(header(request, 'authorization'));
           const decision = await authorizer.authorize({
-            accessKeyId: accessKeyOfAuthorization(header(request, 'authorization')),
+            accessKeyId,
             action: `states:${operation}`,
             resource: resourceOf(operation, body),
           });
           if (!decision.allowed)
             return send(400, { __type: 'AccessDeniedException', message: decision.message });
+          const keyDecision = await authorizeDataKey(
+            authorizer,
+            accessKeyId,
+            operation,
+            stateMachineArn,
+            options,
+          );
+          if (keyDecision !== undefined && !keyDecision.allowed)
+            return send(400, { __type: 'KmsAccessDeniedException', message: keyDecision.message });
         }
         return send(200, handler(body));
       } catch (error) {

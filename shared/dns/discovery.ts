@@ -1,5 +1,7 @@
 import type * as dnsPacket from 'dns-packet';
+import { printable } from '../sanitise';
 import { answerData, MAX_CNAME_CHAIN, readAnswerChain } from './evaluate-answer';
+import { MAX_NAME_SERVER_ADDRESSES, MAX_NAME_SERVER_HOSTS } from './limits';
 import { type DnsResponse, DnsTransportError } from './transport';
 import type { DnsEndpoint } from './types';
 
@@ -89,7 +91,9 @@ async function addressesOf(host: string, query: ResolverQuery): Promise<string[]
 /**
  * The zone's NS host names and every IPv4 and IPv6 address of each, through the resolver.
  * `port` is where the servers are asked (53 in production; tests use loopback addresses and a
- * high port).
+ * high port). An NS set over {@link MAX_NAME_SERVER_HOSTS} hosts or
+ * {@link MAX_NAME_SERVER_ADDRESSES} addresses is refused (DiscoveryError): every address must be
+ * checked, and that many is a broken or hostile zone, not one to query all at once.
  */
 export async function findZoneServers(
   zone: string,
@@ -106,6 +110,11 @@ export async function findZoneServers(
     ),
   ].sort();
   if (hosts.length === 0) throw new DiscoveryError(`the zone ${zone} has no NS records`);
+  if (hosts.length > MAX_NAME_SERVER_HOSTS) {
+    throw new DiscoveryError(
+      `the zone ${printable(zone, 100)} has ${hosts.length} NS hosts, more than the ${MAX_NAME_SERVER_HOSTS} this product checks (every one must serve the record): check the zone's NS set`,
+    );
+  }
   const addresses: NameServerAddress[] = [];
   const unresolvable: Array<{ name: string; detail: string }> = [];
   await Promise.all(
@@ -124,6 +133,11 @@ export async function findZoneServers(
       }
     }),
   );
+  if (addresses.length > MAX_NAME_SERVER_ADDRESSES) {
+    throw new DiscoveryError(
+      `the NS hosts of ${printable(zone, 100)} have ${addresses.length} addresses, more than the ${MAX_NAME_SERVER_ADDRESSES} this product checks (every one must serve the record): check their A and AAAA records`,
+    );
+  }
   addresses.sort((a, b) => a.name.localeCompare(b.name) || a.endpoint.host.localeCompare(b.endpoint.host));
   return { zone, addresses, unresolvable };
 }

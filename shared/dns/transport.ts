@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { isIPv6, Socket } from 'node:net';
 import * as dnsPacket from 'dns-packet';
+import { ConcurrencyLimit, DNS_QUERY_CONCURRENCY } from './limits';
 import type { DnsEgress, DnsEndpoint } from './types';
 
 /** A decoded DNS response with the fields dns-packet decodes but does not type. */
@@ -79,12 +80,25 @@ export function formatEndpoint(endpoint: DnsEndpoint): string {
   return isIPv6(endpoint.host) ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
 }
 
+/** Every query of this process waits for one of these slots (limits.ts). */
+const inFlight = new ConcurrencyLimit(DNS_QUERY_CONCURRENCY);
+
 /**
  * Sends one question to one server: UDP first, TCP when the answer is truncated, each UDP attempt
- * bounded by `timeoutMs` and retried `retries` times. The response must carry our id and question,
- * so a stray or spoofed datagram is ignored rather than believed.
+ * bounded by `timeoutMs` and retried `retries` times. Only the server's own address and port are
+ * heard, and the response must carry our id and question, so a stray or spoofed datagram is
+ * ignored rather than believed. At most {@link DNS_QUERY_CONCURRENCY} queries of the process are
+ * in flight at once; the others wait their turn (the timeout counts from the send).
  */
-export async function queryDns(
+export function queryDns(
+  endpoint: DnsEndpoint,
+  question: dnsPacket.Question,
+  options: QueryOptions,
+): Promise<DnsResponse> {
+  return inFlight.run(() => queryNow(endpoint, question, options));
+}
+
+async function queryNow(
   endpoint: DnsEndpoint,
   question: dnsPacket.Question,
   options: QueryOptions,
@@ -92,7 +106,9 @@ export async function queryDns(
   const timeoutMs = options.timeoutMs ?? 2000;
   const attempts = (options.retries ?? 2) + 1;
   let lastError: unknown;
+  let made = 0;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
+    made += 1;
     const query = buildQuery(question, options.recursionDesired);
     try {
       const refused = egressError(endpoint, options.egress, 'UDP');
@@ -102,13 +118,27 @@ export async function queryDns(
       return await sendTcp(endpoint, query, timeoutMs);
     } catch (error) {
       lastError = error;
+      // Only a timeout (a datagram lost) is worth another attempt; a refusal (ICMP port
+      // unreachable reaches a connected socket as ECONNREFUSED) or a closed TCP connection is an answer.
       if (!(error instanceof DnsTransportError && error.message.startsWith('timeout'))) break;
     }
   }
   throw lastError instanceof DnsTransportError
-    ? new DnsTransportError(`${lastError.message} (${attempts} attempt(s))`, lastError.code)
+    ? new DnsTransportError(`${lastError.message} (${made} attempt(s))`, lastError.code)
     : lastError;
 }
+
+/** An address in one spelling (IPv6 compressed, lower case), so `::1` and `0:0::1` compare equal. */
+function canonicalAddress(address: string): string {
+  if (!isIPv6(address)) return address;
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return address.toLowerCase();
+  }
+}
+
+const sameAddress = (a: string, b: string): boolean => canonicalAddress(a) === canonicalAddress(b);
 
 function buildQuery(question: dnsPacket.Question, recursionDesired: boolean): dnsPacket.Packet {
   return {
@@ -147,7 +177,10 @@ function matches(query: dnsPacket.Packet, response: dnsPacket.DecodedPacket): bo
 function sendUdp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: number): Promise<DnsResponse> {
   return new Promise((resolve, reject) => {
     const socket = createSocket(isIPv6(endpoint.host) ? 'udp6' : 'udp4');
+    let done = false;
     const finish = (error: Error | undefined, response?: DnsResponse) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       socket.close();
       if (error) reject(error);
@@ -160,7 +193,10 @@ function sendUdp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: numb
     socket.on('error', (error) =>
       finish(new DnsTransportError(`UDP error: ${error.message}`, (error as NodeJS.ErrnoException).code)),
     );
-    socket.on('message', (message) => {
+    socket.on('message', (message, from) => {
+      // The socket is connected, so the kernel delivers only the server's datagrams; checked again
+      // here so that no other source is ever believed, whatever the platform does.
+      if (from.port !== endpoint.port || !sameAddress(from.address, endpoint.host)) return;
       let response: DnsResponse;
       try {
         response = dnsPacket.decode(message) as DnsResponse;
@@ -169,11 +205,16 @@ function sendUdp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: numb
       }
       if (matches(query, response)) finish(undefined, response);
     });
-    socket.send(dnsPacket.encode(query), endpoint.port, endpoint.host, (error) => {
-      if (error)
-        finish(
-          new DnsTransportError(`UDP send failed: ${error.message}`, (error as NodeJS.ErrnoException).code),
-        );
+    // A connected UDP socket: datagrams from any other address or port are dropped, so an
+    // off-path spoofer has to forge the server's address and port too, not only guess the id.
+    socket.connect(endpoint.port, endpoint.host, () => {
+      if (done) return;
+      socket.send(dnsPacket.encode(query), (error) => {
+        if (error)
+          finish(
+            new DnsTransportError(`UDP send failed: ${error.message}`, (error as NodeJS.ErrnoException).code),
+          );
+      });
     });
   });
 }
@@ -182,7 +223,10 @@ function sendTcp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: numb
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     let received = Buffer.alloc(0);
+    let done = false;
     const finish = (error: Error | undefined, response?: DnsResponse) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       socket.destroy();
       if (error) reject(error);
@@ -194,6 +238,15 @@ function sendTcp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: numb
     );
     socket.on('error', (error) =>
       finish(new DnsTransportError(`TCP error: ${error.message}`, (error as NodeJS.ErrnoException).code)),
+    );
+    // A server that closes before a whole answer arrived will send nothing more: fail now rather
+    // than wait out the timeout (finish is a no-op once an answer was taken).
+    socket.on('close', () =>
+      finish(
+        new DnsTransportError(
+          `TCP connection closed by the server after ${received.length} octet(s), before a whole answer`,
+        ),
+      ),
     );
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);

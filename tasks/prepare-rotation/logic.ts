@@ -1,14 +1,16 @@
 /**
  * PrepareRotation: validates the request against the configuration and records, per SES region,
  * the signing configuration rollback will restore (the previous external key, whose record is still
- * published, or Easy DKIM). Refuses a rotation it could not roll back.
+ * published, or Easy DKIM). Refuses a rotation it could not roll back. It learns that the previous
+ * key is stored by listing the key's folder: this role may not read any private key.
  */
 import type { RotationConfig } from '../../shared/config';
 import { findDomainConfig } from '../../shared/config';
 import { normaliseDomain } from '../../shared/dkim/domain';
 import { assertValidSelector } from '../../shared/dkim/selector';
 import { DomainNotConfiguredError, InvalidInputError, KeyNotFoundError } from '../../shared/errors';
-import { getObject, type KeyStoreDeps, keyPaths } from '../../shared/rotation/key-store';
+import { keyPresence } from '../../shared/rotation/key-presence';
+import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { isEasyDkim, readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';
 import type { PreparedRotation, PrepareRotationInput, PreviousSigning } from '../../shared/rotation/state';
@@ -57,10 +59,16 @@ export async function prepareRotation(
           `SES in ${region} already signs ${domain} with ${selector}: nothing to rotate; start a new rotation for a new selector.`,
         );
       }
-      const stored = await getObject(deps, keyPaths(domain, signing.selector).privateKey);
-      if (stored === undefined) {
+      // RollbackSigning hands the private key to SES; ConfirmRollback and RetireOldKey take the
+      // public key from the certificate. Both must be stored before anything changes.
+      const stored = await keyPresence(deps, domain, signing.selector);
+      const missing = [
+        ...(stored.privateKey ? [] : ['private-key.pem']),
+        ...(stored.certificate ? [] : ['certificate.pem']),
+      ];
+      if (missing.length > 0) {
         throw new KeyNotFoundError(
-          `The key SES uses in ${region} (selector ${signing.selector}) is not in s3://${deps.bucket}/dkim/${domain}/ (CERTIFICATE_NOT_FOUND): without it a rollback could not restore signing; import it first.`,
+          `The key SES uses in ${region} (selector ${signing.selector}) lacks ${missing.join(' and ')} in s3://${deps.bucket}/dkim/${domain}/${signing.selector}/ (CERTIFICATE_NOT_FOUND): without it a rollback could not restore and confirm signing; import it first (byodkim import).`,
         );
       }
       previous.push({ region, origin: 'EXTERNAL', selector: signing.selector });

@@ -7,7 +7,7 @@
  */
 
 import type { KeyObject } from 'node:crypto';
-import { privateKeyFromPem } from '../../shared/dkim/keys';
+import { parseDkimCertificate } from '../../shared/dkim/certificate';
 import { dkimRecordName } from '../../shared/dkim/selector';
 import { parseDkimKeyRecord, publicKeyBase64 } from '../../shared/dkim/txt-record';
 import type { DnsCheckOptions } from '../../shared/dns/types';
@@ -73,8 +73,9 @@ export async function retireOldKey(state: RotationState, deps: RetireOldKeyDeps)
       skipped.push({ selector: old, reason: 'already RETIRED' });
       continue;
     }
-    const { publicKey } = privateKeyFromPem(
-      (await getRequiredObject(deps, keyPaths(domain, old).privateKey, 'The old private key')).body,
+    // The certificate holds the public key: retiring a key never reads private key material.
+    const { publicKey } = parseDkimCertificate(
+      (await getRequiredObject(deps, keyPaths(domain, old).certificate, 'The old key certificate')).body,
     );
     const now = deps.clock();
     if (metadata?.retirementRequestedAt === undefined) {

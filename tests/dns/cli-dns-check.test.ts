@@ -121,7 +121,7 @@ describe('byodkim dns check', () => {
     [
       'an invalid domain',
       ['dns', 'check', 'not a domain', SELECTOR, '--public-key', 'KEY'],
-      /not a valid domain/,
+      /Domain "not a domain" contains " "/,
     ],
     ['a missing --public-key', ['dns', 'check', ORIGIN, SELECTOR], /required option '--public-key/],
     [

@@ -192,7 +192,8 @@ describe('verifying the DKIM record on every authoritative server (Knot ×2 + in
     expect(verdict.verified).toBe(false);
     expect(verdict.servers[1]).toMatchObject({
       result: 'unreachable',
-      detail: expect.stringMatching(/timeout/),
+      // nothing listens there: the kernel's ICMP port unreachable, or silence until the timeout
+      detail: expect.stringMatching(/ECONNREFUSED|timeout/),
     });
     expect(verdict.error).toBe('DnsLookupFailed');
   });

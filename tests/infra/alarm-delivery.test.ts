@@ -117,7 +117,7 @@ describe('alarm delivery (every alarm of the prod stack reaches a person)', () =
     }
   });
 
-  it("refuses CloudWatch publishing for another deployment's alarm or another account's", async () => {
+  it("refuses CloudWatch publishing, and the key, for another deployment's alarm or another account's", async () => {
     // GIVEN the alarms topic
     const [topicArn] = alarms[0]?.topics ?? [];
     if (!topicArn) throw new Error('no alarm topic');
@@ -131,10 +131,14 @@ describe('alarm delivery (every alarm of the prod stack reaches a person)', () =
       alarms[0]?.arn.replace(`:${account}:`, ':111122223333:') ?? '',
       '111122223333',
     );
-    // THEN the topic does not let it publish (the key's CloudWatch grant is unconditioned, as AWS
-    // documents it: the topic policy is what scopes alarm delivery)
+    // THEN the topic does not let it publish, and the key (which also protects the key store)
+    // refuses CloudWatch acting for it
     for (const calls of [otherPrefix, otherAccount])
-      expect(calls).toMatchObject({ publish: 'ImplicitlyDenied' });
+      expect(calls).toMatchObject({
+        publish: 'ImplicitlyDenied',
+        generateDataKey: 'ImplicitlyDenied',
+        decrypt: 'ImplicitlyDenied',
+      });
   });
 
   it('delivers every alarm to at least one subscription that takes messages without attributes', () => {

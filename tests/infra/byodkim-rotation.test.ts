@@ -151,7 +151,6 @@ describe('ByodkimRotation stack (prod)', () => {
         's3:GetObject',
         's3:ListBucket',
         'kms:Decrypt',
-        'kms:GenerateDataKey',
         'ses:GetEmailIdentity',
       ]),
     );
@@ -160,6 +159,101 @@ describe('ByodkimRotation stack (prod)', () => {
     expect(JSON.stringify(reads.map(resourcesOf))).not.toMatch(/private-key|metadata|approvals|dns-requests/);
     const ses = allowed.filter((statement) => actionsOf(statement).includes('ses:GetEmailIdentity'));
     expect(JSON.stringify(ses.map(resourcesOf))).toContain(':identity/mail.example.jp');
+  });
+
+  it('lets only the states that sign or hand a key to SES read private keys: GenerateKey, VerifyDnsRecord, ApplyToSes, RollbackSigning', () => {
+    // GIVEN every Allow statement of every role of the stack (functions, monitor, state machine)
+    const readers = policies
+      .filter(({ statement }) => statement.Effect === 'Allow')
+      .filter(({ statement }) => actionsOf(statement).some((action) => /^s3:(GetObject|\*)/.test(action)))
+      .filter(({ statement }) =>
+        JSON.stringify(resourcesOf(statement)).match(/private-key\.pem|"\/dkim\/\*"|"\/\*"/),
+      )
+      .map(({ policy }) => policy.replace(/RoleDefaultPolicy.*$/, ''));
+    // THEN PrepareRotation (lists the folder) and RetireOldKey (reads the certificate) are not among them
+    expect(new Set(readers)).toEqual(
+      new Set([
+        'RotationGenerateKey',
+        'RotationVerifyDnsRecord',
+        'RotationApplyToSes',
+        'RotationRollbackSigning',
+      ]),
+    );
+  });
+
+  it('gives PrepareRotation a listing of the key store and nothing to read, and RetireOldKey certificates only', () => {
+    const allowed = (name: string) => policyOfRole(name).filter((statement) => statement.Effect === 'Allow');
+    const prepare = allowed('PrepareRotation');
+    expect(prepare.flatMap(actionsOf).filter((action) => action.startsWith('s3:'))).toEqual([
+      's3:ListBucket',
+    ]);
+    expect(prepare.flatMap(actionsOf).filter((action) => action.startsWith('kms:'))).toEqual([]);
+    const retireReads = allowed('RetireOldKey').filter((statement) =>
+      actionsOf(statement).includes('s3:GetObject'),
+    );
+    expect(JSON.stringify(retireReads.map(resourcesOf))).toContain('/dkim/*/certificate.pem');
+    expect(JSON.stringify(retireReads.map(resourcesOf))).not.toContain('private-key');
+  });
+
+  it('lets every role use the customer key only through the services that hold its data (kms:ViaService)', () => {
+    // GIVEN every statement of the function roles that allows a KMS action
+    const keyGrants = policies.filter(
+      ({ policy, statement }) =>
+        !policy.startsWith('RotationStateMachineRole') &&
+        statement.Effect === 'Allow' &&
+        actionsOf(statement).some((action) => action.startsWith('kms:')),
+    );
+    expect(keyGrants.length).toBeGreaterThan(16);
+    // THEN each names one service in kms:ViaService, and the service matches the sid
+    const via = ({ statement }: { statement: Statement }) =>
+      JSON.stringify((statement as { Condition?: unknown }).Condition ?? null);
+    const services: Record<string, string> = {
+      UseKeyThroughS3: '"s3.',
+      UseKeyThroughSns: '"sns.',
+      UseKeyThroughSecretsManager: '"secretsmanager.',
+      UseKeyThroughStepFunctions: '"states.',
+    };
+    for (const grant of keyGrants) {
+      expect({ policy: grant.policy, sid: grant.statement.Sid }).toEqual({
+        policy: grant.policy,
+        sid: expect.stringMatching(/^UseKeyThrough/),
+      });
+      expect(via(grant)).toContain('"kms:ViaService":{"Fn::Join":["",[');
+      expect(via(grant)).toContain(services[grant.statement.Sid ?? ''] ?? 'unknown sid');
+    }
+    // AND a role that only publishes goes through SNS only
+    const notifySuccess = keyGrants.filter(({ policy }) => policy.startsWith('RotationNotifySuccessRole'));
+    expect(notifySuccess.map(({ statement }) => statement.Sid)).toEqual(['UseKeyThroughSns']);
+  });
+
+  it('scopes every service principal on the customer key to this account and its own resources', () => {
+    // GIVEN the key policy's statements for AWS services
+    const [key] = Object.values(template.findResources('AWS::KMS::Key') as Resources);
+    if (key === undefined) throw new Error('the stack has no KMS key');
+    const statements = (key.Properties.KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement;
+    const forServices = statements.filter((statement) =>
+      JSON.stringify(statement.Principal).includes('Service'),
+    );
+    expect(forServices.length).toBeGreaterThanOrEqual(3);
+    for (const statement of forServices) {
+      const condition = JSON.stringify(statement.Condition ?? null);
+      const principal = JSON.stringify(statement.Principal);
+      // THEN none is unconditioned: CloudWatch alarms and log delivery are tied to this account
+      // and its own alarms or logs; CloudWatch Logs to this account's log groups
+      if (principal.includes('"logs.')) {
+        expect(condition).toContain('kms:EncryptionContext:aws:logs:arn');
+      } else {
+        expect({ principal, condition }).toEqual({
+          principal,
+          condition: expect.stringMatching(
+            /"aws:SourceAccount".*"aws:SourceArn"|"aws:SourceArn".*"aws:SourceAccount"/,
+          ),
+        });
+      }
+    }
+    expect(forServices.map((statement) => statement.Sid)).toEqual(
+      expect.arrayContaining(['CloudWatchAlarmsToEncryptedTopic', 'StateMachineLogDelivery']),
+    );
   });
 
   it("lets the state machine put metrics (RecordLostNotice) only in the configuration's namespace", () => {

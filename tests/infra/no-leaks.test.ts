@@ -32,7 +32,15 @@ import {
   TEST_KEYS,
   TEST_LINK_KEY,
 } from '../tasks/support/fakes';
-import { DOMAIN, keyPairs, NEW_SELECTOR, OLD_SELECTOR, REGION, seedKey } from '../tasks/support/rotation';
+import {
+  DOMAIN,
+  keyPairs,
+  NEW_SELECTOR,
+  OLD_SELECTOR,
+  REGION,
+  seedCertificate,
+  seedKey,
+} from '../tasks/support/rotation';
 import { synthStack } from '../workflow/support/synth';
 
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAeLeakCanaryTaskToken9876543210';
@@ -62,6 +70,7 @@ describe('no key material or task token leaks', () => {
     const [oldKey, newKey] = await keyPairs();
     if (oldKey === undefined || newKey === undefined) throw new Error('keys');
     seedKey(s3, OLD_SELECTOR, oldKey, 'ACTIVE');
+    await seedCertificate(s3, OLD_SELECTOR, oldKey);
     const ses = new FakeSes(DOMAIN, {
       [REGION]: { origin: 'EXTERNAL', selector: OLD_SELECTOR, status: 'SUCCESS', signingEnabled: true },
     });

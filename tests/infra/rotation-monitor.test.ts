@@ -231,7 +231,7 @@ describe('RotationMonitor', () => {
       },
     };
     // THEN the topic policy lets CloudWatch publish for these alarms only, and the key policy lets
-    // CloudWatch use the key unconditioned, as AWS documents it
+    // CloudWatch use the key for these alarms only (the key serves the key store too)
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: Match.stringLikeRegexp('^OperatorsTopic') }],
       PolicyDocument: {
@@ -252,7 +252,7 @@ describe('RotationMonitor', () => {
             Sid: 'CloudWatchAlarmsToEncryptedTopic',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Condition: Match.absent(),
+            Condition: fromOurAlarms,
           }),
         ]),
       },
@@ -427,7 +427,17 @@ describe('RotationMonitor wired to ByodkimRotation', () => {
       FunctionName: 'byodkim-rotation-test-Monitor',
     });
     const statements = monitorStatements(template);
-    expect(JSON.stringify(statements.find((s) => s.Sid === 'UseDataKey')?.Resource)).toMatch(/RotationKey/);
+    const keyGrants = statements.filter((s) => JSON.stringify(s.Action).includes('kms:'));
+    expect(keyGrants.map((s) => s.Sid)).toEqual([
+      'UseKeyThroughS3',
+      'UseKeyThroughSns',
+      'UseKeyThroughStepFunctions',
+    ]);
+    for (const grant of keyGrants) {
+      expect(JSON.stringify(grant.Resource)).toMatch(/RotationKey/);
+      // never a direct kms:Decrypt: only through the service that holds the encrypted data
+      expect(JSON.stringify(grant.Condition)).toMatch(/"kms:ViaService"/);
+    }
     const report = new AwsSolutionsChecks().validateScope(monitor);
     expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
   });

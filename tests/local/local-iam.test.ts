@@ -46,6 +46,15 @@ function deployment(): DeployedIam {
         ]),
       ],
       ['NoKms', principal('NoKms', [allow(['s3:GetObject', 's3:PutObject'], [`${BUCKET_ARN}/*`])])],
+      [
+        'ViaS3',
+        principal('ViaS3', [
+          allow(['s3:GetObject', 's3:PutObject'], [`${BUCKET_ARN}/*`]),
+          allow(['kms:Decrypt', 'kms:GenerateDataKey'], [KEY_ARN], {
+            Condition: { StringEquals: { 'kms:ViaService': 's3.local.amazonaws.com' } },
+          }),
+        ]),
+      ],
     ]),
     resourcePolicies: new Map([
       [
@@ -177,7 +186,7 @@ describe('the S3 stand-in under the local IAM', () => {
     iam = new LocalIam(deployment());
     s3 = await startS3StandIn({
       buckets: [BUCKET],
-      authorization: { authorizer: iam, bucketKeys: deployment().bucketKeys },
+      authorization: { authorizer: iam, bucketKeys: deployment().bucketKeys, bucketRegion: 'local' },
     });
   });
 
@@ -239,5 +248,21 @@ describe('the S3 stand-in under the local IAM', () => {
     expect(write.name).toBe('AccessDenied');
     expect(write.message).toMatch(/kms:GenerateDataKey/);
     expect(read.message).toMatch(/kms:Decrypt/);
+  });
+
+  it('calls KMS as S3 does, through s3.<bucket region>: a key grant scoped by kms:ViaService works through S3 and not directly', async () => {
+    // GIVEN a role whose key grant holds only when S3 (in the bucket's region, 'local') makes the call
+    // WHEN it writes and reads through S3, signing for another region, then asks KMS itself
+    await as('ViaS3').send(new PutObjectCommand({ Bucket: BUCKET, Key: 'via', Body: 'v' }));
+    const read = await as('ViaS3').send(new GetObjectCommand({ Bucket: BUCKET, Key: 'via' }));
+    const direct = await iam.authorize({
+      accessKeyId: accessKeyOf('ViaS3'),
+      action: 'kms:Decrypt',
+      resource: KEY_ARN,
+    });
+
+    // THEN S3 may use the key for it (S3 calls KMS from the bucket's region), the role itself may not
+    expect(await read.Body?.transformToString()).toBe('v');
+    expect(direct.allowed).toBe(false);
   });
 });

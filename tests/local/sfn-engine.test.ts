@@ -5,6 +5,9 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import type { DeployedIam } from '../../local/iam/deployed-iam';
+import { LocalIam } from '../../local/iam/local-iam';
+import { credentialsOf } from '../../local/iam/principals';
 import { type AslDefinition, LocalStepFunctions } from '../../local/sfn/engine';
 import { startLocalStepFunctionsServer } from '../../local/sfn/server';
 
@@ -207,6 +210,86 @@ describe('local Step Functions API', () => {
       ).rejects.toMatchObject({ name: 'TaskTimedOut' });
     } finally {
       client.destroy();
+      await server.stop();
+    }
+  });
+
+  it("asks KMS on the caller's behalf for DescribeExecution of an encrypted state machine, through states.<region>", async () => {
+    // GIVEN a state machine under a customer managed key, a watcher whose key grant holds through
+    // Step Functions only, and a caller with DescribeExecution but no key grant
+    const { sfn } = machine();
+    const arn = 'arn:aws:states:local:000000000000:stateMachine:Test';
+    const keyArn = 'arn:aws:kms:local:000000000000:key/11111111-2222-3333-4444-555555555555';
+    const principal = (name: string, statements: Record<string, unknown>[]) => ({
+      name,
+      arn: `arn:aws:sts::000000000000:assumed-role/${name}Role/${name}`,
+      policies: [{ name, document: { Version: '2012-10-17', Statement: statements } }],
+    });
+    const follow = {
+      Effect: 'Allow',
+      Action: ['states:StartExecution', 'states:DescribeExecution'],
+      Resource: '*',
+    };
+    const deployed: DeployedIam = {
+      account: { account: '000000000000', region: 'local', partition: 'aws' },
+      principals: new Map([
+        [
+          'Watcher',
+          principal('Watcher', [
+            follow,
+            {
+              Effect: 'Allow',
+              Action: 'kms:Decrypt',
+              Resource: keyArn,
+              Condition: { StringEquals: { 'kms:ViaService': 'states.local.amazonaws.com' } },
+            },
+          ]),
+        ],
+        ['NoKey', principal('NoKey', [follow])],
+      ]),
+      resourcePolicies: new Map([
+        [
+          keyArn,
+          {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: 'arn:aws:iam::000000000000:root' },
+                Action: 'kms:*',
+                Resource: '*',
+              },
+            ],
+          },
+        ],
+      ]),
+      bucketKeys: new Map(),
+      encryptionKeys: new Map([[arn, keyArn]]),
+    };
+    const server = await startLocalStepFunctionsServer(sfn, arn, new LocalIam(deployed), { keyArn });
+    const as = (name: string) =>
+      new SFNClient({
+        endpoint: server.endpoint,
+        region: 'local',
+        credentials: credentialsOf(name),
+        maxAttempts: 1,
+      });
+    const watcher = as('Watcher');
+    const noKey = as('NoKey');
+    try {
+      // WHEN both describe an execution (starting one needs no key: Step Functions encrypts it)
+      const started = await watcher.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'kms-1' }));
+      const described = await watcher.send(
+        new DescribeExecutionCommand({ executionArn: started.executionArn }),
+      );
+      // THEN the watcher reads it and the other caller gets Step Functions' KMS error
+      expect(described.name).toBe('kms-1');
+      await expect(
+        noKey.send(new DescribeExecutionCommand({ executionArn: started.executionArn })),
+      ).rejects.toMatchObject({ name: 'KmsAccessDeniedException' });
+    } finally {
+      watcher.destroy();
+      noKey.destroy();
       await server.stop();
     }
   });

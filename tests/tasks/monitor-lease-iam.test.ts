@@ -39,6 +39,7 @@ async function keyStore(denials: Record<string, string[]> = {}): Promise<{ aws: 
     ses: { throttle: false },
     authorizer: iam,
     bucketKeys: deployed.bucketKeys,
+    bucketRegion: deployed.account.region,
   });
   return { aws, iam };
 }

@@ -1,8 +1,10 @@
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { parseConfig } from '../../shared/config';
+import { keyPaths } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
 import { prepareRotation } from '../../tasks/prepare-rotation/logic';
 import { FakeS3, FakeSes, fixedClock, throttling } from './support/fakes';
-import { DOMAIN, keyPairs, NEW_SELECTOR, OLD_SELECTOR, seedKey } from './support/rotation';
+import { DOMAIN, keyPairs, NEW_SELECTOR, OLD_SELECTOR, seedCertificate, seedKey } from './support/rotation';
 
 const config = parseConfig({
   domains: [
@@ -38,6 +40,7 @@ describe('PrepareRotation', () => {
     const [old] = await keyPairs();
     if (old === undefined) throw new Error('keys');
     seedKey(s3, OLD_SELECTOR, old, 'ACTIVE');
+    await seedCertificate(s3, OLD_SELECTOR, old);
     ses = new FakeSes(DOMAIN, {
       'ap-northeast-1': {
         origin: 'EXTERNAL',
@@ -79,6 +82,24 @@ describe('PrepareRotation', () => {
     ses.identity('ap-northeast-1').selector = 'gooid-21-pro-20240101-1';
     // WHEN / THEN PrepareRotation fails with KeyNotFound before anything changes
     await expect(prepareRotation(input, deps())).rejects.toMatchObject({ name: 'KeyNotFound' });
+  });
+
+  it('learns that the previous key is stored by listing its folder, without reading any object', async () => {
+    // WHEN PrepareRotation checks the key SES uses today
+    await prepareRotation(input, deps());
+    // THEN it neither downloads nor HEADs a private key (its role may not read one)
+    expect(s3.mock.commandCalls(GetObjectCommand)).toEqual([]);
+    expect(s3.mock.commandCalls(HeadObjectCommand)).toEqual([]);
+  });
+
+  it('refuses a rotation whose previous key has no certificate: ConfirmRollback and RetireOldKey need it', async () => {
+    // GIVEN the private key is stored but its certificate is not
+    s3.objects.delete(keyPaths(DOMAIN, OLD_SELECTOR).certificate);
+    // WHEN / THEN PrepareRotation fails with KeyNotFound naming the missing object
+    await expect(prepareRotation(input, deps())).rejects.toMatchObject({
+      name: 'KeyNotFound',
+      message: expect.stringContaining('lacks certificate.pem'),
+    });
   });
 
   it('refuses a domain missing from the configuration', async () => {

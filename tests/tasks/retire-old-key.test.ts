@@ -1,4 +1,6 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
+import { keyPaths } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
 import { retireOldKey } from '../../tasks/retire-old-key/logic';
 import { scriptedVerifier } from './support/dns';
@@ -10,6 +12,7 @@ import {
   NEW_SELECTOR,
   OLD_SELECTOR,
   REGION,
+  seedCertificate,
   seedKey,
   state,
 } from './support/rotation';
@@ -35,6 +38,7 @@ beforeEach(async () => {
   const [oldKey, newKey] = await keyPairs();
   if (oldKey === undefined || newKey === undefined) throw new Error('keys');
   seedKey(s3, OLD_SELECTOR, oldKey, 'PREVIOUS');
+  await seedCertificate(s3, OLD_SELECTOR, oldKey);
   seedKey(s3, NEW_SELECTOR, newKey, 'ACTIVE');
   ses = new FakeSes(DOMAIN, {
     [REGION]: { origin: 'EXTERNAL', selector: NEW_SELECTOR, status: 'SUCCESS', signingEnabled: true },
@@ -61,6 +65,22 @@ describe('RetireOldKey', () => {
     expect(asked.every((call) => call.input.selector === OLD_SELECTOR)).toBe(true);
     expect(metadataOf(s3, OLD_SELECTOR).state).toBe('RETIRED');
     expect(result.retiredSelectors).toEqual([OLD_SELECTOR]);
+  });
+
+  it("takes the old public key from the old key's certificate, never from its private key", async () => {
+    // GIVEN the old record is gone
+    const { verifier, asked } = scriptedVerifier({ verdicts: ['match'] });
+    // WHEN the old key is retired
+    await retireOldKey(state(), deps(verifier));
+    // THEN the only key object read is the certificate, and its key is the one checked in DNS
+    const keys = s3.mock.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key ?? '');
+    expect(keys.filter((key) => !key.endsWith('/metadata.json'))).toEqual([
+      keyPaths(DOMAIN, OLD_SELECTOR).certificate,
+    ]);
+    const [oldKey] = await keyPairs();
+    expect(asked[0]?.input.publicKey.export({ format: 'der', type: 'spki' })).toEqual(
+      oldKey?.publicKey.export({ format: 'der', type: 'spki' }),
+    );
   });
 
   it('never retires a selector SES still signs with in some region', async () => {

@@ -64,11 +64,24 @@ describe('configuration schema', () => {
     [
       'domain',
       'not a domain',
-      /domains\[0\]\.domain = "not a domain": Domain "not a domain" is not a valid domain name/,
+      /domains\[0\]\.domain = "not a domain": Domain "not a domain" contains " " \(character 4\)/,
     ],
     ['domain', 42, /domains\[0\]\.domain = 42: must be a domain name/],
     ['regions', [], /domains\[0\]\.regions = \[\]: must list at least one region/],
-    ['regions', ['tokyo'], /domains\[0\]\.regions\[0\] = "tokyo": must be an AWS region name/],
+    ['regions', ['tokyo'], /domains\[0\]\.regions\[0\] = "tokyo": is not an AWS region/],
+    ['regions', ['zz-fake-9'], /domains\[0\]\.regions\[0\] = "zz-fake-9": is not an AWS region/],
+    ['regions', ['us-north-7'], /domains\[0\]\.regions\[0\] = "us-north-7": is not an AWS region/],
+    [
+      'regions',
+      ['ap-northeast-1', 'cn-north-1'],
+      /domains\[0\]\.regions = .*must all be in one AWS partition/,
+    ],
+    [
+      'domain',
+      'example.jp/..',
+      /domains\[0\]\.domain = "example\.jp\/\.\.": Domain "example\.jp\/\.\." contains "\/"/,
+    ],
+    ['domain', 'ex%41mple.jp', /domains\[0\]\.domain = "ex%41mple\.jp": Domain .* contains "%"/],
     ['regions', ['ap-northeast-1', 'ap-northeast-1'], /domains\[0\]\.regions = .*must not repeat a region/],
     ['selectorPrefix', 'has.dot', /domains\[0\]\.selectorPrefix = "has.dot": must be 1-50 letters/],
     ['selectorPrefix', 'x'.repeat(51), /domains\[0\]\.selectorPrefix = .*must be 1-50/],
@@ -131,6 +144,7 @@ describe('configuration schema', () => {
       /logRetentionDays = 700: must be one of CloudWatch's retention periods: 1, 3/,
     ],
     [{ metricsNamespace: 'has space' }, /metricsNamespace = "has space"/],
+    [{ metricsNamespace: 'AWS/Byodkim' }, /metricsNamespace = "AWS\/Byodkim": must not begin with "AWS\/"/],
     [
       { dnsVerification: { maxDelaySeconds: 0 } },
       /dnsVerification\.maxDelaySeconds = 0: must be a whole number of seconds/,
@@ -174,5 +188,13 @@ describe('configuration schema', () => {
     expect(() => loadConfig('/nonexistent/config.json')).toThrow(
       /Cannot read configuration \/nonexistent\/config\.json/,
     );
+  });
+
+  it('prints a bad value on one escaped line, whatever it holds', () => {
+    // GIVEN a domain carrying a line break and text meant to look like another line
+    const problems = problemsOf({ domains: [{ ...minimalDomain, domain: 'mail.example.jp\n  - all good' }] });
+    // THEN the report has one line per problem and the value is escaped
+    expect(problems).toMatch(/domains\[0\]\.domain = "mail\.example\.jp\\n {2}- all good"/);
+    expect(problems.split('\n').filter((line) => line.includes('all good'))).toHaveLength(1);
   });
 });

@@ -84,17 +84,25 @@ export class FakeS3 {
       this.objects.set(key, { body, etag });
       return { ETag: etag };
     });
+    // As S3 lists: with a delimiter, keys with one after the prefix roll up into CommonPrefixes;
+    // every other key under the prefix is listed in Contents.
     this.mock.on(ListObjectsV2Command).callsFake(async (input: ListObjectsV2CommandInput) => {
       this.faults.take('ListObjectsV2');
       const prefix = input.Prefix ?? '';
       const common = new Set<string>();
-      for (const key of this.objects.keys()) {
+      const contents: { Key: string }[] = [];
+      for (const key of [...this.objects.keys()].sort()) {
         if (!key.startsWith(prefix)) continue;
         const rest = key.slice(prefix.length);
-        const slash = rest.indexOf('/');
-        if (slash >= 0) common.add(`${prefix}${rest.slice(0, slash + 1)}`);
+        const cut = input.Delimiter ? rest.indexOf(input.Delimiter) : -1;
+        if (cut >= 0) common.add(`${prefix}${rest.slice(0, cut + 1)}`);
+        else contents.push({ Key: key });
       }
-      return { CommonPrefixes: [...common].map((Prefix) => ({ Prefix })), IsTruncated: false };
+      return {
+        Contents: contents,
+        CommonPrefixes: [...common].map((Prefix) => ({ Prefix })),
+        IsTruncated: false,
+      };
     });
   }
 

@@ -1,4 +1,5 @@
 /** A sample rotation shared by the task tests: one domain, an old external key, a new selector. */
+import { createDkimCertificate } from '../../../shared/dkim/certificate';
 import { type DkimKeyPair, generateDkimKeyPair, privateKeyToPem } from '../../../shared/dkim/keys';
 import { type KeyMetadata, keyPaths } from '../../../shared/rotation/key-store';
 import type { RotationPlan, RotationState } from '../../../shared/rotation/state';
@@ -77,6 +78,17 @@ export function seedKey(
     history: [{ state: keyState, at: '2025-08-01T00:00:00.000Z', reason: 'seeded' }],
   };
   s3.seed(paths.metadata, JSON.stringify(metadata));
+}
+
+/** Stores the certificate of a seeded key (what ConfirmRollback and RetireOldKey read its public key from). */
+export async function seedCertificate(s3: FakeS3, selector: string, pair: DkimKeyPair): Promise<void> {
+  const certificate = await createDkimCertificate({
+    keyPair: pair,
+    domain: DOMAIN,
+    selector,
+    now: new Date('2025-08-01T00:00:00Z'),
+  });
+  s3.seed(keyPaths(DOMAIN, selector).certificate, certificate.pem);
 }
 
 export function metadataOf(s3: FakeS3, selector: string): KeyMetadata {

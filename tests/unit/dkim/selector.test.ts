@@ -84,12 +84,41 @@ describe('domains', () => {
     ['localhost', /single label/],
     ['exa mple.jp', /./],
     ['-bad.example.jp', /invalid label/],
-    ['under_score.example.jp', /invalid label/],
+    ['under_score.example.jp', /contains "_" \(character 6\)/],
     ['192.168.0.1', /numeric/],
     [`${'a'.repeat(64)}.jp`, /63/],
     [`${'a.'.repeat(127)}jp`, /253/],
   ])('refuses %p', (domain, message) => {
     expect(() => normaliseDomain(domain)).toThrow(InvalidInputError);
     expect(() => normaliseDomain(domain)).toThrow(message);
+  });
+
+  it('accepts what UTS #46 maps like Unicode normalisation: full-width forms and ideographic full stops', () => {
+    expect(normaliseDomain('ｅｘａｍｐｌｅ．jp')).toBe('example.jp');
+    expect(normaliseDomain('例え。jp')).toBe('xn--r8jz45g.jp');
+    expect(normaliseDomain('xn--r8jz45g.jp')).toBe('xn--r8jz45g.jp');
+  });
+
+  it.each([
+    ['a path the URL parser would drop', 'example.jp/..'],
+    ['a percent escape the URL parser would decode', 'ex%41mple.jp'],
+    ['a port', 'example.jp:25'],
+    ['a fragment', 'example.jp#x'],
+    ['line breaks', 'example.jp\r\nBcc: attacker@example.com'],
+    ['an invisible character', 'exa\u200bmple.jp'],
+    ['a character IDNA drops (variation selector)', 'exa\ufe0fmple.jp'],
+  ])('refuses %s instead of turning it into another domain, and never echoes it raw', (_what, domain) => {
+    // WHEN the domain is normalised
+    let error: unknown;
+    try {
+      normaliseDomain(domain);
+    } catch (caught) {
+      error = caught;
+    }
+    // THEN it is a typed refusal whose message is one escaped line without the raw input
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const message = (error as Error).message;
+    expect(message).not.toMatch(/\r|\n|\u200b|\ufe0f/);
+    expect(message).toMatch(/^Domain "/);
   });
 });
