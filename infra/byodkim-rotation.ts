@@ -517,6 +517,9 @@ export class ByodkimRotation extends Construct {
       keyNeeds.add(name, 'secretsmanager', 'kms:Decrypt');
       functions[name].addEnvironment('APPROVAL_SECRET_ARN', approvalSecret.secretArn);
     }
+    // The endpoint reads an execution's history before telling the DNS team a decision was lost
+    // (ApprovalEndpointResumesExecutions below): Step Functions decrypts execution data with the key.
+    keyNeeds.add('ApprovalEndpoint', 'states', 'kms:Decrypt');
     for (const name of names) {
       for (const statement of dataKeyStatements(this, key, keyNeeds.of(name)))
         roles[name].addToPolicy(statement);
