@@ -207,8 +207,19 @@ function sendUdp(endpoint: DnsEndpoint, query: dnsPacket.Packet, timeoutMs: numb
     });
     // A connected UDP socket: datagrams from any other address or port are dropped, so an
     // off-path spoofer has to forge the server's address and port too, not only guess the id.
-    socket.connect(endpoint.port, endpoint.host, () => {
+    // A failed connect (no route, a name that does not resolve) calls back with the error and leaves
+    // the socket unconnected: sending then would throw outside this promise and end the process.
+    socket.connect(endpoint.port, endpoint.host, (connectError?: Error) => {
       if (done) return;
+      if (connectError) {
+        finish(
+          new DnsTransportError(
+            `UDP connect failed: ${connectError.message}`,
+            (connectError as NodeJS.ErrnoException).code,
+          ),
+        );
+        return;
+      }
       socket.send(dnsPacket.encode(query), (error) => {
         if (error)
           finish(

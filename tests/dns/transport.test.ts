@@ -71,6 +71,20 @@ describe('the DNS client', () => {
     expect(textOf(response)).toEqual(['v=DKIM1; p=REAL']);
   });
 
+  it('rejects, never crashes, when the UDP socket cannot connect (the name does not resolve)', async () => {
+    // GIVEN a server name that cannot resolve (.invalid is reserved): connect calls back with the
+    // error and leaves the socket unconnected, where a send would throw outside the promise
+    const error = await queryDns({ host: 'no-such-host.invalid', port: 53 }, QUESTION, {
+      recursionDesired: false,
+      timeoutMs: 3000,
+      retries: 0,
+    }).catch((caught: unknown) => caught);
+
+    // THEN the query fails as a transport error naming the cause
+    expect(error).toBeInstanceOf(DnsTransportError);
+    expect((error as Error).message).toMatch(/UDP connect failed: .*no-such-host\.invalid/);
+  });
+
   it('fails as soon as a TCP server closes without a whole answer, not at the timeout', async () => {
     // GIVEN a server whose UDP answer is truncated and whose TCP side hangs up after two octets
     const connections = new Set<TcpSocket>();
