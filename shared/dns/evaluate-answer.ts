@@ -53,6 +53,26 @@ export interface EvaluatedAnswer extends Omit<ServerCheck, 'name' | 'address'> {
 }
 
 /**
+ * What the response's header alone decides, whatever record type was asked: an error rcode is
+ * `refused`, an answer without AA is `lame`, NXDOMAIN is `missing`; undefined when the answer
+ * section must be read (the TXT and CNAME checks share this rule).
+ */
+export function headerVerdict(response: DnsResponse): Pick<ServerCheck, 'result' | 'detail'> | undefined {
+  if (response.rcode !== 'NOERROR' && response.rcode !== 'NXDOMAIN') {
+    return { result: 'refused', detail: `${response.rcode} from the server` };
+  }
+  if (!response.flag_aa) {
+    return {
+      result: 'lame',
+      detail: 'answer without the authoritative (AA) flag: the server is not authoritative for the zone',
+    };
+  }
+  if (response.rcode === 'NXDOMAIN')
+    return { result: 'missing', detail: 'NXDOMAIN: the name does not exist' };
+  return undefined;
+}
+
+/**
  * Judges an authoritative server's answer to `TXT <name>` against the expected key (pure: no I/O).
  *
  * - no AA flag (a referral, a cache, a server that is not authoritative) → `lame`;
@@ -68,17 +88,8 @@ export function evaluateTxtAnswer(
   name: string,
   expectedKey: KeyObject,
 ): EvaluatedAnswer {
-  if (response.rcode !== 'NOERROR' && response.rcode !== 'NXDOMAIN') {
-    return { result: 'refused', detail: `${response.rcode} from the server` };
-  }
-  if (!response.flag_aa) {
-    return {
-      result: 'lame',
-      detail: 'answer without the authoritative (AA) flag: the server is not authoritative for the zone',
-    };
-  }
-  if (response.rcode === 'NXDOMAIN')
-    return { result: 'missing', detail: 'NXDOMAIN: the name does not exist' };
+  const header = headerVerdict(response);
+  if (header !== undefined) return header;
   const chain = readAnswerChain(response.answers ?? [], name);
   // CNAME targets are record content (the server's operator writes them): counted, never quoted.
   const hops = chain.cnames.length;

@@ -7,7 +7,7 @@
  */
 import { describeDifference, sanitise } from '../sanitise';
 import { DiscoveryError, findZone, findZoneServers, type NameServerAddress } from './discovery';
-import { answerData } from './evaluate-answer';
+import { answerData, headerVerdict } from './evaluate-answer';
 import { DEFAULT_IPV6_POLICY, notChecked, skippedReason, unroutedReason } from './ipv6-policy';
 import { type DnsResponse, DnsTransportError, formatEndpoint, queryDns } from './transport';
 import type { DnsCheckOptions, DnsVerification, Ipv6Policy, ServerCheck } from './types';
@@ -34,17 +34,8 @@ export function evaluateCnameAnswer(
   name: string,
   target: string,
 ): Omit<ServerCheck, 'name' | 'address'> {
-  if (response.rcode !== 'NOERROR' && response.rcode !== 'NXDOMAIN') {
-    return { result: 'refused', detail: `${response.rcode} from the server` };
-  }
-  if (!response.flag_aa) {
-    return {
-      result: 'lame',
-      detail: 'answer without the authoritative (AA) flag: the server is not authoritative for the zone',
-    };
-  }
-  if (response.rcode === 'NXDOMAIN')
-    return { result: 'missing', detail: 'NXDOMAIN: the name does not exist' };
+  const header = headerVerdict(response);
+  if (header !== undefined) return header;
   const cname = (response.answers ?? []).find(
     (answer) => answer.type === 'CNAME' && bare(answer.name) === bare(name),
   );
