@@ -4,6 +4,7 @@
  */
 import { benchBundles } from './bundles';
 import { benchDnsVerification } from './dns-verification';
+import { benchFleetStatus } from './fleet-status';
 import { benchKeyGeneration } from './key-generation';
 import { benchLocalRotation } from './local-rotation';
 import { benchMonitor } from './monitor';
@@ -16,6 +17,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]> = 
   ['local rotation', benchLocalRotation],
   ['polling schedule', benchPollingSchedule],
   ['monitor', benchMonitor],
+  ['fleet status', benchFleetStatus],
   ['bundles', benchBundles],
 ];
 

@@ -107,10 +107,23 @@ export class OperatorPolicy extends Construct {
           actions: ['ses:GetEmailIdentity'],
           resources: [...props.identities],
         }),
+        // `byodkim status` for the whole fleet lists identities once per region instead of one
+        // GetEmailIdentity per domain (SES allows 1 request/s). ListEmailIdentities names no
+        // resource type (Service Authorization Reference, Amazon SES v2), so only `*` fits; it
+        // reveals identity names and verification status, nothing of their keys.
+        new iam.PolicyStatement({
+          sid: 'ListSesIdentities',
+          actions: ['ses:ListEmailIdentities'],
+          resources: ['*'],
+        }),
       ],
     });
     acknowledgeKeyStorePatterns(this.policy, props.bucket);
     const machineName = `<${stack.resolve((props.stateMachine.node.defaultChild as sfn.CfnStateMachine).logicalId)}.Name>`;
+    Validations.of(this.policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ses:ListEmailIdentities has no resource type: `*` is the only resource it accepts.',
+    });
     Validations.of(this.policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*]`,
       reason: 'The executions of this one state machine: their names are chosen at run time.',

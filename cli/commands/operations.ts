@@ -6,6 +6,8 @@ import { rotationExecutions } from '../../shared/rotation/rotation-executions';
 import { startRotation } from '../../shared/rotation/start-rotation';
 import { sanitise } from '../../shared/sanitise';
 import { type DomainStatus, domainStatus } from '../domain-status';
+import { fleetStatus } from '../fleet-status';
+import { printFleetStatus } from '../fleet-status-output';
 import { printTable } from '../output';
 import { redriveRotation } from '../redrive';
 import { resolveTarget, type Target, type TargetOptions } from '../target';
@@ -65,18 +67,20 @@ export function registerOperations(program: Command): void {
     program
       .command('status')
       .description(
-        'where each domain stands: active key, days to expiry, SES per region, running rotation, pending approval',
+        'where each domain stands: one row per configured domain, or with <domain> its active key, days to expiry, SES signing per region, running rotation and pending approval',
       )
-      .argument('[domain]', 'one domain (default: every configured domain)'),
+      .argument('[domain]', 'one domain in detail (default: a row for every configured domain)'),
   ).action(async (domain: string | undefined, options: CommonOptions) => {
     await withTarget(options, async (target) => {
-      const domains = domain
-        ? [configuredDomain(target, domain).domain]
-        : target.config.domains.map((entry) => entry.domain);
+      if (domain === undefined) {
+        printFleetStatus(await fleetStatus(target), options.json === true);
+        return;
+      }
+      const domains = [configuredDomain(target, domain).domain];
       const statuses = [];
       for (const name of domains) statuses.push(await domainStatus(target, name));
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(domain ? statuses[0] : statuses)}\n`);
+        process.stdout.write(`${JSON.stringify(statuses[0])}\n`);
         return;
       }
       for (const status of statuses) {

@@ -250,6 +250,9 @@ function route(method: string, path: string): Route | undefined {
     if (method === 'GET') return { operation: 'ListEmailIdentities' };
     return undefined;
   }
+  // The SDK's current model (@aws-sdk/client-sesv2 3.11xx) sends ListEmailIdentities as POST with a
+  // JSON body (Filter, NextToken, PageSize); older clients use GET /v2/email/identities.
+  if (path === '/v2/email/list-identities' && method === 'POST') return { operation: 'ListEmailIdentities' };
   if (path === '/v2/email/outbound-emails' && method === 'POST') return { operation: 'SendEmail' };
   const match = /^\/v2\/email\/identities\/([^/]+)(\/dkim(\/signing)?)?\/?$/.exec(path);
   if (!match) return undefined;
@@ -314,7 +317,10 @@ class SesApi {
       });
       if (fault) throw new SesError(fault.error, fault.message, fault.httpStatus);
       this.#enforceRate(region, found.operation);
-      const input = parseJson(body);
+      // GET operations take their parameters from the query string (ListEmailIdentities'
+      // PageSize and NextToken are URI request parameters).
+      const input =
+        request.method === 'GET' ? Object.fromEntries(url.searchParams.entries()) : parseJson(body);
       const output = await this.#dispatch(region, found, input);
       record(200);
       sendJson(response, 200, output);
@@ -374,14 +380,7 @@ class SesApi {
       case 'CreateEmailIdentity':
         return this.#create(region, input);
       case 'ListEmailIdentities':
-        return {
-          EmailIdentities: this.identities.list(region).map((identity) => ({
-            IdentityType: identity.type,
-            IdentityName: identity.name,
-            SendingEnabled: true,
-            VerificationStatus: identity.dkim?.status ?? 'SUCCESS',
-          })),
-        };
+        return listEmailIdentitiesPage(this.identities.list(region), input);
       case 'GetEmailIdentity': {
         const identity = this.identities.get(region, name);
         await this.identities.refresh(identity);
@@ -612,4 +611,62 @@ function sendError(response: ServerResponse, error: SesError): void {
     'x-amzn-RequestId': randomUUID(),
   });
   response.end(body);
+}
+
+/**
+ * AWS documents no default page size for ListEmailIdentities, only that PageSize is 0 to 1000
+ * (SES API Reference v2, ListEmailIdentities): the stand-in pages at 100 when none is given, so a
+ * caller that ignores NextToken misses identities here as it could in AWS.
+ */
+export const LIST_IDENTITIES_DEFAULT_PAGE_SIZE = 100;
+
+/** The SDK model's filter keys (IdentityFilterKey); an identity matches every filter given. */
+function matchesFilter(
+  identity: { type: string; name: string; dkim?: { status: string } },
+  filter: unknown,
+): boolean {
+  if (filter === undefined) return true;
+  if (typeof filter !== 'object' || filter === null) {
+    throw new SesError('BadRequestException', 'Filter must be an object.');
+  }
+  for (const [key, value] of Object.entries(filter)) {
+    const wanted = String(value);
+    if (key === 'IDENTITY_TYPE' && identity.type !== wanted) return false;
+    if (key === 'VERIFICATION_STATUS' && (identity.dkim?.status ?? 'SUCCESS') !== wanted) return false;
+    if (key === 'IDENTITY_NAME_CONTAINS' && !identity.name.includes(wanted)) return false;
+    if (!['IDENTITY_TYPE', 'VERIFICATION_STATUS', 'IDENTITY_NAME_CONTAINS'].includes(key)) {
+      throw validationError(
+        'filter',
+        'Member must satisfy enum value set: [IDENTITY_NAME_CONTAINS, IDENTITY_TYPE, VERIFICATION_STATUS]',
+      );
+    }
+  }
+  return true;
+}
+
+/** One page of ListEmailIdentities; NextToken is opaque to callers (here: the next offset). */
+function listEmailIdentitiesPage(
+  all: ReadonlyArray<{ type: string; name: string; dkim?: { status: string } }>,
+  input: Json,
+): Json {
+  const identities = all.filter((identity) => matchesFilter(identity, input.Filter));
+  const pageSize = input.PageSize === undefined ? LIST_IDENTITIES_DEFAULT_PAGE_SIZE : Number(input.PageSize);
+  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > 1000) {
+    throw validationError('pageSize', 'Member must have value less than or equal to 1000');
+  }
+  const offset =
+    input.NextToken === undefined ? 0 : Number(Buffer.from(String(input.NextToken), 'base64url').toString());
+  if (!Number.isInteger(offset) || offset < 0 || offset > identities.length) {
+    throw new SesError('BadRequestException', 'Invalid NextToken.');
+  }
+  const end = offset + pageSize;
+  return {
+    EmailIdentities: identities.slice(offset, end).map((identity) => ({
+      IdentityType: identity.type,
+      IdentityName: identity.name,
+      SendingEnabled: true,
+      VerificationStatus: identity.dkim?.status ?? 'SUCCESS',
+    })),
+    ...(end < identities.length ? { NextToken: Buffer.from(String(end)).toString('base64url') } : {}),
+  };
 }
