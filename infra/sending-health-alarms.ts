@@ -7,8 +7,10 @@
  * Severities follow the rest of the product: the description starts with `[CRITICAL]`,
  * `[WARNING]` or `[INFO]` (P1 / P2 / P3 of the users' design) and every alarm reaches the alarms
  * topic (infra/alarm-delivery.ts). The two P1 alarms have no action of their own: the composite
- * `SendingCritical` notifies for them, so one bad event pages once (CloudWatch User Guide,
- * "Combining alarms": create the metric alarms without actions and alert only on the composite).
+ * `SendingCritical` notifies for them, so one bad event pages once (CloudWatch API Reference,
+ * PutCompositeAlarm: "create multiple metric alarms, and also create a composite alarm and set up
+ * alerts only for the composite alarm"). A composite alarm publishes as itself, its ARN
+ * `…:alarm:<name>`, so the alarms topic's `<prefix>-alarm-*` grants cover it.
  * Every alarm is named `<prefix>-alarm-<id>`, inside the grants of the alarms topic and its key.
  *
  * SES's reputation metrics are per account **and region**: these alarms watch the stack's region
