@@ -79,6 +79,7 @@ export interface ByodkimRotationProps {
   readonly functionTimeout?: Duration;
   /**
    * Alarms on failed or timed-out executions and approval endpoint failures, sent to the alarms topic.
+   * The SES sending-health alarms follow config `sendingHealth.enabled` instead.
    * @default true
    */
   readonly alarms?: boolean;

@@ -21,6 +21,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { describeIssues } from '../shared/config';
 import { DIMENSION, METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import {
   CONFIGURATION_SET_DIMENSION,
@@ -31,13 +32,18 @@ import {
   SES_NAMESPACE,
   SES_REPUTATION_METRIC,
   type SendingHealthConfig,
+  SendingHealthSchema,
   type SendingLevel,
 } from '../shared/monitoring/sending-health';
 import { alarmName } from './alarm-delivery';
 
 /** Properties of {@link SendingHealthAlarms}. */
 export interface SendingHealthAlarmsProps {
-  /** Config `sendingHealth` (validated, defaults applied): thresholds, periods, configuration set. */
+  /**
+   * Config `sendingHealth` (defaults applied): thresholds, periods, configuration set. Validated
+   * again here; `enabled` is the caller's decision (ByodkimRotation creates this construct only
+   * when it is true), so a construct created with `enabled: false` is refused.
+   */
   readonly settings: SendingHealthConfig;
   /** Prefix of the alarms' names: `<namePrefix>-alarm-<id>` (the alarms topic's grants name it). */
   readonly namePrefix: string;
@@ -48,6 +54,17 @@ export interface SendingHealthAlarmsProps {
   readonly alarmTopic: sns.ITopic;
   /** Namespace of the rotation's own metrics, where ApplyToSes counts SigningSwitched. */
   readonly metricsNamespace: string;
+}
+
+/** One problem per line, naming the prop and the fix. */
+export function validateSendingHealthAlarmsProps(props: SendingHealthAlarmsProps): string[] {
+  const parsed = SendingHealthSchema.safeParse(props.settings, { reportInput: true });
+  if (!parsed.success) return describeIssues(parsed.error.issues, 'props.settings');
+  return props.settings.enabled
+    ? []
+    : [
+        'props.settings.enabled = false: the sending-health alarms are turned off; do not create the construct',
+      ];
 }
 
 /** Construct id of the reputation alarm of `metric` at `level` (`BounceRateCriticalAlarm`). */
@@ -83,6 +100,12 @@ export class SendingHealthAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: SendingHealthAlarmsProps) {
     super(scope, id);
+    const problems = validateSendingHealthAlarmsProps(props);
+    if (problems.length > 0) {
+      throw new Error(
+        `Invalid SendingHealthAlarms props at ${this.node.path}:\n  - ${problems.join('\n  - ')}`,
+      );
+    }
     this.props = props;
     const { settings, namePrefix } = props;
     const action = new cwActions.SnsAction(props.alarmTopic);

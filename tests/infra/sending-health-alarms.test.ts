@@ -7,8 +7,9 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { ByodkimRotation } from '../../infra/byodkim-rotation';
-import { percent } from '../../infra/sending-health-alarms';
+import { percent, SendingHealthAlarms } from '../../infra/sending-health-alarms';
 import { parseConfig, type RotationConfig } from '../../shared/config';
 import { SENDING_HEALTH_DEFAULTS } from '../../shared/monitoring/sending-health';
 
@@ -266,6 +267,27 @@ describe('SES sending-health alarms', () => {
       expect(description).toMatch(/[\u3040-\u30ff]/);
       expect(description).toContain('Runbook');
     }
+  });
+});
+
+describe('SendingHealthAlarms props', () => {
+  const build = (settings: unknown) => () => {
+    const stack = new Stack(new App(), 'Alone');
+    new SendingHealthAlarms(stack, 'Sending', {
+      settings: settings as RotationConfig['sendingHealth'],
+      namePrefix: PREFIX,
+      alarmTopic: new sns.Topic(stack, 'Topic'),
+      metricsNamespace: 'Byodkim/Test',
+    });
+  };
+
+  it('refuses settings the config schema refuses, naming the prop, and settings that say disabled', () => {
+    const settings = configWith().sendingHealth;
+    expect(build({ ...settings, bounceRate: { critical: 5, warning: 0.02, info: 0.01 } })).toThrow(
+      /Invalid SendingHealthAlarms props at Alone\/Sending:\n {2}- props\.settings\.bounceRate\.critical = 5: must be a fraction/,
+    );
+    expect(build({ ...settings, enabled: false })).toThrow(/props\.settings\.enabled = false/);
+    expect(build(settings)).not.toThrow();
   });
 });
 
