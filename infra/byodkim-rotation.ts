@@ -42,6 +42,7 @@ import { lambdaLogGroupName, stateMachineLogGroupName } from './log-group-names'
 import { OperatorPolicy } from './operator-policy';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
+import { SendingHealthAlarms } from './sending-health-alarms';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
 import { logStateMachine } from './state-machine-logging';
 
@@ -78,6 +79,7 @@ export interface ByodkimRotationProps {
   readonly functionTimeout?: Duration;
   /**
    * Alarms on failed or timed-out executions and approval endpoint failures, sent to the alarms topic.
+   * The SES sending-health alarms follow config `sendingHealth.enabled` instead.
    * @default true
    */
   readonly alarms?: boolean;
@@ -169,6 +171,8 @@ export class ByodkimRotation extends Construct {
   public readonly approvalBaseUrl: string;
   /** The daily monitor, its alarms and the dashboard. */
   public readonly monitor: RotationMonitor;
+  /** SES sending-health alarms (config `sendingHealth`); undefined when `enabled` is false. */
+  public readonly sendingHealth?: SendingHealthAlarms;
   /** What operators attach to use the `byodkim` CLI on this deployment. */
   public readonly operatorPolicy: iam.ManagedPolicy;
   /** Every function, by state name (and `ApprovalEndpoint`). */
@@ -679,6 +683,16 @@ export class ByodkimRotation extends Construct {
       );
     }
 
+    // ---- SES sending health (issue 18): reputation alarms beside the DKIM ones ----------------
+    const sendingHealth = config.sendingHealth.enabled
+      ? new SendingHealthAlarms(this, 'SendingHealth', {
+          settings: config.sendingHealth,
+          namePrefix: prefix,
+          alarmTopic: this.alarmsTopic,
+          metricsNamespace: config.metricsNamespace,
+        })
+      : undefined;
+
     // ---- Monitor, metrics alarms and dashboard (issue 8) ----------------------------------------
     this.monitor = new RotationMonitor(this, 'Monitor', {
       config,
@@ -695,8 +709,10 @@ export class ByodkimRotation extends Construct {
       reservedConcurrency: props.monitorReservedConcurrency,
       // The workflow's own ExecutionsFailed/TimedOut alarms exist above unless alarms are off.
       stateMachineAlarms: !(props.alarms ?? true),
-      additionalAlarms: workflowAlarms,
+      additionalAlarms: [...workflowAlarms, ...(sendingHealth?.allAlarms ?? [])],
     });
+    sendingHealth?.addToDashboard(this.monitor.dashboard);
+    this.sendingHealth = sendingHealth;
   }
 }
 

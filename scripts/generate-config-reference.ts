@@ -152,7 +152,7 @@ export function renderConfigReference(): string {
     unrepresentable: 'any',
   }) as JsonSchemaNode;
   const props = schema.properties ?? {};
-  const nested = ['schedule', 'dnsVerification', 'sesConfirmation', 'healthChecks'];
+  const nested = ['schedule', 'dnsVerification', 'sesConfirmation', 'healthChecks', 'sendingHealth'];
   const domainNode = props.domains?.items ?? {};
   const section = (name: string, title: string, intro: string) => {
     const node = props[name] ?? {};
@@ -164,6 +164,13 @@ export function renderConfigReference(): string {
       table(rowsOf(node, `${name}.`, () => false)),
     ];
   };
+  // A section whose objects are expanded in place (`sendingHealth.bounceRate.critical`).
+  const deepRows = (node: JsonSchemaNode, prefix: string): Row[] => [
+    ...rowsOf(node, prefix, (child) => node.properties?.[child]?.properties !== undefined),
+    ...Object.entries(node.properties ?? {})
+      .filter(([, child]) => child.properties !== undefined)
+      .flatMap(([child, childNode]) => deepRows(childNode, `${prefix}${child}.`)),
+  ];
   const exampleText = readFileSync(path.join(__dirname, '..', EXAMPLE_PATH), 'utf8').trimEnd();
   const effective = parseConfig(JSON.parse(exampleText), EXAMPLE_PATH);
 
@@ -208,6 +215,12 @@ export function renderConfigReference(): string {
     ),
     '',
     ...section('healthChecks', '`healthChecks`', ''),
+    '',
+    '### `sendingHealth`',
+    '',
+    `${props.sendingHealth?.description ?? ''} Rates are fractions (0.05 is 5 %), as SES publishes them; each rate's thresholds must fall from critical to warning to info. Created in \`infra/sending-health-alarms.ts\`.`,
+    '',
+    table(deepRows(props.sendingHealth ?? {}, 'sendingHealth.')),
     '',
     '## Per domain (`domains[]`)',
     '',

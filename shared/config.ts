@@ -19,6 +19,7 @@ import { normaliseDomain } from './dkim/domain';
 import { DEFAULT_KEY_LENGTH, SUPPORTED_KEY_LENGTHS } from './dkim/keys';
 import { assertValidSelectorPrefix, MAX_SELECTOR_PREFIX_LENGTH } from './dkim/selector';
 import { InvalidInputError } from './errors';
+import { SendingHealthSchema } from './monitoring/sending-health';
 import { WALL_TIME } from './rotation/apply-window';
 import { DEFAULT_SES_CONFIRMATION } from './rotation/poll-schedule';
 import { printable } from './sanitise';
@@ -318,6 +319,9 @@ export const RotationConfigSchema = z
       })
       .prefault({})
       .describe("Thresholds of the monitor's health checks (docs/monitoring.md)."),
+    sendingHealth: SendingHealthSchema.describe(
+      'SES sending alarms beside the DKIM ones: account reputation (bounce, complaint) and, with a configuration set, the send success rate (docs/monitoring.md, "Sending health").',
+    ),
     domains: z
       .array(DomainConfigSchema, { error: 'must be a list of domain settings' })
       .min(1, { error: 'must list at least one domain' })

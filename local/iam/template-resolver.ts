@@ -194,7 +194,8 @@ export class TemplateResolver {
           attributes: { Arn: `arn:${partition}:logs:${region}:${account}:log-group:${name}:*` },
         };
       }
-      case 'AWS::CloudWatch::Alarm': {
+      case 'AWS::CloudWatch::Alarm':
+      case 'AWS::CloudWatch::CompositeAlarm': {
         const name = named('AlarmName');
         return {
           ref: name,

@@ -27,6 +27,11 @@ export const METRIC = {
   RotationFailed: 'RotationFailed',
   /** 1 per rotation rolled back after ApplyToSes, the previous signing restored (NotifyFailure); Domain. */
   RotationRolledBack: 'RotationRolledBack',
+  /**
+   * 1 per ApplyToSes run that switched SES to a new key in at least one region; Domain. The
+   * dashboard draws it on the time axis of the SES bounce and complaint rates (sending health).
+   */
+  SigningSwitched: 'SigningSwitched',
   /** 1 key stored / 0 generation failed (GenerateKey); Domain. */
   KeyGenerationStatus: 'KeyGenerationStatus',
   /** 1 when every record checked agrees with the key store, 0 when one does not; Domain. */

@@ -1,7 +1,9 @@
 /** ApplyToSes: AWS wiring only; the logic is in ./logic.ts. */
+import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
+import { countForDomain, rotationMetrics } from '../../shared/monitoring/task-metrics';
 import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
-import type { SesApplied } from '../../shared/rotation/state';
+import type { RotationState, SesApplied } from '../../shared/rotation/state';
 import { type ApplyToSesDeps, applyToSes } from './logic';
 
 const logger = taskLogger();
@@ -17,9 +19,25 @@ export function defaultDeps(): ApplyToSesDeps {
   };
 }
 
-/** The handler for any deps (the local runner passes its own); deps are resolved on first call. */
-export function makeHandler(deps: ApplyToSesDeps | (() => ApplyToSesDeps)) {
-  return rotationStateTask<ApplyToSesDeps, SesApplied>('ApplyToSes', logger, deps, applyToSes);
+/**
+ * The handler for any deps (the local runner passes its own); deps are resolved on first call.
+ * Counts SigningSwitched for the domain when SES was changed in at least one region: the
+ * dashboard's marker of the switch beside the bounce and complaint rates. A retry or redrive that
+ * finds SES already signing with the new key (every region ALREADY_APPLIED) counts nothing, so one
+ * switch is one marker. Only the domain name is emitted, never a selector or key material.
+ */
+export function makeHandler(
+  deps: ApplyToSesDeps | (() => ApplyToSesDeps),
+  metrics: () => MetricsSink = rotationMetrics,
+) {
+  const apply = rotationStateTask<ApplyToSesDeps, SesApplied>('ApplyToSes', logger, deps, applyToSes);
+  return async (event: RotationState, context?: Parameters<typeof apply>[1]): Promise<SesApplied> => {
+    const result = await apply(event, context);
+    if (result.regions.some((region) => region.action === 'APPLIED')) {
+      countForDomain(metrics(), METRIC.SigningSwitched, event?.plan?.domain);
+    }
+    return result;
+  };
 }
 
 export const handler = makeHandler(defaultDeps);
