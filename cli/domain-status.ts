@@ -10,10 +10,12 @@ import {
   listSelectors,
   readMetadata,
 } from '../shared/rotation/key-store';
-import { latestRotation } from '../shared/rotation/rotation-executions';
+import { latestRotation, type RotationExecution } from '../shared/rotation/rotation-executions';
 import { findRunningRotation } from '../shared/rotation/start-rotation';
 import type { AddressNotChecked, DnsVerified, RotationState } from '../shared/rotation/state';
 import { printable, sanitise } from '../shared/sanitise';
+import { executionStop } from './execution-cause';
+import { type NextStep, nextStep } from './next-step';
 import { readSigningPatiently } from './ses-signing-read';
 import type { Target } from './target';
 
@@ -63,6 +65,47 @@ export interface DomainStatus {
     readonly applyAt: string;
     readonly waitingForWindow: boolean;
   } | null;
+  /**
+   * Why the latest rotation failed, read from its execution history: `<state> (<error>): <cause>`,
+   * sanitised (shared/rotation/failure-cause.ts). Null when it did not fail (or none ran).
+   */
+  readonly cause: string | null;
+  /** What to do next (./next-step.ts): approve, wait-for-dns, wait, fix-and-redrive, start-anew… */
+  readonly nextStep: NextStep;
+}
+
+/** The cause and next step of the running, else the latest, rotation. */
+async function causeAndNextStep(
+  target: Target,
+  domain: string,
+  rotation:
+    | (Pick<RotationExecution, 'executionArn' | 'name'> &
+        Partial<Pick<RotationExecution, 'status' | 'redriveStatus' | 'stopDate'>>)
+    | undefined,
+  running: boolean,
+  currentStateName: string | null,
+  facts: { pendingApprovalId: string | null; signingDisabledIn: string[]; now: Date },
+): Promise<Pick<DomainStatus, 'cause' | 'nextStep'>> {
+  const status = running ? 'RUNNING' : (rotation?.status ?? 'UNKNOWN');
+  const ended = rotation !== undefined && !running && status !== 'SUCCEEDED';
+  const stop = ended ? await executionStop(target.sfn, rotation.executionArn) : undefined;
+  const step = nextStep({
+    domain,
+    ...facts,
+    ...(rotation
+      ? {
+          rotation: {
+            name: printable(rotation.name, 100),
+            status,
+            state: running ? currentStateName : (stop?.cause?.state ?? stop?.lastState ?? null),
+            ...(stop?.cause?.failState ? { failState: stop.cause.failState } : {}),
+            ...(rotation.redriveStatus ? { redriveStatus: rotation.redriveStatus } : {}),
+            ...(rotation.stopDate ? { stopDate: rotation.stopDate } : {}),
+          },
+        }
+      : {}),
+  });
+  return { cause: stop?.cause?.text ?? null, nextStep: step };
 }
 
 const DAY_MS = 86_400_000;
@@ -206,6 +249,18 @@ export async function domainStatus(
       };
     }
   }
+  const explained = await causeAndNextStep(
+    target,
+    domain,
+    rotation,
+    running !== undefined,
+    currentStateName,
+    {
+      pendingApprovalId: pendingApproval?.approvalId ?? null,
+      signingDisabledIn: ses.filter((entry) => entry.signingEnabled === false).map((entry) => entry.region),
+      now,
+    },
+  );
   return {
     domain,
     rotationMode: settings?.rotationMode ?? null,
@@ -224,5 +279,6 @@ export async function domainStatus(
       ? describeApplyWindow({ ...settings.applyWindow, timeZone: target.config.timeZone })
       : null,
     plannedSwitch: plannedSwitchOf(running, currentStateName, verification),
+    ...explained,
   };
 }

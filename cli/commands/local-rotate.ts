@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { executionHtml } from '../../local/runner/html-view';
+import { explainUnsigned } from '../../local/runner/probe-explanation';
 import type { RotationSummary } from '../../local/runner/rotate';
 import { rotate } from '../../local/runner/rotate';
 import { loadScenario, type Scenario } from '../../local/scenario';
@@ -21,12 +22,14 @@ export function formatSummary(domain: string, summary: RotationSummary): string 
   const lines = [
     '',
     `Result: ${summary.status}${summary.error ? ` (${summary.error})` : ''} in ${seconds(summary.durationMs)}, ${summary.transitions} state transitions`,
+    ...(summary.cause ? [`  cause: ${summary.cause}`] : []),
     `  selector: ${summary.selectors.previous ?? 'Easy DKIM'} → ${summary.selectors.new ?? '-'}`,
     ...Object.entries(summary.ses).map(
       ([region, ses]) =>
         `  SES ${region}: ${ses.origin ?? '?'} ${ses.selector ?? ''} ${ses.status ?? '?'}, signing ${ses.signingEnabled ? 'enabled' : 'DISABLED'}`,
     ),
     `  DKIM probe (mail sent through SES at every state, verified against ${domain}'s name servers): ${summary.probe.sent} sent, ${summary.probe.passed} passed, ${summary.probe.failed} failed, ${summary.probe.unsigned} unsigned`,
+    `    ${explainUnsigned(summary.probe.unsigned, summary.probe.unsignedIn, summary.unsignedWindowMs)}`,
     `  SES switched (ApplyToSes): ${summary.applyAt ?? 'never'}`,
     `  unsigned window (SES PENDING after a signing change until SUCCESS, longest over regions): ${seconds(summary.unsignedWindowMs)}`,
     `  leak scan (history, logs, notifications, template, Fail causes; ${summary.leaks.kinds.join(', ')}): ${summary.leaks.scanned} documents, ${summary.leaks.found} findings`,

@@ -6,6 +6,7 @@ import { rotationExecutions } from '../../shared/rotation/rotation-executions';
 import { startRotation } from '../../shared/rotation/start-rotation';
 import { sanitise } from '../../shared/sanitise';
 import { type DomainStatus, domainStatus } from '../domain-status';
+import { causeOf } from '../execution-cause';
 import { fleetStatus } from '../fleet-status';
 import { printFleetStatus } from '../fleet-status-output';
 import { printTable } from '../output';
@@ -113,6 +114,8 @@ export function registerOperations(program: Command): void {
             `  approval:    ${status.pendingApproval.approvalId} for ${status.pendingApproval.selector}, deadline ${status.pendingApproval.deadline}`,
           );
         }
+        if (status.cause) console.log(`  cause:       ${status.cause}`);
+        console.log(`  next step:   ${status.nextStep.action}: ${status.nextStep.text}`);
         const notChecked = notCheckedNotice(status.dnsNotChecked?.addresses);
         if (status.dnsNotChecked && notChecked) {
           console.log(`  dns check:   ${status.dnsNotChecked.execution} (VerifyDnsRecord)`);
@@ -169,6 +172,7 @@ export function registerOperations(program: Command): void {
           status: execution.status,
           // An error name is ours or AWS's, but a hand-made failure can carry any text.
           error: execution.error === undefined ? null : sanitise(execution.error, 100),
+          cause: await causeOf(target, execution),
           startedAt: execution.startDate?.toISOString() ?? '',
           durationSeconds: Math.round((stop - (execution.startDate?.getTime() ?? stop)) / 1000),
           redriveCount: execution.redriveCount,
@@ -179,7 +183,7 @@ export function registerOperations(program: Command): void {
         return;
       }
       if (rows.length === 0) console.log(`No rotation of ${settings.domain} yet.`);
-      else
+      else {
         printTable(
           ['EXECUTION', 'STATUS', 'ERROR', 'STARTED', 'DURATION'],
           rows.map((row) => [
@@ -190,6 +194,8 @@ export function registerOperations(program: Command): void {
             `${row.durationSeconds}s`,
           ]),
         );
+        for (const row of rows) if (row.cause) console.log(`${row.execution}: ${row.cause}`);
+      }
     });
   });
 

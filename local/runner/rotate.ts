@@ -1,4 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { failureCause } from '../../shared/rotation/failure-cause';
 import { STATE } from '../../workflows/rotation-workflow';
 import type { IamSummary } from '../iam/local-iam';
 import { type LeakKind, type LeakReport, type ScannedDocument, scanForLeaks } from '../leak-scan';
@@ -9,11 +10,18 @@ import type { AslDefinition, EventLog, LocalExecution } from '../sfn/engine';
 import { SimulatedDnsTeam } from './dns-team';
 import { type LocalEnvironment, startLocalEnvironment } from './environment';
 import { localTxtResolver } from './local-resolver';
+import { unsignedStates } from './probe-explanation';
 
 /** The JSON summary of `byodkim local rotate --json` (the contract of issue 6 and 7). */
 export interface RotationSummary {
   readonly status: 'SUCCEEDED' | 'FAILED';
   readonly error?: string;
+  /**
+   * Why it failed, next to `error`: `<state> (<error>): <cause>`, read from the execution history
+   * as for a deployed execution (shared/rotation/failure-cause.ts): the task error behind a Fail
+   * state, sanitised, never record text or key material. Absent when it succeeded.
+   */
+  readonly cause?: string;
   readonly statesVisited: string[];
   readonly transitions: number;
   readonly durationMs: number;
@@ -22,7 +30,11 @@ export interface RotationSummary {
     string,
     { origin: string | null; selector: string | null; status: string | null; signingEnabled: boolean | null }
   >;
-  readonly probe: ProbeCounts;
+  /**
+   * The probe's tally, and `unsignedIn`: the states (probe labels, `after` = once the run ended)
+   * in which probe mail went out unsigned.
+   */
+  readonly probe: ProbeCounts & { readonly unsignedIn: readonly string[] };
   /**
    * The longest time, over regions, from a signing change reaching SES until SES reported
    * SUCCESS: the window mail went out unsigned. A change that never reached SUCCESS counts until
@@ -241,15 +253,18 @@ async function summarise(
     event.type === 'StateEntered' ? [event.state.name] : [],
   );
   const retried = execution.events.filter((event) => event.type === 'StateRetried').length;
+  const failed = execution.status !== 'SUCCEEDED';
+  const cause = failed ? failureCause(env.sfn.history(execution.executionArn)) : undefined;
   const summary: RotationSummary = {
-    status: execution.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
-    ...(execution.status === 'SUCCEEDED' ? {} : { error: execution.error ?? 'Unknown' }),
+    status: failed ? 'FAILED' : 'SUCCEEDED',
+    ...(failed ? { error: execution.error ?? 'Unknown' } : {}),
+    ...(cause ? { cause: cause.text } : {}),
     statesVisited: [...new Set(entered)],
     transitions: entered.length + retried,
     durationMs: Date.now() - started,
     selectors: { previous: env.seeded.get(scenario.domain)?.selector ?? null, new: newSelector },
     ses,
-    probe: probe.counts(),
+    probe: { ...probe.counts(), unsignedIn: unsignedStates(probe.results()) },
     unsignedWindowMs: unsignedWindowMs(env.aws.ses.switches(), scenario.domain, Date.now()),
     leaks: { scanned: leakReport.scanned, found: leakReport.found, kinds: leakReport.kinds },
     approvals: { accepted: team.tally.accepted, refused: team.tally.refused },

@@ -12,6 +12,8 @@ export type EventLog =
     ? Event
     : never;
 
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { type AwsHistoryOptions, awsHistory } from './history-events';
 import { TaskTokenBroker, type TokenOutcome } from './task-tokens';
 
 /** An ASL definition as aws-local-stepfunctions takes it. */
@@ -232,6 +234,11 @@ export class LocalStepFunctions {
     if (!execution)
       throw new StepFunctionsApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return execution;
+  }
+
+  /** GetExecutionHistory: every event, oldest first, in the service's shape (./history-events.ts). */
+  history(executionArn: string, options: AwsHistoryOptions = {}): HistoryEvent[] {
+    return awsHistory(this.describe(executionArn), this.options.definition, options);
   }
 
   /** ListExecutions, newest first. */

@@ -72,39 +72,44 @@ function describe(execution: LocalExecution, stateMachineArn: string): Body {
   };
 }
 
-/** History events in the service's shape (the subset the CLI and tests read). */
-function history(execution: LocalExecution): Body[] {
-  return execution.events.map((event, index) => {
-    const base = { id: index + 1, timestamp: event.timestamp / 1000 };
-    switch (event.type) {
-      case 'StateEntered':
-        return {
-          ...base,
-          type: `${event.state.type}StateEntered`,
-          stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
-        };
-      case 'StateExited':
-        return {
-          ...base,
-          type: `${event.state.type}StateExited`,
-          stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output) },
-        };
-      case 'StateFailed':
-        return {
-          ...base,
-          type: `${event.state.type === 'Task' ? 'Task' : event.state.type}Failed`,
-          taskFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
-        };
-      case 'ExecutionFailed':
-        return {
-          ...base,
-          type: 'ExecutionFailed',
-          executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
-        };
-      default:
-        return { ...base, type: event.type };
-    }
-  });
+/** GetExecutionHistory's page size when maxResults is absent or 0, and its maximum (API Reference). */
+const HISTORY_PAGE_DEFAULT = 100;
+const HISTORY_PAGE_MAX = 1000;
+
+/**
+ * One page of GetExecutionHistory: `maxResults` events (default 100, at most 1000), oldest first
+ * unless `reverseOrder`, and a `nextToken` while more remain (an opaque offset; the other
+ * arguments must stay unchanged, as the API requires). Timestamps in epoch seconds, as the JSON
+ * protocol carries them.
+ */
+function historyPage(engine: LocalStepFunctions, body: Body): Body {
+  const executionArn = String(body.executionArn);
+  const events = engine.history(executionArn, { includeExecutionData: body.includeExecutionData !== false });
+  const ordered = body.reverseOrder === true ? events.reverse() : events;
+  const asked = typeof body.maxResults === 'number' ? body.maxResults : 0;
+  if (asked < 0 || asked > HISTORY_PAGE_MAX)
+    throw Object.assign(new Error(`maxResults must be between 0 and ${HISTORY_PAGE_MAX}`), {
+      name: 'ValidationException',
+    });
+  const size = asked === 0 ? HISTORY_PAGE_DEFAULT : asked;
+  let offset = 0;
+  if (typeof body.nextToken === 'string') {
+    const token = /^page:(\d+):(.*)$/.exec(Buffer.from(body.nextToken, 'base64url').toString('utf8'));
+    if (!token || token[2] !== executionArn)
+      throw Object.assign(new Error('Invalid Token'), { name: 'InvalidToken' });
+    offset = Number(token[1]);
+  }
+  const page = ordered.slice(offset, offset + size).map((event) => ({
+    ...event,
+    timestamp: epochSeconds(event.timestamp),
+  }));
+  const next = offset + size;
+  return {
+    events: page,
+    ...(next < ordered.length
+      ? { nextToken: Buffer.from(`page:${next}:${executionArn}`, 'utf8').toString('base64url') }
+      : {}),
+  };
 }
 
 /**
@@ -147,16 +152,7 @@ export async function startLocalStepFunctionsServer(
         return summary;
       }),
     }),
-    GetExecutionHistory: (body) => {
-      const events = history(engine.describe(String(body.executionArn)));
-      const ordered = body.reverseOrder === true ? events.reverse() : events;
-      return {
-        events:
-          typeof body.maxResults === 'number' && body.maxResults > 0
-            ? ordered.slice(0, body.maxResults)
-            : ordered,
-      };
-    },
+    GetExecutionHistory: (body) => historyPage(engine, body),
     RedriveExecution: (body) => ({
       redriveDate: epochSeconds(engine.redrive(String(body.executionArn)) && new Date()),
     }),

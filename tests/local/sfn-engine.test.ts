@@ -1,5 +1,6 @@
 import {
   DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
   ListExecutionsCommand,
   SendTaskSuccessCommand,
   SFNClient,
@@ -290,6 +291,99 @@ describe('local Step Functions API', () => {
     } finally {
       watcher.destroy();
       noKey.destroy();
+      await server.stop();
+    }
+  });
+});
+
+describe('local Step Functions history (GetExecutionHistory)', () => {
+  it("records AWS's event types: Lambda attempts, callback task events, FailStateEntered, and no interpreter-only events", async () => {
+    // GIVEN an execution whose approval the DNS team rejects: Approve's Catch leads to Refused
+    const { sfn, seen } = machine();
+    const execution = sfn.start('history-1', '{}');
+    sfn.tokens.fail(await tokenOf(seen), 'Rejected', 'the DNS team said no');
+    await sfn.whenDone(execution.executionArn);
+
+    // WHEN the history is read as the service returns it
+    const types = sfn.history(execution.executionArn).map((event) => event.type);
+
+    // THEN it is the service's sequence, event for event
+    expect(types).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskFailed',
+      'TaskStateExited',
+      'FailStateEntered',
+      'ExecutionFailed',
+    ]);
+    const failed = sfn.history(execution.executionArn).find((event) => event.type === 'TaskFailed');
+    expect(failed?.taskFailedEventDetails).toEqual({
+      resourceType: 'lambda',
+      resource: 'invoke.waitForTaskToken',
+      error: 'Rejected',
+      cause: 'the DNS team said no',
+    });
+  });
+
+  it('records a retry as another LambdaFunctionScheduled of the same entry, and pages with maxResults and nextToken', async () => {
+    const { sfn, seen } = machine(2);
+    const arn = 'arn:aws:states:local:000000000000:stateMachine:Test';
+    const server = await startLocalStepFunctionsServer(sfn, arn);
+    const client = new SFNClient({
+      endpoint: server.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const execution = sfn.start('history-2', '{}');
+      sfn.tokens.succeed(await tokenOf(seen), { decision: 'APPROVED' });
+      await sfn.whenDone(execution.executionArn);
+      const all = sfn.history(execution.executionArn);
+      const poll = all.slice(all.findIndex((event) => event.stateEnteredEventDetails?.name === 'Poll'));
+      expect(poll.slice(0, 10).map((event) => event.type)).toEqual([
+        'TaskStateEntered',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'LambdaFunctionFailed',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'LambdaFunctionFailed',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'LambdaFunctionSucceeded',
+      ]);
+
+      // Pages of 5, newest first, until no nextToken: the same events, ids descending
+      const paged: number[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(
+          new GetExecutionHistoryCommand({
+            executionArn: execution.executionArn,
+            reverseOrder: true,
+            maxResults: 5,
+            nextToken,
+          }),
+        );
+        expect(page.events?.length).toBeLessThanOrEqual(5);
+        paged.push(...(page.events ?? []).map((event) => event.id ?? 0));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      expect(paged).toEqual(all.map((event) => event.id).reverse());
+      const first = await client.send(
+        new GetExecutionHistoryCommand({ executionArn: execution.executionArn, includeExecutionData: false }),
+      );
+      expect(first.events?.[0]).toMatchObject({ type: 'ExecutionStarted', timestamp: expect.any(Date) });
+      expect(JSON.stringify(first.events)).not.toMatch(/"(input|output)"/);
+    } finally {
       await server.stop();
     }
   });
