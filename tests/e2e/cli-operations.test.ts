@@ -141,7 +141,12 @@ describe('operator commands against a running local environment (--local)', () =
     expect(again.stderr).toMatch(/RotationInProgress: A rotation of demo\.example\.test is already running/);
 
     let status:
-      | { rotation: { currentState: string } | null; pendingApproval: { deadline: string } | null }
+      | {
+          rotation: { currentState: string } | null;
+          pendingApproval: { approvalId: string; deadline: string } | null;
+          nextStep: { action: string; text: string };
+          cause: string | null;
+        }
       | undefined;
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const result = await byodkim(['status', DOMAIN, '--local', state, '--json']);
@@ -150,6 +155,12 @@ describe('operator commands against a running local environment (--local)', () =
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(status?.rotation).toEqual({ execution: executionName, currentState: 'NotifyDnsTeam' });
+    // The next step is the DNS team's approval, with the command that gives it
+    expect(status?.nextStep).toEqual({
+      action: 'approve',
+      text: expect.stringContaining(`byodkim approve ${status?.pendingApproval?.approvalId}`),
+    });
+    expect(status?.cause).toBeNull();
     expect(Date.parse(status?.pendingApproval?.deadline ?? '')).toBeGreaterThan(Date.now());
     // The window is shown; no switch is planned before the record is verified.
     expect(status).toMatchObject({
@@ -243,6 +254,9 @@ describe('byodkim redrive on a rejected rotation (--local)', () => {
     const state = join(dir, 'local.json');
     let refused: { code: number; stderr: string } | undefined;
     let redriveCount: number | undefined;
+    let status: { cause: string | null; nextStep: { action: string; text: string } } | undefined;
+    let history: Array<{ status: string; cause: string | null }> = [];
+    let statusText = '';
     try {
       // GIVEN a rotation the DNS team rejected: it ended in the Fail state RotationRejected
       await rehearse(scenario('rejection'), {
@@ -251,6 +265,10 @@ describe('byodkim redrive on a rejected rotation (--local)', () => {
           // WHEN the operator redrives the domain
           refused = await byodkim(['redrive', DOMAIN, '--local', state]);
           redriveCount = env.sfn.list()[0]?.redriveCount;
+          // AND asks where the domain stands, and what happened before
+          status = JSON.parse((await byodkim(['status', DOMAIN, '--local', state, '--json'])).stdout);
+          statusText = (await byodkim(['status', DOMAIN, '--local', state])).stdout;
+          history = JSON.parse((await byodkim(['history', DOMAIN, '--local', state, '--json'])).stdout);
         },
       });
     } finally {
@@ -262,6 +280,15 @@ describe('byodkim redrive on a rejected rotation (--local)', () => {
       /RedriveRefused: Not redriven: .* ended in the Fail state RotationRejected, .*byodkim start demo\.example\.test/,
     );
     expect(redriveCount).toBe(0);
+    // AND status names the cause and says to start anew, in JSON and in text; history shows the cause
+    expect(status?.cause).toMatch(/^NotifyDnsTeam \(DnsChangeRejected\): The DNS team rejected /);
+    expect(status?.nextStep).toEqual({
+      action: 'start-anew',
+      text: expect.stringMatching(/ended in RotationRejected: .*byodkim start demo\.example\.test/),
+    });
+    expect(statusText).toContain(`  cause:       ${status?.cause}`);
+    expect(statusText).toMatch(/ {2}next step: {3}start-anew: /);
+    expect(history).toEqual([expect.objectContaining({ status: 'FAILED', cause: status?.cause })]);
   });
 });
 

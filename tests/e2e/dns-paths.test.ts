@@ -1,3 +1,5 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { scanForLeaks } from '../../local/leak-scan';
 import { isInApplyWindow } from '../../shared/rotation/apply-window';
 import { E2E_TIMEOUT_MS, enteredAt, rehearse, scenario } from './support';
 
@@ -17,8 +19,30 @@ describe('DNS paths: SES gets the key only when every name server serves it exac
   });
 
   it('never applies a wrong key: the rotation fails as DnsRecordMismatch and SES keeps the previous key', async () => {
-    const { run, inspection } = await rehearse(scenario('wrong-key'));
+    let privateKeys: KeyObject[] = [];
+    const { run, inspection } = await rehearse(scenario('wrong-key'), {
+      inspect: (env) => {
+        privateKeys = env.aws.s3
+          .dump({ includeHistory: true })
+          .filter((object) => object.key.endsWith('private-key.pem'))
+          .map((object) => createPrivateKey(object.body.toString('utf8')));
+      },
+    });
     expect(run.summary).toMatchObject({ status: 'FAILED', error: 'DnsRecordMismatch' });
+    // The cause says, per server, how the served value differs (lengths, first difference) …
+    const cause = run.summary.cause ?? '';
+    expect(cause).toMatch(/^VerifyDnsRecord \(DnsRecordMismatch\): .*first difference at character \d+/);
+    // … and never quotes the record served or expected, nor any key material
+    const served = inspection.txt(0, run.summary.selectors.new as string).join('');
+    expect(served.length).toBeGreaterThan(100);
+    for (let at = 0; at + 24 <= served.length; at += 24)
+      expect(cause).not.toContain(served.slice(at, at + 24));
+    expect(cause).not.toMatch(/p=[A-Za-z0-9+/]{8}/);
+    const leaks = scanForLeaks([{ source: 'summary.cause', text: cause, shownToPeople: true }], {
+      privateKeys,
+      taskTokens: [],
+    });
+    expect(leaks.found).toBe(0);
     expect(run.summary.statesVisited).not.toContain('ApplyToSes');
     expect(inspection.switches).toEqual([]);
     expect(run.summary.ses['ap-northeast-1']?.selector).toBe(run.summary.selectors.previous);

@@ -6,6 +6,7 @@ describe('failure paths: SES untouched before the switch, previous key restored 
   it('abandons the key when the DNS team rejects, leaving SES untouched', async () => {
     const { run, inspection } = await rehearse(scenario('rejection'));
     expect(run.summary).toMatchObject({ status: 'FAILED', error: 'DnsChangeRejected' });
+    expect(run.summary.cause).toMatch(/^NotifyDnsTeam \(DnsChangeRejected\): The DNS team rejected /);
     expect(inspection.switches).toEqual([]);
     expect(inspection.metadata[run.summary.selectors.new as string]).toBe('ABANDONED');
     expect(inspection.metadata[run.summary.selectors.previous as string]).toBe('ACTIVE');
@@ -68,6 +69,8 @@ describe('failure paths: SES untouched before the switch, previous key restored 
   it('rolls back to the previous key when SES reports FAILED, and mail never fails DKIM', async () => {
     const { run, inspection } = await rehearse(scenario('ses-failed'));
     expect(run.summary).toMatchObject({ status: 'FAILED', error: 'RotationRolledBack' });
+    // The cause is the SES failure the rollback caught, naming the region and what SES reported
+    expect(run.summary.cause).toMatch(/^ConfirmSesStatus \(SesDkimFailed\): .*ap-northeast-1 \(FAILED\)/);
     // SES confirmed the restored key (ConfirmRollback) before the operators were told
     const visited = run.summary.statesVisited;
     expect(visited.slice(visited.indexOf('RollbackSigning'))).toEqual(
