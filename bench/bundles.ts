@@ -103,7 +103,8 @@ function childEnvironment(env: LocalEnvironment): NodeJS.ProcessEnv {
     AWS_ENDPOINT_URL_ROUTE_53: env.route53.endpoint,
     AWS_MAX_ATTEMPTS: '1',
     BUCKET_NAME: env.bucket,
-    ROTATION_CONFIG: JSON.stringify(env.config),
+    CONFIG_OBJECT_KEY: env.configKey,
+    POWERTOOLS_METRICS_NAMESPACE: env.config.metricsNamespace,
     STATE_MACHINE_ARN: env.stateMachineArn,
     DNS_NAME_SERVERS: env.dns
       .endpoints()

@@ -10,6 +10,7 @@ import { benchLocalRotation } from './local-rotation';
 import { benchMonitor } from './monitor';
 import { benchPollingSchedule } from './polling-schedule';
 import type { BenchRow } from './stats';
+import { benchSynth } from './synth';
 
 const BENCHMARKS: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]> = [
   ['key generation', benchKeyGeneration],
@@ -19,6 +20,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, () => Promise<BenchRow[]>]> = 
   ['monitor', benchMonitor],
   ['fleet status', benchFleetStatus],
   ['bundles', benchBundles],
+  ['synth', benchSynth],
 ];
 
 function formatValue(row: BenchRow): string {

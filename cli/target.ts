@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CloudFormationClient,
   DescribeStacksCommand,
@@ -10,6 +9,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { credentialsOf, OPERATOR_PRINCIPAL } from '../local/iam/principals';
 import { loadConfig, parseConfig, type RotationConfig } from '../shared/config';
+import { CONFIG_KEY_OUTPUT, type ConfigStoreDeps, readDeployedConfig } from '../shared/config-store';
 import type { DnsCheckOptions } from '../shared/dns/types';
 import { InvalidInputError, type RotationErrorOptions } from '../shared/errors';
 import type { SesClientFor } from '../shared/rotation/ses-signing';
@@ -38,6 +38,8 @@ export interface LocalState {
   readonly approvalBaseUrl: string;
   readonly nameServers: ReadonlyArray<{ host: string; port: number }>;
   readonly config: unknown;
+  /** Key of the deployed configuration object in `bucket`, read as the operators would. */
+  readonly configKey?: string;
 }
 
 /** Default path of the local state file. */
@@ -49,6 +51,10 @@ export interface TargetOptions {
   readonly local?: string | boolean;
   readonly stage?: string;
   readonly stack?: string;
+  /**
+   * A configuration file to use instead of the deployed one (local work, a stack of an earlier
+   * release). @default - the configuration object the stack deployed (output `ConfigurationKey`)
+   */
   readonly config?: string;
 }
 
@@ -71,7 +77,7 @@ function perRegion(create: (region: string) => SESv2Client): { ses: SesClientFor
   };
 }
 
-function localTarget(path: string): Target {
+async function localTarget(path: string): Promise<Target> {
   let state: LocalState;
   try {
     state = JSON.parse(readFileSync(path, 'utf8')) as LocalState;
@@ -92,9 +98,14 @@ function localTarget(path: string): Target {
     (sesRegion) =>
       new SESv2Client({ endpoint: state.sesEndpoint, region: sesRegion, credentials: LOCAL_CREDENTIALS }),
   );
+  // The environment's deployed object when the state names it (read with the operators' policy).
+  const config =
+    state.configKey === undefined
+      ? parseConfig(state.config, path)
+      : await readDeployedConfig({ s3, bucket: state.bucket }, state.configKey);
   return {
     kind: 'local',
-    config: parseConfig(state.config, path),
+    config,
     stateMachineArn: state.stateMachineArn,
     bucket: state.bucket,
     s3,
@@ -160,7 +171,6 @@ async function stackOutputs(stackName: string): Promise<Record<string, string>> 
 async function awsTarget(options: TargetOptions): Promise<Target> {
   const stage = options.stage ?? 'prod';
   const stackName = options.stack ?? `ByodkimRotation-${stage}`;
-  const config = loadConfig(options.config ?? join(__dirname, '..', 'infra', 'config', `${stage}.json`));
   const outputs = await stackOutputs(stackName);
   const stateMachineArn = outputs.StateMachineArn;
   const bucket = outputs.KeyStoreBucket;
@@ -177,6 +187,14 @@ async function awsTarget(options: TargetOptions): Promise<Target> {
   const s3 = new S3Client({});
   const sfn = new SFNClient({});
   const ses = perRegion((region) => new SESv2Client({ region }));
+  let config: RotationConfig;
+  try {
+    config = await deployedOrGivenConfig(options, { s3, bucket }, outputs, stackName);
+  } catch (error) {
+    s3.destroy();
+    sfn.destroy();
+    throw error;
+  }
   return {
     kind: 'aws',
     config,
@@ -195,9 +213,30 @@ async function awsTarget(options: TargetOptions): Promise<Target> {
 }
 
 /**
+ * The configuration a command works with: `--config <file>` when given, otherwise what the stack
+ * deployed (the object its `ConfigurationKey` output names), so the CLI and the functions never
+ * disagree about the domains.
+ */
+async function deployedOrGivenConfig(
+  options: TargetOptions,
+  store: ConfigStoreDeps,
+  outputs: Record<string, string>,
+  stackName: string,
+): Promise<RotationConfig> {
+  if (options.config !== undefined) return loadConfig(options.config);
+  const key = outputs[CONFIG_KEY_OUTPUT];
+  if (!key) {
+    throw new InvalidInputError(
+      `Stack ${stackName} has no ${CONFIG_KEY_OUTPUT} output: an earlier release deployed it. Deploy this release, or pass --config infra/config/<stage>.json.`,
+    );
+  }
+  return readDeployedConfig(store, key);
+}
+
+/**
  * Resolves where a command acts: `--local [state-file]` for the local environment, otherwise the
  * deployed stack `ByodkimRotation-<stage>` (outputs read with the SDK's default credentials,
- * region and endpoints) with the stage's configuration file. A stack that does not exist is a
+ * region and endpoints) with the configuration it deployed. A stack that does not exist is a
  * {@link StackNotFoundError}; no region at all, an {@link InvalidInputError} (both exit code 2).
  */
 export async function resolveTarget(options: TargetOptions): Promise<Target> {

@@ -29,6 +29,7 @@ import { type ApprovalRateLimit, addApprovalApi, checkApprovalRateLimit } from '
 import { approvalEndpointFailures } from './approval-endpoint-alarm';
 import { LAMBDA_BUNDLING } from './bundling';
 import { DataKeyNeedsRecorder, dataKeyStatements } from './data-key-grants';
+import { DeployedConfig } from './deployed-config';
 import {
   allowVpcNetworkInterfaces,
   checkDnsCheckVpc,
@@ -39,10 +40,12 @@ import {
 import { checkEnvironmentSize } from './environment-size';
 import { acknowledgeKeyStorePatterns } from './key-store-acknowledgements';
 import { lambdaLogGroupName, stateMachineLogGroupName } from './log-group-names';
+import { domainRoute, filterPolicyOf } from './notification-routing';
 import { OperatorPolicy } from './operator-policy';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
 import { SendingHealthAlarms } from './sending-health-alarms';
+import { checkSesIdentityScope, type SesIdentityScope, sesIdentityResources } from './ses-identity-scope';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
 import { logStateMachine } from './state-machine-logging';
 
@@ -115,10 +118,15 @@ export interface ByodkimRotationProps {
    * @default - off: an HTTP API with one stage-wide limit (5 requests/s, burst 10) for everyone
    */
   readonly approvalRateLimit?: ApprovalRateLimit;
+  /**
+   * Which SES identities the roles may read and change: `identities` lists each configured one
+   * (up to 50 domains × regions), `regions` grants `identity/*` in each configured region, for a
+   * fleet whose list would outgrow IAM's policy size and CloudFormation's template size
+   * (infra/ses-identity-scope.ts).
+   * @default 'identities'
+   */
+  readonly sesIdentityScope?: SesIdentityScope;
 }
-
-/** Lambda environment variables hold 4 KB in all; the configuration travels in one of them. */
-export const MAX_CONFIG_ENV_BYTES = 3500;
 
 /** The functions of the construct: every task state's, plus the approval endpoint's. */
 export type RotationFunctionName = LambdaTaskName | 'ApprovalEndpoint';
@@ -130,14 +138,7 @@ export function validateByodkimRotationProps(props: ByodkimRotationProps): strin
   if (!parsed.success) {
     problems.push(...describeIssues(parsed.error.issues, 'props.config').map((line) => `${line}`));
   }
-  if (parsed.success) {
-    const bytes = Buffer.byteLength(JSON.stringify(props.config));
-    if (bytes > MAX_CONFIG_ENV_BYTES) {
-      problems.push(
-        `props.config is ${bytes} bytes as JSON: PrepareRotation receives it in a Lambda environment variable (4 KB in all, ${MAX_CONFIG_ENV_BYTES} allowed here); split the domains over several stacks or move the configuration to S3/SSM`,
-      );
-    }
-  }
+  if (parsed.success) checkSesIdentityScope(parsed.data, props.sesIdentityScope, problems);
   checkNamePrefix(props.namePrefix, problems);
   checkMemorySize(props.memorySize, problems);
   checkDnsCheckVpc(props.dnsCheckVpc, problems);
@@ -171,6 +172,8 @@ export class ByodkimRotation extends Construct {
   public readonly approvalBaseUrl: string;
   /** The daily monitor, its alarms and the dashboard. */
   public readonly monitor: RotationMonitor;
+  /** The deployed configuration object (`config/…` in the key store) and its writer. */
+  public readonly configuration: DeployedConfig;
   /** SES sending-health alarms (config `sendingHealth`); undefined when `enabled` is false. */
   public readonly sendingHealth?: SendingHealthAlarms;
   /** What operators attach to use the `byodkim` CLI on this deployment. */
@@ -306,6 +309,18 @@ export class ByodkimRotation extends Construct {
         'The HMAC key signs approval links that live for reminderAfterHours; rotating it is a manual, announced operation (it kills every open link).',
     });
 
+    // ---- Deployed configuration -----------------------------------------------------------------
+    // The domains travel as an S3 object, not in an environment variable (infra/deployed-config.ts).
+    this.configuration = new DeployedConfig(this, 'Configuration', {
+      config,
+      bucket: this.bucket,
+      encryptionKey: key,
+      namePrefix: prefix,
+      logRetention: retention,
+      removalPolicy,
+      projectRoot,
+    });
+
     // ---- Functions ----------------------------------------------------------------------------
     const functions = {} as Record<RotationFunctionName, nodejs.NodejsFunction>;
     const roles = {} as Record<RotationFunctionName, iam.Role>;
@@ -376,7 +391,7 @@ export class ByodkimRotation extends Construct {
       }
       checkEnvironmentSize(
         functions[name],
-        'the configuration (ROTATION_CONFIG) is most of it: split the domains over several stacks',
+        'the configuration is not among them (it is an S3 object): shorten namePrefix or the VPC settings',
       );
       Validations.of(functions[name]).acknowledge({
         id: 'AwsSolutions-L1',
@@ -414,12 +429,8 @@ export class ByodkimRotation extends Construct {
       keyNeeds.add(name, 's3', 'kms:GenerateDataKey');
     };
 
-    // One ARN per configured identity (the config size limit keeps this well under IAM's policy size).
-    const identities = config.domains.flatMap((domain) =>
-      domain.regions.map((region) =>
-        stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: domain.domain }),
-      ),
-    );
+    // One ARN per configured identity, or identity/* per region for a fleet (ses-identity-scope.ts).
+    const identities = sesIdentityResources(this, config, props.sesIdentityScope);
     const sesRead = (name: RotationFunctionName) =>
       allow(name, 'ReadSesIdentity', ['ses:GetEmailIdentity'], identities);
     const sesWrite = (name: RotationFunctionName) =>
@@ -524,6 +535,9 @@ export class ByodkimRotation extends Construct {
     // The endpoint reads an execution's history before telling the DNS team a decision was lost
     // (ApprovalEndpointResumesExecutions below): Step Functions decrypts execution data with the key.
     keyNeeds.add('ApprovalEndpoint', 'states', 'kms:Decrypt');
+    // PrepareRotation reads the domains from the configuration object (decrypted through S3).
+    this.configuration.grantRead(functions.PrepareRotation);
+    keyNeeds.add('PrepareRotation', 's3', 'kms:Decrypt');
     for (const name of names) {
       for (const statement of dataKeyStatements(this, key, keyNeeds.of(name)))
         roles[name].addToPolicy(statement);
@@ -541,7 +555,6 @@ export class ByodkimRotation extends Construct {
     for (const name of ['NotifySuccess', 'AbandonKey', 'NotifyFailure'] as const) {
       functions[name].addEnvironment('OPS_TOPIC_ARN', this.operatorsTopic.topicArn);
     }
-    functions.PrepareRotation.addEnvironment('ROTATION_CONFIG', JSON.stringify(config));
     for (const name of names) acknowledgeKeyStorePatterns(roles[name], this.bucket);
 
     // ---- Approval endpoint --------------------------------------------------------------------
@@ -696,6 +709,7 @@ export class ByodkimRotation extends Construct {
     // ---- Monitor, metrics alarms and dashboard (issue 8) ----------------------------------------
     this.monitor = new RotationMonitor(this, 'Monitor', {
       config,
+      configuration: this.configuration,
       bucket: this.bucket,
       stateMachine: this.stateMachine,
       operatorsTopic: this.operatorsTopic,
@@ -707,6 +721,7 @@ export class ByodkimRotation extends Construct {
       projectRoot,
       dnsCheckVpc: props.dnsCheckVpc,
       reservedConcurrency: props.monitorReservedConcurrency,
+      sesIdentityScope: props.sesIdentityScope,
       // The workflow's own ExecutionsFailed/TimedOut alarms exist above unless alarms are off.
       stateMachineAlarms: !(props.alarms ?? true),
       additionalAlarms: [...workflowAlarms, ...(sendingHealth?.allAlarms ?? [])],
@@ -727,10 +742,11 @@ function subscribeByDomain(
       domainsByEmail.set(email, [...(domainsByEmail.get(email) ?? []), domain.domain]);
     }
   }
+  const all = config.domains.map((domain) => domain.domain);
   for (const [email, domains] of domainsByEmail) {
     topic.addSubscription(
       new subscriptions.EmailSubscription(email, {
-        filterPolicy: { domain: sns.SubscriptionFilter.stringFilter({ allowlist: domains }) },
+        filterPolicy: filterPolicyOf(domainRoute(email, domains, all)),
       }),
     );
   }

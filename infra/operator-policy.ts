@@ -11,6 +11,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { dataKeyStatements } from './data-key-grants';
+import { acknowledgeConfigObjects } from './deployed-config';
 import { acknowledgeKeyStorePatterns } from './key-store-acknowledgements';
 
 /** Properties of {@link OperatorPolicy}. */
@@ -79,6 +80,8 @@ export class OperatorPolicy extends Construct {
             objects('dkim/*/metadata.json'),
             objects('dns-requests/*'),
             objects('approvals/*'),
+            // The deployed configuration the CLI reads by default (infra/deployed-config.ts).
+            objects('config/*'),
           ],
         }),
         // import writes a key once (If-None-Match: *); approve/reject update the approval record.
@@ -119,6 +122,7 @@ export class OperatorPolicy extends Construct {
       ],
     });
     acknowledgeKeyStorePatterns(this.policy, props.bucket);
+    acknowledgeConfigObjects(this.policy, props.bucket);
     const machineName = `<${stack.resolve((props.stateMachine.node.defaultChild as sfn.CfnStateMachine).logicalId)}.Name>`;
     Validations.of(this.policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -39,6 +39,7 @@ import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
 import { alarmName, allowAlarmsToPublish } from './alarm-delivery';
 import { LAMBDA_BUNDLING } from './bundling';
 import { type DataKeyNeeds, dataKeyStatements } from './data-key-grants';
+import { DeployedConfig } from './deployed-config';
 import {
   allowVpcNetworkInterfaces,
   checkDnsCheckVpc,
@@ -48,12 +49,20 @@ import {
 import { checkEnvironmentSize } from './environment-size';
 import { lambdaLogGroupName } from './log-group-names';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
+import { checkSesIdentityScope, type SesIdentityScope, sesIdentityResources } from './ses-identity-scope';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
 
 /** Properties of {@link RotationMonitor}. */
 export interface RotationMonitorProps {
   /** The validated configuration: domains, regions, schedule, time zone, thresholds, namespace. */
   readonly config: RotationConfig;
+  /**
+   * The deployed configuration object the function reads its domains from (ByodkimRotation passes
+   * its own). @default - a new one for `config`, written to `bucket`
+   */
+  readonly configuration?: DeployedConfig;
+  /** Which SES identities the monitor may read (see `ByodkimRotationProps.sesIdentityScope`). @default 'identities' */
+  readonly sesIdentityScope?: SesIdentityScope;
   /** The key store; the monitor only reads certificates, metadata and DNS requests (never private keys). */
   readonly bucket: s3.IBucket;
   /** The rotation state machine the monitor starts and whose executions it lists. */
@@ -172,6 +181,7 @@ export function validateRotationMonitorProps(props: RotationMonitorProps): strin
   const problems: string[] = [];
   const parsed = RotationConfigSchema.safeParse(props.config, { reportInput: true });
   if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, 'props.config'));
+  else checkSesIdentityScope(parsed.data, props.sesIdentityScope, problems);
   checkNamePrefix(props.namePrefix, problems);
   checkMemorySize(props.memorySize, problems);
   checkDnsCheckVpc(props.dnsCheckVpc, problems);
@@ -281,12 +291,11 @@ export class RotationMonitor extends Construct {
       ['s3:GetObject', 's3:PutObject'],
       [props.bucket.arnForObjects('monitor/lease.json')],
     );
-    const identities = config.domains.flatMap((domain) =>
-      domain.regions.map((region) =>
-        stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: domain.domain }),
-      ),
+    allow(
+      'ReadSesIdentity',
+      ['ses:GetEmailIdentity'],
+      sesIdentityResources(role, config, props.sesIdentityScope),
     );
-    allow('ReadSesIdentity', ['ses:GetEmailIdentity'], identities);
     allow(
       'StartRotation',
       ['states:StartExecution', 'states:ListExecutions'],
@@ -355,7 +364,6 @@ export class RotationMonitor extends Construct {
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
         OPS_TOPIC_ARN: props.operatorsTopic.topicArn,
         ...(props.dnsTeamTopic ? { DNS_TEAM_TOPIC_ARN: props.dnsTeamTopic.topicArn } : {}),
-        ROTATION_CONFIG: JSON.stringify(config),
         SES_REQUEST_INTERVAL_MS: String(
           props.sesRequestInterval?.toMilliseconds() ?? DEFAULT_SES_INTERVAL_MS,
         ),
@@ -368,9 +376,22 @@ export class RotationMonitor extends Construct {
       bundling: LAMBDA_BUNDLING,
       ...dnsPlacement.functionProps,
     });
+    const configuration =
+      props.configuration ??
+      new DeployedConfig(this, 'Configuration', {
+        config,
+        bucket: props.bucket,
+        ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
+        namePrefix: prefix,
+        logRetention: config.logRetentionDays as unknown as logs.RetentionDays,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        projectRoot,
+      });
+    // The domains come from the configuration object (decrypted through S3, granted above).
+    configuration.grantRead(this.function);
     checkEnvironmentSize(
       this.function,
-      'the configuration (ROTATION_CONFIG) is most of it: split the domains over several stacks',
+      'the configuration is not among them (it is an S3 object): shorten namePrefix or the VPC settings',
     );
     acknowledgeNag(
       this.function,

@@ -2,6 +2,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RotationConfig } from '../shared/config';
+import { CONFIG_KEY_OUTPUT } from '../shared/config-store';
 import { ByodkimRotation, type ByodkimRotationProps } from './byodkim-rotation';
 import { createDnsCheckVpc } from './dns-check-network';
 
@@ -34,6 +35,10 @@ export class ByodkimRotationStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.rotation.stateMachine.stateMachineArn });
     new CfnOutput(this, 'KeyStoreBucket', { value: this.rotation.bucket.bucketName });
     new CfnOutput(this, 'ApprovalEndpoint', { value: this.rotation.approvalBaseUrl });
+    new CfnOutput(this, CONFIG_KEY_OUTPUT, {
+      value: this.rotation.configuration.objectKey,
+      description: 'The deployed configuration in KeyStoreBucket: what byodkim reads by default',
+    });
     new CfnOutput(this, 'OperatorPolicyArn', {
       value: this.rotation.operatorPolicy.managedPolicyArn,
       description: "Attach to the operators' role or SSO permission set: what the byodkim CLI needs",

@@ -111,3 +111,19 @@ export function cachedDeployedConfig(deps: ConfigStoreDeps, key: string): Promis
 export function forgetCachedConfig(): void {
   cache.clear();
 }
+
+/**
+ * Where a task gets the configuration: the value itself (tests, the CLI's `--config`) or a
+ * reader of the deployed object, called once per invocation and cached per container.
+ */
+export type ConfigSource = RotationConfig | (() => Promise<RotationConfig>);
+
+/** The configuration a source gives. */
+export async function resolveConfig(source: ConfigSource): Promise<RotationConfig> {
+  return typeof source === 'function' ? source() : source;
+}
+
+/** A source reading the deployed object `key` of `deps.bucket` (once per container). */
+export function deployedConfigSource(deps: ConfigStoreDeps, key: string): () => Promise<RotationConfig> {
+  return () => cachedDeployedConfig(deps, key);
+}

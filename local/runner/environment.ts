@@ -34,6 +34,7 @@ import { type LocalStepFunctionsServer, startLocalStepFunctionsServer } from '..
 import { CaptureLogger } from './capture-logger';
 import { scheduleFaults } from './deferred-faults';
 import { stateMachineDefinition, synthesizeStack } from './definition';
+import { CONFIG_WRITER_PRINCIPAL, writeDeployedConfig } from './deployed-config';
 import { LaggingZoneTarget } from './lagging-zone-target';
 import { lambdaDnsNetwork } from './lambda-network';
 import { LocalDns } from './local-dns';
@@ -69,6 +70,8 @@ export interface SeededKey {
 /** Everything that runs during a local rehearsal. */
 export interface LocalEnvironment {
   readonly config: RotationConfig;
+  /** Key of the deployed configuration object in {@link bucket} (written as the ConfigWriter). */
+  readonly configKey: string;
   readonly definition: AslDefinition;
   readonly templateText: string;
   readonly synthMs: number;
@@ -296,13 +299,17 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     let sfnServer: LocalStepFunctionsServer | undefined;
     let route53: LocalRoute53 | undefined;
     const region = first.regions[0] ?? 'ap-northeast-1';
+    let configKey: string | undefined;
     const principals = new PrincipalClients({
       aws,
       outbox,
       iam,
       region,
       bucket: BUCKET,
-      config,
+      configKey: () => {
+        if (configKey === undefined) throw new Error('The configuration object is not written yet');
+        return configKey;
+      },
       dns: { verifyDkimRecord, assertDnsVerified, checkDkimEndToEnd, verifyCnameRecord },
       dnsOptions: taskDnsOptions,
       topics: { dnsTeam: DNS_TEAM_TOPIC, operators: OPS_TOPIC },
@@ -318,6 +325,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     stops.push(async () => principals.destroy());
     // Seeding the previous key is the world before the rotation: the environment's own client.
     const setup = { s3: aws.s3Client(region), bucket: BUCKET };
+    // The deployment's configuration object, written as CloudFormation would have the writer do it.
+    configKey = await writeDeployedConfig(synthesized.template, {
+      s3: aws.s3Client(region, CONFIG_WRITER_PRINCIPAL),
+      bucket: BUCKET,
+    });
     const metrics = new LocalMetrics(iam);
     const sfn = new LocalStepFunctions({
       definition,
@@ -374,6 +386,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     const operator = principals.as(OPERATOR_PRINCIPAL);
     return {
       config,
+      configKey,
       definition,
       templateText: synthesized.templateText,
       synthMs: synthesized.synthMs,

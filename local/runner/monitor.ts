@@ -108,7 +108,8 @@ export async function runLocalMonitor(options: LocalMonitorOptions): Promise<Loc
     const handler = makeHandler({
       s3: monitor.s3,
       bucket: env.bucket,
-      config: env.config,
+      // The deployed configuration object, read with the Monitor's role.
+      config: monitor.config,
       ses: monitor.ses,
       sfn: monitor.sfn,
       stateMachineArn: env.stateMachineArn,

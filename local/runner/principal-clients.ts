@@ -6,6 +6,7 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { cachedDeployedConfig } from '../../shared/config-store';
 import { approvalKeysOf } from '../../shared/rotation/lambda-kit';
 import type { LocalAws } from '../aws-stand-ins';
 import type { AwsCall, LocalIam } from '../iam/local-iam';
@@ -17,10 +18,15 @@ import type { LocalTaskDeps } from './task-wiring';
 
 /** What every principal shares: the stand-ins, the configuration and the resource names. */
 export interface SharedDeps
-  extends Omit<LocalTaskDeps, 's3' | 'ses' | 'dnsTeam' | 'operators' | 'approvalKeys' | 'sfn' | 'route53'> {
+  extends Omit<
+    LocalTaskDeps,
+    's3' | 'ses' | 'dnsTeam' | 'operators' | 'approvalKeys' | 'sfn' | 'route53' | 'config'
+  > {
   readonly aws: LocalAws;
   readonly outbox: LocalOutbox;
   readonly iam: LocalIam;
+  /** Key of the deployed configuration object each principal reads (with its own role). */
+  readonly configKey: () => string;
   readonly region: string;
   readonly topics: { readonly dnsTeam: string; readonly operators: string };
   /** The approval secret (Secrets Manager, with its versions) and the KMS key encrypting it. */
@@ -50,6 +56,7 @@ export class PrincipalClients {
       topics: _topics,
       secret,
       endpoints,
+      configKey,
       ...common
     } = shared;
     const accessKeyId = accessKeyOf(principal);
@@ -71,9 +78,12 @@ export class PrincipalClients {
     const route53 = lazily(
       () => new Route53Client({ endpoint: endpoints().route53, region: 'us-east-1', credentials }),
     );
+    const s3 = aws.s3Client(region, principal);
+    const deployedConfig = () => cachedDeployedConfig({ s3, bucket: common.bucket }, configKey());
     const deps: LocalTaskDeps = {
       ...common,
-      s3: aws.s3Client(region, principal),
+      s3,
+      config: deployedConfig,
       ses: (sesRegion) => aws.sesClient(sesRegion, principal),
       dnsTeam: { sns, topicArn: topics.dnsTeam },
       operators: { sns, topicArn: topics.operators },

@@ -15,6 +15,7 @@ export function localStateOf(env: LocalEnvironment): LocalState {
     approvalBaseUrl: env.approvals.baseUrl,
     nameServers: env.dns.endpoints(),
     config: env.config,
+    configKey: env.configKey,
   };
 }
 

@@ -1,7 +1,7 @@
 import './quiet-powertools';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { RotationConfig } from '../../shared/config';
+import type { ConfigSource } from '../../shared/config-store';
 import type { DnsCheckOptions } from '../../shared/dns/types';
 import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
 import type { KeyStoreDeps } from '../../shared/rotation/key-store';
@@ -37,7 +37,8 @@ import { asLambdaFunctionError } from './lambda-error';
  */
 export interface LocalTaskDeps extends BaseDeps, KeyStoreDeps {
   readonly ses: SesClientFor;
-  readonly config: RotationConfig;
+  /** The deployed configuration object, read with the principal's own S3 client. */
+  readonly config: ConfigSource;
   readonly dns: VerifyDeps['dns'] & RollbackDnsChecker;
   readonly dnsOptions: DnsCheckOptions;
   readonly dnsTeam: NotifyDeps;

@@ -13,7 +13,12 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import { parseConfig } from '../../shared/config';
+import {
+  CONFIG_KEY_ENV,
+  type ConfigSource,
+  deployedConfigSource,
+  resolveConfig,
+} from '../../shared/config-store';
 import { verifyDkimRecord } from '../../shared/dns/verify';
 import { InvalidInputError } from '../../shared/errors';
 import { MONITOR_SERVICE_NAME, powertoolsMetricsSink } from '../../shared/monitoring/metrics';
@@ -42,7 +47,9 @@ export const SAFETY_MARGIN_MS = 60_000;
 const DEFAULT_INVOCATION_MS = 900_000;
 
 /** What the handler needs besides the logic's deps. */
-export interface MonitorHandlerDeps extends MonitorDeps {
+export interface MonitorHandlerDeps extends Omit<MonitorDeps, 'config'> {
+  /** The configuration, or the deployed object's reader (read once per container). */
+  readonly config: ConfigSource;
   /** Publishes buffered metrics, for sinks that buffer. @default - nothing to flush */
   readonly flushMetrics?: () => void;
   /** Starts the next invocation of the chain. */
@@ -83,13 +90,19 @@ function positiveNumber(name: string, fallback: number, env: NodeJS.ProcessEnv):
 
 /** Real clients and settings from the environment the RotationMonitor construct sets. */
 export function defaultDeps(env: NodeJS.ProcessEnv = process.env): MonitorHandlerDeps {
-  const config = parseConfig(JSON.parse(requiredEnv('ROTATION_CONFIG', env)), 'ROTATION_CONFIG');
-  const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: MONITOR_SERVICE_NAME });
+  // The stack sets POWERTOOLS_METRICS_NAMESPACE to the configured namespace.
+  const metrics = new Metrics({
+    namespace: requiredEnv('POWERTOOLS_METRICS_NAMESPACE', env),
+    serviceName: MONITOR_SERVICE_NAME,
+  });
   const sns = snsClient(env);
+  const s3 = s3Client(env);
+  const bucket = requiredEnv('BUCKET_NAME', env);
   return {
-    s3: s3Client(env),
-    bucket: requiredEnv('BUCKET_NAME', env),
-    config,
+    s3,
+    bucket,
+    // The deployed configuration object (infra/deployed-config.ts), read on first use per container.
+    config: deployedConfigSource({ s3, bucket }, requiredEnv(CONFIG_KEY_ENV, env)),
     ses: sesClients(env),
     sfn: new SFNClient({}),
     stateMachineArn: requiredEnv('STATE_MACHINE_ARN', env),
@@ -145,7 +158,8 @@ export function makeHandler(source: MonitorHandlerDeps | (() => MonitorHandlerDe
     let continued = false;
     try {
       try {
-        result = await runMonitor(resolved, now, { fromIndex, deadline });
+        const config = await resolveConfig(resolved.config);
+        result = await runMonitor({ ...resolved, config }, now, { fromIndex, deadline });
       } finally {
         resolved.flushMetrics?.();
       }

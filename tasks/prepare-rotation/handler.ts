@@ -1,5 +1,5 @@
 /** PrepareRotation: AWS wiring only; the logic is in ./logic.ts. */
-import { parseConfig } from '../../shared/config';
+import { CONFIG_KEY_ENV, deployedConfigSource } from '../../shared/config-store';
 import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
 import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
 import type { PreparedRotation, PrepareRotationInput } from '../../shared/rotation/state';
@@ -9,11 +9,14 @@ const logger = taskLogger();
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): PrepareRotationDeps {
+  const s3 = s3Client();
+  const bucket = requiredEnv('BUCKET_NAME');
   return {
-    s3: s3Client(),
-    bucket: requiredEnv('BUCKET_NAME'),
+    s3,
+    bucket,
     ses: sesClients(),
-    config: parseConfig(JSON.parse(requiredEnv('ROTATION_CONFIG')), 'ROTATION_CONFIG'),
+    // The deployed configuration object (infra/deployed-config.ts), read on first use per container.
+    config: deployedConfigSource({ s3, bucket }, requiredEnv(CONFIG_KEY_ENV)),
     clock: () => new Date(),
     logger,
   };

@@ -4,8 +4,8 @@
  * published, or Easy DKIM). Refuses a rotation it could not roll back. It learns that the previous
  * key is stored by listing the key's folder: this role may not read any private key.
  */
-import type { RotationConfig } from '../../shared/config';
 import { findDomainConfig } from '../../shared/config';
+import { type ConfigSource, resolveConfig } from '../../shared/config-store';
 import { normaliseDomain } from '../../shared/dkim/domain';
 import { assertValidSelector } from '../../shared/dkim/selector';
 import { DomainNotConfiguredError, InvalidInputError, KeyNotFoundError } from '../../shared/errors';
@@ -16,7 +16,8 @@ import { isEasyDkim, readSesSigning, type SesClientFor } from '../../shared/rota
 import type { PreparedRotation, PrepareRotationInput, PreviousSigning } from '../../shared/rotation/state';
 
 export interface PrepareRotationDeps extends BaseDeps, KeyStoreDeps {
-  readonly config: RotationConfig;
+  /** The configuration, or the deployed object's reader (read once per container). */
+  readonly config: ConfigSource;
   readonly ses: SesClientFor;
 }
 
@@ -35,7 +36,8 @@ export async function prepareRotation(
   }
   const domain = normaliseDomain(request.domain);
   const selector = assertValidSelector(request.selector);
-  const settings = findDomainConfig(deps.config, domain);
+  const config = await resolveConfig(deps.config);
+  const settings = findDomainConfig(config, domain);
   if (settings === undefined) {
     throw new DomainNotConfiguredError(
       `${domain} is not in the deployed configuration: add it to infra/config/<stage>.json and deploy.`,
@@ -103,9 +105,9 @@ export async function prepareRotation(
       retentionSeconds: settings.retentionDays * DAY,
       opsContacts: settings.opsEmails,
       ...(settings.applyWindow !== undefined
-        ? { applyWindow: { ...settings.applyWindow, timeZone: deps.config.timeZone } }
+        ? { applyWindow: { ...settings.applyWindow, timeZone: config.timeZone } }
         : {}),
-      sesConfirmation: deps.config.sesConfirmation,
+      sesConfirmation: config.sesConfirmation,
     },
     previous,
     reminders: { count: 0 },

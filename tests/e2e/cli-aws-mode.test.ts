@@ -19,6 +19,7 @@ const REGIONS = ['ap-northeast-1', 'ap-northeast-3'];
 const STAGE = 'offline';
 const STACK = `ByodkimRotation-${STAGE}`;
 const CLI_TIMEOUT_MS = 90_000;
+const OLDER_STACK = 'ByodkimRotation-older';
 
 describe('the CloudFormation stand-in', () => {
   it('answers DescribeStacks as CloudFormation does: outputs of a stack, ValidationError for a missing one', async () => {
@@ -68,7 +69,7 @@ describe('operator commands against a deployed stack (AWS mode, reached through 
   let config: string;
   let aws: NodeJS.ProcessEnv;
   const run = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    byodkim([...args, '--stage', STAGE, '--config', config], CLI_TIMEOUT_MS, { ...aws, ...extraEnv });
+    byodkim([...args, '--stage', STAGE], CLI_TIMEOUT_MS, { ...aws, ...extraEnv });
 
   beforeAll(async () => {
     // The DNS team publishes but never decides: the rotation waits at NotifyDnsTeam.
@@ -87,7 +88,13 @@ describe('operator commands against a deployed stack (AWS mode, reached through 
             StateMachineArn: env.stateMachineArn,
             KeyStoreBucket: env.bucket,
             ApprovalEndpoint: env.approvals.baseUrl,
+            ConfigurationKey: env.configKey,
           },
+        },
+        {
+          // A stack an earlier release deployed: no configuration object yet.
+          stackName: OLDER_STACK,
+          outputs: { StateMachineArn: env.stateMachineArn, KeyStoreBucket: env.bucket },
         },
       ],
     });
@@ -248,6 +255,25 @@ describe('operator commands against a deployed stack (AWS mode, reached through 
         `dns check: +${execution?.name} \\(VerifyDnsRecord\\)\\n +IPv6 addresses of .*\\[::1\\].* were not checked: ${LAMBDA_NO_IPV6_REASON}`,
       ),
     );
+  });
+
+  it('reads the configuration the stack deployed; a stack without one needs --config, which still works', async () => {
+    // WHEN status runs against a stack of an earlier release, without and with a configuration file
+    const without = await run(['status', DOMAIN, '--stack', OLDER_STACK]);
+    const given = await run(['status', DOMAIN, '--stack', OLDER_STACK, '--config', config, '--json']);
+
+    // THEN the first says what to do, the second reads the file (status above read the object)
+    expect(without.code).toBe(2);
+    expect(without.stderr.trimEnd().split('\n')).toEqual([
+      `byodkim: InvalidInput: Stack ${OLDER_STACK} has no ConfigurationKey output: an earlier release deployed it. Deploy this release, or pass --config infra/config/<stage>.json.`,
+    ]);
+    expect(given.code).toBe(0);
+    expect(JSON.parse(given.stdout)).toMatchObject({
+      domain: DOMAIN,
+      // The rotation of the tests above has completed: the key it made is active.
+      activeSelector: expect.stringMatching(/^demo-\d{8}-1$/),
+      rotationMode: 'MANUAL',
+    });
   });
 
   it('a stack that does not exist is bad input: one line naming the stack and the region, exit code 2', async () => {

@@ -1,9 +1,13 @@
 /** Template assertions on the real stack (synthesized once; bundling skipped) and cdk-nag AwsSolutions. */
+
+import { gunzipSync } from 'node:zlib';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ByodkimRotation, validateByodkimRotationProps } from '../../infra/byodkim-rotation';
 import { parseConfig } from '../../shared/config';
+import { configObjectKey, parseConfigObject } from '../../shared/config-store';
+import { CONFIG_RESOURCE_TYPE } from '../../tasks/write-config/logic';
 import { LAMBDA_TASKS } from '../../workflows/rotation-workflow';
 import { definitionOf, synthStack } from '../workflow/support/synth';
 
@@ -25,7 +29,7 @@ const resourcesOf = (statement: Statement) =>
   Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
 
 describe('ByodkimRotation stack (prod)', () => {
-  const { stack, template } = synthStack('prod');
+  const { stack, template, config: prodConfig } = synthStack('prod');
   const policies = statementsOf(template);
   const policyOfRole = (roleIdPrefix: string) =>
     policies
@@ -89,8 +93,8 @@ describe('ByodkimRotation stack (prod)', () => {
   it('runs every function on Node.js 22 with its own role and no managed policies', () => {
     const functions = template.findResources('AWS::Lambda::Function') as Resources;
     const ours = Object.values(functions).filter((f) => f.Properties.Runtime === 'nodejs22.x');
-    // One per task state, plus the approval endpoint and the monitor.
-    expect(ours).toHaveLength(Object.keys(LAMBDA_TASKS).length + 2);
+    // One per task state, plus the approval endpoint, the monitor and the configuration writer.
+    expect(ours).toHaveLength(Object.keys(LAMBDA_TASKS).length + 3);
     const roles = new Set(ours.map((f) => JSON.stringify(f.Properties.Role)));
     expect(roles.size).toBe(ours.length);
     for (const role of Object.values(template.findResources('AWS::IAM::Role') as Resources)) {
@@ -181,13 +185,20 @@ describe('ByodkimRotation stack (prod)', () => {
     );
   });
 
-  it('gives PrepareRotation a listing of the key store and nothing to read, and RetireOldKey certificates only', () => {
+  it('gives PrepareRotation a listing of the key store and the configuration object to read, no key, and RetireOldKey certificates only', () => {
     const allowed = (name: string) => policyOfRole(name).filter((statement) => statement.Effect === 'Allow');
     const prepare = allowed('PrepareRotation');
-    expect(prepare.flatMap(actionsOf).filter((action) => action.startsWith('s3:'))).toEqual([
-      's3:ListBucket',
-    ]);
-    expect(prepare.flatMap(actionsOf).filter((action) => action.startsWith('kms:'))).toEqual([]);
+    expect(
+      prepare
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('s3:'))
+        .sort(),
+    ).toEqual(['s3:GetObject', 's3:ListBucket']);
+    const reads = prepare.filter((statement) => actionsOf(statement).includes('s3:GetObject'));
+    expect(JSON.stringify(reads.map(resourcesOf))).toMatch(
+      /^\[\[\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["RotationKeyStore[0-9A-F]+","Arn"\]\},"\/config\/\*"\]\]\}\]\]$/,
+    );
+    expect(prepare.flatMap(actionsOf).filter((action) => action.startsWith('kms:'))).toEqual(['kms:Decrypt']);
     const retireReads = allowed('RetireOldKey').filter((statement) =>
       actionsOf(statement).includes('s3:GetObject'),
     );
@@ -336,11 +347,12 @@ describe('ByodkimRotation stack (prod)', () => {
     expect(fleet?.Dimensions).toEqual([{ Name: 'service', Value: 'byodkim-rotation' }]);
   });
 
-  it('routes notifications to the teams of the notified domain only', () => {
+  it('routes notifications by domain: an address of every domain takes any notification that names one', () => {
+    // prod.json has one domain, so each address receives every domain of its topic.
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'dns-team@example.jp',
-      FilterPolicy: { domain: ['mail.example.jp'] },
+      FilterPolicy: { domain: [{ exists: true }] },
     });
   });
 
@@ -376,6 +388,52 @@ describe('ByodkimRotation stack (prod)', () => {
         ]),
       },
     });
+  });
+  it('deploys the configuration as one S3 object written by a custom resource; its readers get the key and wait for it', () => {
+    const written = Object.entries(template.findResources(CONFIG_RESOURCE_TYPE) as Resources);
+    expect(written).toHaveLength(1);
+    const [logicalId, resource] = written[0] ?? ['', undefined];
+    const { Key: key, BodyGzipBase64: encoded } = (resource?.Properties ?? {}) as Record<string, string>;
+    const body = gunzipSync(Buffer.from(encoded ?? '', 'base64')).toString('utf8');
+    // The key is the body's hash, and the body the validated prod configuration.
+    expect(configObjectKey(body)).toBe(key);
+    expect(parseConfigObject(body, 'template')).toEqual(prodConfig);
+    const functions = template.findResources('AWS::Lambda::Function', {}) as Record<
+      string,
+      {
+        Properties: { FunctionName?: string; Environment?: { Variables?: Record<string, unknown> } };
+        DependsOn?: string[];
+      }
+    >;
+    const readers = Object.values(functions).filter(
+      (fn) => fn.Properties.Environment?.Variables?.CONFIG_OBJECT_KEY,
+    );
+    expect(readers.map((fn) => fn.Properties.FunctionName).sort()).toEqual([
+      'byodkim-rotation-prod-Monitor',
+      'byodkim-rotation-prod-PrepareRotation',
+    ]);
+    for (const reader of readers) {
+      expect(reader.Properties.Environment?.Variables?.CONFIG_OBJECT_KEY).toBe(key);
+      expect(reader.DependsOn).toContain(logicalId);
+    }
+  });
+
+  it('lets the configuration writer put configuration objects only: no read, no key, no other prefix', () => {
+    const statements = policyOfRole('ConfigurationWriter');
+    const byAction = Object.fromEntries(
+      statements.map((statement) => [
+        actionsOf(statement).sort().join(','),
+        JSON.stringify(resourcesOf(statement)),
+      ]),
+    );
+    expect(Object.keys(byAction).sort()).toEqual([
+      'kms:GenerateDataKey',
+      'logs:CreateLogStream,logs:PutLogEvents',
+      's3:PutObject',
+    ]);
+    expect(byAction['s3:PutObject']).toMatch(/"\/config\/\*"\]\]\}\]$/);
+    const dataKey = statements.find((statement) => actionsOf(statement).includes('kms:GenerateDataKey'));
+    expect(JSON.stringify(dataKey)).toContain('"kms:ViaService":{"Fn::Join":["",["s3.",');
   });
 });
 
@@ -557,19 +615,45 @@ describe('ByodkimRotation props', () => {
     ],
   });
 
-  it('refuses at synth a configuration too large for the Lambda environment, instead of failing the deployment', () => {
-    const many = parseConfig({
-      domains: Array.from({ length: 40 }, (_, i) => ({
+  it('synthesizes 1,000 domains with identity/* per region; refuses to list more than 50 identities, naming the prop', () => {
+    const fleet = parseConfig({
+      domains: Array.from({ length: 1000 }, (_, i) => ({
         domain: `mail${i}.example.jp`,
         selectorPrefix: 'p',
+        regions: ['ap-northeast-1', 'us-east-1'],
         dnsTeamEmails: ['dns-team@example.jp'],
         opsEmails: ['mail-ops@example.jp'],
       })),
     });
-    const stack = new Stack(new App(), 'TooBig');
-    expect(() => new ByodkimRotation(stack, 'Rotation', { config: many })).toThrow(
-      /props\.config is \d+ bytes as JSON/,
-    );
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Fleet');
+    new ByodkimRotation(stack, 'Rotation', { config: fleet, sesIdentityScope: 'regions' });
+    const template = Template.fromStack(stack);
+
+    const written = Object.values(template.findResources(CONFIG_RESOURCE_TYPE) as Resources);
+    expect(written).toHaveLength(1);
+    const encoded = String(written[0]?.Properties.BodyGzipBase64);
+    expect(
+      parseConfigObject(gunzipSync(Buffer.from(encoded, 'base64')).toString('utf8'), 'fleet').domains,
+    ).toHaveLength(1000);
+    const sesResources = [
+      ...new Set(
+        statementsOf(template)
+          .filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('ses:')))
+          .flatMap(({ statement }) => resourcesOf(statement).map((resource) => JSON.stringify(resource))),
+      ),
+    ];
+    // identity/* in each of the two regions, and ListEmailIdentities (operators) on *.
+    expect(sesResources.filter((resource) => resource.includes('identity/*'))).toHaveLength(2);
+    expect(sesResources.every((resource) => /identity\/\*|^"\*"$/.test(resource))).toBe(true);
+    expect(
+      validateByodkimRotationProps({
+        config: parseConfig({ ...fleet, domains: fleet.domains.slice(0, 26) }),
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^props\.sesIdentityScope = "identities" lists 52 SES identities .* set sesIdentityScope: "regions"/,
+      ),
+    ]);
   });
 
   it("reserves the monitor's concurrency only when asked, and expires the lease's old versions", () => {

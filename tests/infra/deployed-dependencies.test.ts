@@ -19,7 +19,12 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'
 };
 
 /** The folders of tasks/ whose handler.ts the constructs deploy. */
-const DEPLOYED_TASKS = [...Object.values(LAMBDA_TASKS), 'approval-endpoint', 'monitor'].sort();
+const DEPLOYED_TASKS = [
+  ...Object.values(LAMBDA_TASKS),
+  'approval-endpoint',
+  'monitor',
+  'write-config',
+].sort();
 
 /** `node_modules/@scope/name/...` or `node_modules/name/...` → the package name. */
 function packageOf(file: string): string | undefined {

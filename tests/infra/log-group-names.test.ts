@@ -54,8 +54,8 @@ describe('log group names across a destroy and redeploy', () => {
   });
 
   it('gives every named log group a different name in a re-created stack', () => {
-    // 15 task functions, the approval endpoint, the monitor and the state machine
-    expect(named.length).toBe(18);
+    // 15 task functions, the approval endpoint, the monitor, the configuration writer and the state machine
+    expect(named.length).toBe(19);
     for (const [id, group] of named) {
       const name = group.Properties.LogGroupName as Intrinsic;
       expect({ id, recreated: resolveName(name, SECOND) }).not.toEqual({

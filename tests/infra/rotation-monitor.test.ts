@@ -120,7 +120,7 @@ describe('RotationMonitor', () => {
           MONITOR_CONCURRENCY: '8',
           POWERTOOLS_SERVICE_NAME: 'byodkim-monitor',
           POWERTOOLS_METRICS_NAMESPACE: 'Byodkim/Test',
-          ROTATION_CONFIG: Match.stringLikeRegexp('"metricsNamespace":"Byodkim/Test"'),
+          CONFIG_OBJECT_KEY: Match.stringLikeRegexp('^config/rotation-config-[0-9a-f]{32}\\.json$'),
           STATE_MACHINE_ARN: { Ref: Match.stringLikeRegexp('^StateMachine') },
         }),
       },
@@ -417,14 +417,15 @@ describe('RotationMonitor wired to ByodkimRotation', () => {
       dnsTeamTopic: rotation.dnsTeamTopic,
       alarmTopic: rotation.alarmsTopic,
       encryptionKey: rotation.key,
-      namePrefix: 'byodkim-rotation-test',
+      // A second monitor next to the construct's own: names of its own (one function per name).
+      namePrefix: 'byodkim-rotation-extra',
       stateMachineAlarms: false,
     });
     const template = Template.fromStack(stack);
 
     // THEN it synthesizes, reads the rotation's bucket through its key, and nag finds nothing unacknowledged
     template.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: 'byodkim-rotation-test-Monitor',
+      FunctionName: 'byodkim-rotation-extra-Monitor',
     });
     const statements = monitorStatements(template);
     const keyGrants = statements.filter((s) => JSON.stringify(s.Action).includes('kms:'));
