@@ -23,6 +23,7 @@ const config: Config = {
     project('local'),
     project('e2e'),
     project('browser'),
+    project('package'),
   ],
 };
 

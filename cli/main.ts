@@ -9,6 +9,7 @@ import { registerLocalRotate } from './commands/local-rotate';
 import { registerLocalServe } from './commands/local-serve';
 import { registerOperations } from './commands/operations';
 import { EXIT } from './exit-codes';
+import { packageVersion } from './version';
 
 /** Exit codes of the rotation errors that are not plain failures. */
 const EXIT_OF_ERROR: Readonly<Partial<Record<ErrorName, number>>> = {
@@ -25,6 +26,7 @@ const EXIT_OF_ERROR: Readonly<Partial<Record<ErrorName, number>>> = {
 export function buildProgram(): Command {
   const program = new Command('byodkim')
     .description('Safe rotation of Amazon SES BYODKIM keys: operator commands')
+    .version(`${packageVersion()} (Node.js ${process.versions.node})`, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

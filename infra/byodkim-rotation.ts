@@ -13,7 +13,6 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -27,7 +26,6 @@ import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../w
 import { AlarmTopic, alarmName } from './alarm-delivery';
 import { type ApprovalRateLimit, addApprovalApi, checkApprovalRateLimit } from './approval-api';
 import { approvalEndpointFailures } from './approval-endpoint-alarm';
-import { LAMBDA_BUNDLING } from './bundling';
 import { DataKeyNeedsRecorder, dataKeyStatements } from './data-key-grants';
 import { DeployedConfig } from './deployed-config';
 import {
@@ -46,8 +44,10 @@ import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
 import { SendingHealthAlarms } from './sending-health-alarms';
 import { checkSesIdentityScope, type SesIdentityScope, sesIdentityResources } from './ses-identity-scope';
+import { addOperatorOutputs } from './stack-outputs';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
 import { logStateMachine } from './state-machine-logging';
+import { createTaskFunction } from './task-function';
 
 /** Properties of {@link ByodkimRotation}. */
 export interface ByodkimRotationProps {
@@ -126,6 +126,13 @@ export interface ByodkimRotationProps {
    * @default 'identities'
    */
   readonly sesIdentityScope?: SesIdentityScope;
+  /**
+   * The stack outputs the `byodkim` CLI reads (StateMachineArn, KeyStoreBucket, ApprovalEndpoint,
+   * OperatorPolicyArn, ConfigurationKey), under those fixed names: set false on all but one
+   * ByodkimRotation of a stack.
+   * @default true
+   */
+  readonly stackOutputs?: boolean;
 }
 
 /** The functions of the construct: every task state's, plus the approval endpoint's. */
@@ -179,7 +186,7 @@ export class ByodkimRotation extends Construct {
   /** What operators attach to use the `byodkim` CLI on this deployment. */
   public readonly operatorPolicy: iam.ManagedPolicy;
   /** Every function, by state name (and `ApprovalEndpoint`). */
-  public readonly functions: Readonly<Record<RotationFunctionName, nodejs.NodejsFunction>>;
+  public readonly functions: Readonly<Record<RotationFunctionName, lambda.Function>>;
 
   constructor(scope: Construct, id: string, props: ByodkimRotationProps) {
     super(scope, id);
@@ -322,15 +329,10 @@ export class ByodkimRotation extends Construct {
     });
 
     // ---- Functions ----------------------------------------------------------------------------
-    const functions = {} as Record<RotationFunctionName, nodejs.NodejsFunction>;
+    const functions = {} as Record<RotationFunctionName, lambda.Function>;
     const roles = {} as Record<RotationFunctionName, iam.Role>;
-    const entryOf = (name: RotationFunctionName): string =>
-      path.join(
-        projectRoot,
-        'tasks',
-        name === 'ApprovalEndpoint' ? 'approval-endpoint' : LAMBDA_TASKS[name],
-        'handler.ts',
-      );
+    const folderOf = (name: RotationFunctionName): string =>
+      name === 'ApprovalEndpoint' ? 'approval-endpoint' : LAMBDA_TASKS[name];
     const names = [...(Object.keys(LAMBDA_TASKS) as LambdaTaskName[]), 'ApprovalEndpoint' as const];
     const dnsPlacement = dnsCheckPlacement(this, props.dnsCheckVpc);
     for (const name of names) {
@@ -361,15 +363,11 @@ export class ByodkimRotation extends Construct {
         }),
       );
       roles[name] = role;
-      functions[name] = new nodejs.NodejsFunction(this, name, {
+      functions[name] = createTaskFunction(this, name, {
+        folder: folderOf(name),
+        projectRoot,
         functionName: `${prefix}-${name}`,
         description: `BYODKIM rotation: ${name}`,
-        entry: entryOf(name),
-        handler: 'handler',
-        projectRoot,
-        depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
         memorySize: props.memorySize ?? 512,
         timeout: props.functionTimeout ?? Duration.minutes(2),
         role,
@@ -381,7 +379,6 @@ export class ByodkimRotation extends Construct {
           POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
           NODE_OPTIONS: '--enable-source-maps',
         },
-        bundling: LAMBDA_BUNDLING,
         ...(DNS_CHECKING_TASKS.has(name) ? dnsPlacement.functionProps : {}),
       });
       if (DNS_CHECKING_TASKS.has(name)) {
@@ -728,6 +725,15 @@ export class ByodkimRotation extends Construct {
     });
     sendingHealth?.addToDashboard(this.monitor.dashboard);
     this.sendingHealth = sendingHealth;
+    if (props.stackOutputs ?? true) {
+      addOperatorOutputs(this, {
+        stateMachineArn: this.stateMachine.stateMachineArn,
+        bucketName: this.bucket.bucketName,
+        approvalBaseUrl: this.approvalBaseUrl,
+        operatorPolicyArn: this.operatorPolicy.managedPolicyArn,
+        configurationKey: this.configuration.objectKey,
+      });
+    }
   }
 }
 

@@ -15,7 +15,6 @@ import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -27,9 +26,9 @@ import {
   configObjectKey,
 } from '../shared/config-store';
 import { CONFIG_RESOURCE_TYPE, type ConfigResourceProperties } from '../tasks/write-config/logic';
-import { LAMBDA_BUNDLING } from './bundling';
 import { dataKeyStatements } from './data-key-grants';
 import { lambdaLogGroupName } from './log-group-names';
+import { createTaskFunction } from './task-function';
 
 /**
  * Largest gzipped, base64-encoded configuration the template may carry. CloudFormation invokes the
@@ -62,7 +61,7 @@ export class DeployedConfig extends Construct {
   /** The object's key (`config/rotation-config-<hash>.json`): a new key for each new content. */
   public readonly objectKey: string;
   /** The writer function (the custom resource's service token). */
-  public readonly writer: nodejs.NodejsFunction;
+  public readonly writer: lambda.Function;
   /** The custom resource: readers depend on it, so the object exists before they run. */
   public readonly resource: CustomResource;
   readonly #bucket: s3.IBucket;
@@ -104,15 +103,11 @@ export class DeployedConfig extends Construct {
       ))
         role.addToPolicy(statement);
     }
-    this.writer = new nodejs.NodejsFunction(this, 'Writer', {
+    this.writer = createTaskFunction(this, 'Writer', {
+      folder: 'write-config',
+      projectRoot,
       functionName,
       description: 'BYODKIM rotation: writes the deployed configuration object (custom resource)',
-      entry: path.join(projectRoot, 'tasks', 'write-config', 'handler.ts'),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.minutes(1),
       role,
@@ -123,7 +118,6 @@ export class DeployedConfig extends Construct {
         POWERTOOLS_SERVICE_NAME: 'byodkim-rotation',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: LAMBDA_BUNDLING,
     });
     this.resource = new CustomResource(this, 'Object', {
       serviceToken: this.writer.functionArn,

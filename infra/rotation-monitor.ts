@@ -18,7 +18,6 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -37,7 +36,6 @@ import {
 } from '../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
 import { alarmName, allowAlarmsToPublish } from './alarm-delivery';
-import { LAMBDA_BUNDLING } from './bundling';
 import { type DataKeyNeeds, dataKeyStatements } from './data-key-grants';
 import { DeployedConfig } from './deployed-config';
 import {
@@ -51,6 +49,7 @@ import { lambdaLogGroupName } from './log-group-names';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { checkSesIdentityScope, type SesIdentityScope, sesIdentityResources } from './ses-identity-scope';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
+import { createTaskFunction } from './task-function';
 
 /** Properties of {@link RotationMonitor}. */
 export interface RotationMonitorProps {
@@ -231,7 +230,7 @@ export function validateRotationMonitorProps(props: RotationMonitorProps): strin
 /** The monitor: scheduled function, role, alarms and dashboard. */
 export class RotationMonitor extends Construct {
   /** The monitor function. */
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   /** The schedule (cron in the configured time zone). */
   public readonly schedule: scheduler.Schedule;
   /** Every alarm this construct created, by id. */
@@ -343,15 +342,11 @@ export class RotationMonitor extends Construct {
 
     const dnsPlacement = dnsCheckPlacement(this, props.dnsCheckVpc);
     if (props.dnsCheckVpc) allowVpcNetworkInterfaces(role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = createTaskFunction(this, 'Function', {
+      folder: 'monitor',
+      projectRoot,
       functionName,
       description: 'BYODKIM rotation: daily monitor (expiry, DNS, SES health; starts due rotations)',
-      entry: path.join(projectRoot, 'tasks', 'monitor', 'handler.ts'),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(15),
       // One run at a time comes from the lease (tasks/monitor/lease.ts); reserving is optional.
@@ -373,7 +368,6 @@ export class RotationMonitor extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: namespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: LAMBDA_BUNDLING,
       ...dnsPlacement.functionProps,
     });
     const configuration =

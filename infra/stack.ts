@@ -1,8 +1,7 @@
 /** The deployable stack: one {@link ByodkimRotation} configured from infra/config/<stage>.json. */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RotationConfig } from '../shared/config';
-import { CONFIG_KEY_OUTPUT } from '../shared/config-store';
 import { ByodkimRotation, type ByodkimRotationProps } from './byodkim-rotation';
 import { createDnsCheckVpc } from './dns-check-network';
 
@@ -31,17 +30,6 @@ export class ByodkimRotationStack extends Stack {
       ...(props.dnsCheckVpc ? { dnsCheckVpc: { vpc: createDnsCheckVpc(this, 'DnsCheckVpc') } } : {}),
       config: props.config,
       namePrefix: `byodkim-rotation-${props.stage}`,
-    });
-    new CfnOutput(this, 'StateMachineArn', { value: this.rotation.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'KeyStoreBucket', { value: this.rotation.bucket.bucketName });
-    new CfnOutput(this, 'ApprovalEndpoint', { value: this.rotation.approvalBaseUrl });
-    new CfnOutput(this, CONFIG_KEY_OUTPUT, {
-      value: this.rotation.configuration.objectKey,
-      description: 'The deployed configuration in KeyStoreBucket: what byodkim reads by default',
-    });
-    new CfnOutput(this, 'OperatorPolicyArn', {
-      value: this.rotation.operatorPolicy.managedPolicyArn,
-      description: "Attach to the operators' role or SSO permission set: what the byodkim CLI needs",
     });
   }
 }

@@ -3,16 +3,11 @@
  * from its current key to a new one, through the DNS team's approval, the check on every name
  * server, SES and the retirement of the old record — and prints each state as it is entered.
  */
-import { join } from 'node:path';
 import { runCli } from '../cli/main';
+import { DEMO_SCENARIO } from './scenario';
 
-void runCli([
-  process.argv[0] ?? 'node',
-  'byodkim',
-  'local',
-  'rotate',
-  '--scenario',
-  join(__dirname, 'scenarios', 'happy-path.json'),
-]).then((code) => {
-  process.exitCode = code;
-});
+void runCli([process.argv[0] ?? 'node', 'byodkim', 'local', 'rotate', '--scenario', DEMO_SCENARIO]).then(
+  (code) => {
+    process.exitCode = code;
+  },
+);

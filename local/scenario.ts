@@ -4,11 +4,15 @@
  * library as the product's configuration.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ApplyWindowSchema, describeIssues } from '../shared/config';
 import { normaliseDomain } from '../shared/dkim/domain';
 import { InvalidInputError } from '../shared/errors';
 import { STATE } from '../workflows/rotation-workflow';
+
+/** The demo's scenario (`npm run demo`, and the local commands' default): one happy rotation. */
+export const DEMO_SCENARIO = join(__dirname, 'scenarios', 'happy-path.json');
 
 const STATE_NAMES = Object.values(STATE) as [string, ...string[]];
 const millis = (max: number) => z.number().int().min(0).max(max);

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { IamSummary } from '../../local/iam/local-iam';
 import { runLocalMonitor } from '../../local/runner/monitor';
-import { loadScenario } from '../../local/scenario';
+import { DEMO_SCENARIO, loadScenario } from '../../local/scenario';
 import { InvalidInputError } from '../../shared/errors';
 import type { DomainReport } from '../../tasks/monitor/logic';
 import { EXIT } from '../exit-codes';
@@ -57,7 +56,7 @@ export function registerLocalMonitor(local: Command): void {
     .option('--json', 'print a JSON array, one object per domain, and nothing else on stdout')
     .action(async (options: LocalMonitorCliOptions) => {
       const now = parseNow(options.now);
-      const files = options.scenario ?? [join(__dirname, '../../local/scenarios/happy-path.json')];
+      const files = options.scenario ?? [DEMO_SCENARIO];
       const run = await runLocalMonitor({
         scenarios: files.map(loadScenario),
         now,

@@ -4,7 +4,7 @@ import { executionHtml } from '../../local/runner/html-view';
 import { explainUnsigned } from '../../local/runner/probe-explanation';
 import type { RotationSummary } from '../../local/runner/rotate';
 import { rotate } from '../../local/runner/rotate';
-import { loadScenario, type Scenario } from '../../local/scenario';
+import { DEMO_SCENARIO, loadScenario, type Scenario } from '../../local/scenario';
 import { EXIT } from '../exit-codes';
 
 /** Options of `byodkim local rotate`. */
@@ -102,7 +102,11 @@ export function registerLocalRotate(local: Command): void {
   local
     .command('rotate')
     .description('rehearse a whole rotation offline on the embedded environment, driven by a scenario file')
-    .requiredOption('--scenario <file>', 'scenario JSON (see local/scenarios/)')
+    .option(
+      '--scenario <file>',
+      'scenario JSON (see local/scenarios/; default: the happy-path demo)',
+      DEMO_SCENARIO,
+    )
     .option('--json', 'print one JSON summary object and nothing else on stdout')
     .option('--html <file>', 'also write an HTML view of the execution with the visited path coloured')
     .action(async (options: LocalRotateOptions, command: Command) => {

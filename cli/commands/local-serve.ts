@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { serveLocalEnvironment } from '../../local/runner/serve';
-import { loadScenario } from '../../local/scenario';
+import { DEMO_SCENARIO, loadScenario } from '../../local/scenario';
 import { DEFAULT_LOCAL_STATE } from '../target';
 
 /** Registers `byodkim local serve`. */
@@ -17,7 +16,7 @@ export function registerLocalServe(local: Command): void {
     )
     .option('--state-file <file>', 'where to write the endpoints for --local', DEFAULT_LOCAL_STATE)
     .action(async (options: { scenario?: string[]; stateFile: string }) => {
-      const files = options.scenario ?? [join(__dirname, '../../local/scenarios/happy-path.json')];
+      const files = options.scenario ?? [DEMO_SCENARIO];
       const controller = new AbortController();
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
       const pending = serveLocalEnvironment(files.map(loadScenario), options.stateFile, controller.signal);

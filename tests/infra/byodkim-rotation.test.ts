@@ -418,6 +418,23 @@ describe('ByodkimRotation stack (prod)', () => {
     }
   });
 
+  it('names the outputs the CLI reads, whatever stack holds the construct, and leaves them out on request', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ApprovalEndpoint',
+      'ConfigurationKey',
+      'KeyStoreBucket',
+      'OperatorPolicyArn',
+      'StateMachineArn',
+    ]);
+    const key = Object.values(template.findResources(CONFIG_RESOURCE_TYPE) as Resources)[0]?.Properties.Key;
+    expect(outputs.ConfigurationKey?.Value).toBe(key);
+
+    const other = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Own');
+    new ByodkimRotation(other, 'Dkim', { config: prodConfig, stackOutputs: false });
+    expect(Template.fromStack(other).findOutputs('*')).toEqual({});
+  });
+
   it('lets the configuration writer put configuration objects only: no read, no key, no other prefix', () => {
     const statements = policyOfRole('ConfigurationWriter');
     const byAction = Object.fromEntries(
