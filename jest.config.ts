@@ -11,6 +11,9 @@ const project = (name: string, extra: Partial<Config> = {}): Config => ({
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testMatch: [`<rootDir>/tests/${name}/**/*.test.ts`],
   ...extra,
+  // No raw Powertools lines in the output, no cdk.out* directory left in the temp folder.
+  setupFiles: ['<rootDir>/tests/support/quiet-powertools.ts'],
+  setupFilesAfterEnv: ['<rootDir>/tests/support/cdk-outdir.ts', ...(extra.setupFilesAfterEnv ?? [])],
 });
 
 const config: Config = {

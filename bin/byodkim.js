@@ -3,7 +3,6 @@
 // fail later, deep inside a command), then runs the compiled CLI of the installed package
 // (dist/cli/main.js), or, in a checkout (cli/main.ts present), the TypeScript through tsx's
 // CommonJS hook, so a checkout needs no build step.
-'use strict';
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 

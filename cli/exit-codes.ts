@@ -13,4 +13,8 @@ export const EXIT = {
    * one of the workflow's Fail states); the message names the next step instead.
    */
   REFUSED: 4,
+  /** The domain is not in the deployed configuration (`DomainNotConfigured`): add it and deploy. */
+  NOT_CONFIGURED: 5,
+  /** A rotation of the domain is already running (`RotationInProgress`): follow it with status. */
+  IN_PROGRESS: 6,
 } as const;

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { type ErrorName, isRotationError } from '../shared/errors';
-import { COMPOSED_MAX_CHARS, sanitise } from '../shared/sanitise';
+import { normaliseDomain } from '../shared/dkim/domain';
+import { cliErrorOf } from './cli-errors';
 import { registerApprovals } from './commands/approve';
 import { registerDnsCheck } from './commands/dns-check';
 import { registerImport } from './commands/import';
@@ -10,12 +10,6 @@ import { registerLocalServe } from './commands/local-serve';
 import { registerOperations } from './commands/operations';
 import { EXIT } from './exit-codes';
 import { packageVersion } from './version';
-
-/** Exit codes of the rotation errors that are not plain failures. */
-const EXIT_OF_ERROR: Readonly<Partial<Record<ErrorName, number>>> = {
-  InvalidInput: EXIT.BAD_INPUT,
-  RedriveRefused: EXIT.REFUSED,
-};
 
 /**
  * The `byodkim` operator command line. Errors print one clear line (an AWS error's message
@@ -28,7 +22,12 @@ export function buildProgram(): Command {
     .description('Safe rotation of Amazon SES BYODKIM keys: operator commands')
     .version(`${packageVersion()} (Node.js ${process.versions.node})`, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces of errors')
-    .showHelpAfterError('(run with --help for usage)')
+    // Commander's own errors (unknown option, missing argument) in the one-line format too;
+    // subcommands inherit it.
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`byodkim: InvalidInput: ${text.trim().replace(/^error: /, '')} (run with --help for usage)\n`),
+    })
     .exitOverride();
   const dns = program.command('dns').description('DNS checks of DKIM records').exitOverride();
   registerDnsCheck(dns);
@@ -42,6 +41,13 @@ export function buildProgram(): Command {
   registerOperations(program);
   registerApprovals(program);
   registerImport(program);
+  // A malformed <domain> is bad input before anything else is needed (credentials, a stack).
+  program.hook('preAction', (_program, action) => {
+    action.registeredArguments.forEach((argument, index) => {
+      const value = action.processedArgs[index];
+      if (argument.name() === 'domain' && typeof value === 'string') normaliseDomain(value);
+    });
+  });
   return program;
 }
 
@@ -56,16 +62,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
     }
-    const debug = argv.includes('--debug');
-    if (isRotationError(error)) {
-      console.error(`byodkim: ${error.name}: ${error.message}`);
-      if (debug) console.error(error.stack);
-      return EXIT_OF_ERROR[error.name] ?? EXIT.FAILURE;
-    }
-    // Not ours (an SDK or network error): one sanitised line; --debug prints it whole.
-    console.error(`byodkim: ${sanitise((error as Error).message ?? String(error), COMPOSED_MAX_CHARS)}`);
-    if (debug) console.error((error as Error).stack);
-    return EXIT.FAILURE;
+    // One line, `byodkim: <ErrorName>: <message>`, whatever failed; --debug prints the stack.
+    const line = cliErrorOf(error);
+    console.error(`byodkim: ${line.name}: ${line.message}`);
+    if (argv.includes('--debug')) console.error((error as Error)?.stack ?? String(error));
+    return line.exitCode;
   }
 }
 

@@ -8,6 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { credentialsOf, OPERATOR_PRINCIPAL } from '../local/iam/principals';
+import { partitionOf } from '../shared/aws-regions';
 import { loadConfig, parseConfig, type RotationConfig } from '../shared/config';
 import { CONFIG_KEY_OUTPUT, type ConfigStoreDeps, readDeployedConfig } from '../shared/config-store';
 import type { DnsCheckOptions } from '../shared/dns/types';
@@ -150,6 +151,11 @@ async function stackOutputs(stackName: string): Promise<Record<string, string>> 
         { cause },
       );
     });
+    if (partitionOf(region) === undefined) {
+      throw new InvalidInputError(
+        `AWS region "${region}" is not a region AWS has: set AWS_REGION (or your profile's region) to the region of the stack, e.g. ap-northeast-1.`,
+      );
+    }
     let described: DescribeStacksCommandOutput;
     try {
       described = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));

@@ -69,7 +69,8 @@ const selectorPrefix = z.string({ error: 'must be a string' }).refine(
   { error: `must be 1-${MAX_SELECTOR_PREFIX_LENGTH} letters, digits and inner hyphens (no dots)` },
 );
 
-const sesRegion = z
+/** An AWS region name AWS has (shared/aws-regions.ts), not a pattern. */
+export const AwsRegionSchema = z
   .string({ error: 'must be an AWS region name' })
   .refine((region) => partitionOf(region) !== undefined, {
     error:
@@ -150,7 +151,7 @@ export const DomainConfigSchema = z
       allowed: 'a domain name such as example.jp (IDN allowed)',
     }),
     regions: z
-      .array(sesRegion, { error: 'must be a list of AWS region names' })
+      .array(AwsRegionSchema, { error: 'must be a list of AWS region names' })
       .min(1, { error: 'must list at least one region' })
       .refine((regions) => new Set(regions).size === regions.length, { error: 'must not repeat a region' })
       .refine((regions) => new Set(regions.map(partitionOf)).size <= 1, {
@@ -418,11 +419,15 @@ function formatValue(value: unknown): string {
 /**
  * Formats schema problems as one line each: `domains[0].keyLength = 4096: must be 1024 or 2048`.
  */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], root = 'config'): string[] {
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  root = 'config',
+  reference = 'docs/configuration.md',
+): string[] {
   return issues.map((issue) => {
     const path = formatPath([root, ...issue.path]);
     if (issue.code === 'unrecognized_keys') {
-      return `${path}: unknown setting(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}: check the spelling against docs/configuration.md`;
+      return `${path}: unknown setting(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}: check the spelling against ${reference}`;
     }
     return `${path} = ${formatValue(issue.input)}: ${issue.message}`;
   });

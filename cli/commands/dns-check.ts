@@ -6,8 +6,10 @@ import { normaliseDomain } from '../../shared/dkim/domain';
 import { assertValidSelector } from '../../shared/dkim/selector';
 import { parseEndpoint, verifyDkimRecord } from '../../shared/dns';
 import type { DnsCheckOptions, DnsVerification } from '../../shared/dns/types';
+import { GIVEN_NAME_SERVERS, UNKNOWN_ZONE } from '../../shared/dns/verdict';
 import { InvalidInputError } from '../../shared/errors';
 import { sanitise } from '../../shared/sanitise';
+import { parseDuration } from '../duration';
 import { EXIT } from '../exit-codes';
 import { printTable } from '../output';
 
@@ -105,7 +107,15 @@ export function verificationJson(verification: DnsVerification): object {
       addresses,
     })),
     ...(verification.error ? { error: verification.error } : {}),
+    message: verification.message,
   };
+}
+
+/** What the heading says about where the answers came from. */
+function zoneLabel(zone: string): string {
+  if (zone === GIVEN_NAME_SERVERS) return 'asking the given name servers';
+  if (zone === UNKNOWN_ZONE) return 'zone not found';
+  return `zone ${sanitise(zone)}`;
 }
 
 /** Registers `byodkim dns check`. */
@@ -122,13 +132,13 @@ export function registerDnsCheck(dns: Command): void {
     )
     .option('--ns <host:port...>', 'ask these servers instead of discovering the zone name servers')
     .option('--ns-port <port>', 'port to ask discovered name servers on (default 53)')
-    .option('--timeout <ms>', 'timeout of one query in milliseconds (default 2000)')
+    .option('--timeout <duration>', 'timeout of one query, e.g. 500ms or 2s (default 2s)')
     .option('--json', 'print one JSON object instead of a table')
     .action(async (domainArgument: string, selectorArgument: string, options: DnsCheckCliOptions) => {
       const domain = normaliseDomain(domainArgument);
       const selector = assertValidSelector(selectorArgument);
       const publicKey = readExpectedPublicKey(options.publicKey);
-      const timeoutMs = parsePort(options.timeout, '--timeout');
+      const timeoutMs = parseDuration(options.timeout, '--timeout');
       const nameServerPort = parsePort(options.nsPort, '--ns-port');
       const checkOptions: DnsCheckOptions = {
         ...(options.resolver ? { resolver: toEndpoint(options.resolver, '--resolver') } : {}),
@@ -140,11 +150,14 @@ export function registerDnsCheck(dns: Command): void {
       if (options.json) {
         process.stdout.write(`${JSON.stringify(verificationJson(verification))}\n`);
       } else {
-        console.log(`${verification.recordName} (zone ${verification.zone})`);
-        printTable(
-          ['NAME SERVER', 'ADDRESS', 'RESULT', 'DETAIL'],
-          verification.servers.map((server) => [server.name, server.address, server.result, server.detail]),
-        );
+        console.log(`${verification.recordName} (${zoneLabel(verification.zone)})`);
+        // No table when no server was found to ask (offline, or a zone without delegation).
+        if (verification.servers.length > 0) {
+          printTable(
+            ['NAME SERVER', 'ADDRESS', 'RESULT', 'DETAIL'],
+            verification.servers.map((server) => [server.name, server.address, server.result, server.detail]),
+          );
+        }
         const notChecked = notCheckedSummary(verification);
         if (notChecked !== undefined) console.log(notChecked);
         console.log(

@@ -7,6 +7,7 @@ import { privateKeyFromPem, privateKeyToPem } from '../../shared/dkim/keys';
 import { assertValidSelector } from '../../shared/dkim/selector';
 import { InvalidInputError } from '../../shared/errors';
 import { type KeyMetadata, type KeyState, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
+import { EXIT } from '../exit-codes';
 import { printTable } from '../output';
 import { readSigningPatiently } from '../ses-signing-read';
 import { resolveTarget, type Target } from '../target';
@@ -216,6 +217,14 @@ export function registerImport(program: Command): void {
     const target = await resolveTarget(options);
     try {
       const results = await importLegacyKeys(target, options);
+      // A refused selector is not adopted: the run did not do all it was asked (exit 3).
+      const refused = results.filter((result) => result.action === 'refused').length;
+      if (refused > 0) {
+        process.exitCode = EXIT.NOT_VERIFIED;
+        process.stderr.write(
+          `byodkim: ImportRefused: ${refused} of ${results.length} selector(s) refused, each with its reason in the output; fix them or leave them out (--domain).\n`,
+        );
+      }
       if (options.json) {
         process.stdout.write(`${JSON.stringify(results)}\n`);
         return;

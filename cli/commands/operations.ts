@@ -11,11 +11,35 @@ import { fleetStatus } from '../fleet-status';
 import { printFleetStatus } from '../fleet-status-output';
 import { printTable } from '../output';
 import { redriveRotation } from '../redrive';
-import { resolveTarget, type Target, type TargetOptions } from '../target';
+import { DEFAULT_LOCAL_STATE, resolveTarget, type Target, type TargetOptions } from '../target';
 
 /** Options shared by the commands that act on a deployment. */
 interface CommonOptions extends TargetOptions {
   readonly json?: boolean;
+}
+
+/** A word as a shell reads it back: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The options that point another command at the same deployment, so a printed follow-up works as
+ * printed: `--local [state file]`, `--stage`, `--stack`, `--config`.
+ */
+export function sameTargetArgs(options: TargetOptions): string {
+  const args: string[] = [];
+  if (options.local) {
+    args.push('--local');
+    if (typeof options.local === 'string' && options.local !== DEFAULT_LOCAL_STATE)
+      args.push(shellWord(options.local));
+  } else {
+    if (options.stage !== undefined && options.stage !== 'prod')
+      args.push('--stage', shellWord(options.stage));
+    if (options.stack !== undefined) args.push('--stack', shellWord(options.stack));
+    if (options.config !== undefined) args.push('--config', shellWord(options.config));
+  }
+  return args.length === 0 ? '' : ` ${args.join(' ')}`;
 }
 
 /** The `apply:` line of `byodkim status`: the apply window and the running rotation's plan. */
@@ -35,13 +59,9 @@ export function withTargetOptions(command: Command): Command {
       '--local [state-file]',
       'act on the local environment of `byodkim local serve` (default .byodkim-local.json)',
     )
-    .option(
-      '--stage <stage>',
-      'deployed stage: stack ByodkimRotation-<stage>, config infra/config/<stage>.json',
-      'prod',
-    )
+    .option('--stage <stage>', 'deployed stage: stack ByodkimRotation-<stage>', 'prod')
     .option('--stack <name>', 'CloudFormation stack name (default ByodkimRotation-<stage>)')
-    .option('--config <file>', 'configuration file (default infra/config/<stage>.json)')
+    .option('--config <file>', 'configuration file (default: the configuration the stack deployed)')
     .option('--json', 'print JSON instead of text');
 }
 
@@ -151,7 +171,7 @@ export function registerOperations(program: Command): void {
       if (options.json) process.stdout.write(`${JSON.stringify(started)}\n`);
       else
         console.log(
-          `Started ${started.executionName} (selector ${started.selector}). Follow it with: byodkim status ${settings.domain}`,
+          `Started ${started.executionName} (selector ${started.selector}). Follow it with: byodkim status ${settings.domain}${sameTargetArgs(options)}`,
         );
     });
   });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { ByodkimRotationStack } from '../../infra/stack';
 import type { RotationConfig } from '../../shared/config';
@@ -32,14 +35,20 @@ export function synthesizeStack(
   options: { readonly dnsCheckVpc?: boolean } = {},
 ): SynthesizedStack {
   const started = Date.now();
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new ByodkimRotationStack(app, `ByodkimRotation-${stage}`, {
-    config,
-    stage,
-    dnsCheckVpc: options.dnsCheckVpc ?? false,
-  });
-  const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
-  return { template, templateText: JSON.stringify(template), synthMs: Date.now() - started };
+  // Our own output directory, removed once the template is read: a rehearsal leaves nothing behind.
+  const outdir = mkdtempSync(join(tmpdir(), 'byodkim-synth-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new ByodkimRotationStack(app, `ByodkimRotation-${stage}`, {
+      config,
+      stage,
+      dnsCheckVpc: options.dnsCheckVpc ?? false,
+    });
+    const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+    return { template, templateText: JSON.stringify(template), synthMs: Date.now() - started };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /**

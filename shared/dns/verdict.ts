@@ -54,6 +54,12 @@ function hostsNotChecked(servers: readonly ServerCheck[]): string[] {
  * one present: a wrong record (the DNS team must fix it), then a missing one (not published yet),
  * then servers that could not be asked.
  */
+/** The `zone` of a verdict on name servers the caller named (`--ns`), not found by discovery. */
+export const GIVEN_NAME_SERVERS = 'the given name servers';
+
+/** The `zone` of a verdict whose zone could not be found. */
+export const UNKNOWN_ZONE = '(unknown)';
+
 export function decideVerdict(
   recordName: string,
   zone: string,
@@ -63,6 +69,10 @@ export function decideVerdict(
   // Names in messages: escaped (a CNAMEd selector's final name and its zone come from DNS).
   const record = printable(recordName, 255);
   const zoneName = printable(zone, 255);
+  const given = zone === GIVEN_NAME_SERVERS;
+  const serversOf = given
+    ? 'given name server address(es)'
+    : `authoritative name server address(es) of ${zoneName}`;
   if (servers.length === 0) {
     return {
       verified: false,
@@ -86,7 +96,7 @@ export function decideVerdict(
       recordName,
       zone,
       servers,
-      message: `${all} ${checked.length} authoritative name server address(es) of ${zoneName} ${what} at ${record}.${suffix}`,
+      message: `${all} ${checked.length} ${serversOf} ${what} at ${record}.${suffix}`,
     };
   }
   if (behind.length === 0) {
@@ -113,7 +123,8 @@ export function decideVerdict(
     advice = 'The record is not published everywhere yet; the workflow keeps checking.';
   } else {
     error = ERROR_NAMES.DnsLookupFailed;
-    advice = `Check that these servers answer on port 53 and are authoritative for ${zoneName}.`;
+    // No port named: --ns and --ns-port ask others than 53.
+    advice = `Check that these servers answer DNS queries (UDP and TCP) and are authoritative for ${given ? `the zone of ${record}` : zoneName}.`;
   }
   return {
     verified: false,

@@ -11,7 +11,7 @@ import { answerData, headerVerdict } from './evaluate-answer';
 import { DEFAULT_IPV6_POLICY, notChecked, skippedReason, unroutedReason } from './ipv6-policy';
 import { type DnsResponse, DnsTransportError, formatEndpoint, queryDns } from './transport';
 import type { DnsCheckOptions, DnsVerification, Ipv6Policy, ServerCheck } from './types';
-import { decideVerdict } from './verdict';
+import { decideVerdict, GIVEN_NAME_SERVERS, UNKNOWN_ZONE } from './verdict';
 import { systemResolver } from './verify';
 
 /** The CNAME to find. */
@@ -104,7 +104,7 @@ export async function verifyCnameRecord(
         askServer({ name: endpoint.name ?? formatEndpoint(endpoint), endpoint }, input, settings),
       ),
     );
-    return decideVerdict(name, 'the given name servers', checks);
+    return decideVerdict(name, GIVEN_NAME_SERVERS, checks);
   }
   const resolver = options.resolver ?? systemResolver();
   const resolverQuery = (question: Parameters<typeof queryDns>[1]) =>
@@ -125,7 +125,7 @@ export async function verifyCnameRecord(
   } catch (error) {
     if (!(error instanceof DiscoveryError || error instanceof DnsTransportError)) throw error;
     return {
-      ...decideVerdict(name, '(unknown)', []),
+      ...decideVerdict(name, UNKNOWN_ZONE, []),
       message: `Cannot find the authoritative name servers of ${name} through resolver ${formatEndpoint(resolver)}: ${sanitise(error.message)}.`,
     };
   }

@@ -23,7 +23,7 @@ import type {
   ServerCheck,
   VerifyDkimRecordInput,
 } from './types';
-import { decideVerdict } from './verdict';
+import { decideVerdict, GIVEN_NAME_SERVERS, UNKNOWN_ZONE } from './verdict';
 
 const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_RETRIES = 2;
@@ -82,7 +82,7 @@ export async function verifyDkimRecord(
       endpoint,
     }));
     const checks = await Promise.all(servers.map((server) => askServer(server, recordName)));
-    return decideVerdict(recordName, 'the given name servers', checks, expect);
+    return decideVerdict(recordName, GIVEN_NAME_SERVERS, checks, expect);
   }
 
   const resolver = options.resolver ?? systemResolver();
@@ -117,7 +117,7 @@ export async function verifyDkimRecord(
   } catch (error) {
     if (!(error instanceof DiscoveryError || error instanceof DnsTransportError)) throw error;
     return {
-      ...decideVerdict(recordName, '(unknown)', [], expect),
+      ...decideVerdict(recordName, UNKNOWN_ZONE, [], expect),
       message: `Cannot find the authoritative name servers of ${recordName} through resolver ${formatEndpoint(resolver)}: ${sanitise(error.message)}.`,
     };
   }

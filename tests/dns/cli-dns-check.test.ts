@@ -71,6 +71,7 @@ describe('byodkim dns check', () => {
         },
       ],
       notChecked: [],
+      message: `All 1 given name server address(es) serve the exact key at ${SELECTOR}._domainkey.${ORIGIN}.`,
     });
   });
 
@@ -106,6 +107,11 @@ describe('byodkim dns check', () => {
       ns(servers[1]),
     ]);
     expect(result.code).toBe(3);
+    // The heading says the given servers were asked; the advice names no port (--ns gave others).
+    expect(result.stdout.split('\n')[0]).toBe(
+      `${SELECTOR}._domainkey.${ORIGIN} (asking the given name servers)`,
+    );
+    expect(result.stdout).not.toMatch(/port 53/);
     expect(result.stdout).toMatch(/NAME SERVER\s+ADDRESS\s+RESULT\s+DETAIL/);
     expect(result.stdout).toContain(`${ns(servers[1])}  missing`);
     expect(result.stdout).toMatch(/NOT VERIFIED \(DnsRecordNotFound\)/);
@@ -128,6 +134,11 @@ describe('byodkim dns check', () => {
       'a malformed --ns',
       ['dns', 'check', ORIGIN, SELECTOR, '--public-key', 'KEY', '--ns', 'host:99999'],
       /--ns must be host:port/,
+    ],
+    [
+      'a --timeout that is not a duration',
+      ['dns', 'check', ORIGIN, SELECTOR, '--public-key', 'KEY', '--timeout', '2x'],
+      /byodkim: InvalidInput: --timeout must be a duration such as 500ms or 2s/,
     ],
     [
       'an unknown option',

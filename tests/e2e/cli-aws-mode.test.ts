@@ -173,7 +173,7 @@ describe('operator commands against a deployed stack (AWS mode, reached through 
     const { executionName } = JSON.parse(started.stdout) as { executionName: string };
     expect(executionName).toMatch(/^demo-example-test-demo-\d{8}-1$/);
     expect(env.sfn.list().map((execution) => execution.name)).toEqual([executionName]);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(6);
     expect(again.stderr).toMatch(/RotationInProgress: A rotation of demo\.example\.test is already running/);
 
     // AND status shows where it waits, once the DNS team has been asked
