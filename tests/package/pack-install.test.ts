@@ -41,6 +41,29 @@ function readmeApp(): string {
   return match[1];
 }
 
+/** The README's `$ npm run demo` sample, without the prompt line. */
+function readmeDemoSample(): string {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const match = /```\n\$ npm run demo\n([\s\S]*?)```/.exec(readme);
+  if (!match?.[1]) throw new Error('README.md has no npm run demo sample');
+  return match[1];
+}
+
+/** Lines with times, dates and numbers made placeholders, and runs of spaces made one. */
+function shapeOf(text: string): string[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<time>')
+        .replace(/\d{8}/g, '<date>')
+        .replace(/\d+(\.\d+)?/g, '<n>')
+        .replace(/\s+/g, ' ')
+        .trimEnd(),
+    );
+}
+
 jest.setTimeout(600_000);
 
 let dir: string;
@@ -131,12 +154,14 @@ describe('the packed release, installed into a fresh CDK app', () => {
     );
   });
 
-  it('rehearses one rotation offline: byodkim local rotate', async () => {
+  it("rehearses one rotation offline: byodkim local rotate, printing what README's demo sample shows", async () => {
     const rehearsal = await byodkim(['local', 'rotate']);
 
     expect(rehearsal.code).toBe(0);
     expect(rehearsal.stdout).toMatch(/Result: SUCCEEDED in [\d.]+s/);
     expect(rehearsal.stdout).toMatch(/IAM \(.*\): \d+ evaluated, 0 denied/);
+    // The README's `npm run demo` sample has the real output's lines, numbers and times aside.
+    expect(shapeOf(rehearsal.stdout)).toEqual(shapeOf(readmeDemoSample()));
   });
 
   it('refuses an older Node at once with one line, from the CLI and from the library', async () => {
