@@ -5,13 +5,12 @@
  * SSE-KMS key and bucket policy.
  */
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { type LocalAws, startLocalAws } from '../../local/aws-stand-ins';
 import { type DeployedIam, readDeployedIam } from '../../local/iam/deployed-iam';
-import { LocalIam } from '../../local/iam/local-iam';
 import { synthesizeStack } from '../../local/runner/definition';
 import { localConfig } from '../../local/runner/environment';
 import { loadScenario } from '../../local/scenario';
 import { acquireMonitorLease, type LeaseDeps, releaseMonitorLease } from '../../tasks/monitor/lease';
+import { keyStoreUnderIam } from '../support/key-store-under-iam';
 import { sdkError } from '../support/sdk-error';
 
 const BUCKET = 'byodkim-local';
@@ -31,18 +30,7 @@ beforeAll(() => {
 });
 
 /** The S3 stand-in holding the key store, under the deployed IAM with `denials` added. */
-async function keyStore(denials: Record<string, string[]> = {}): Promise<{ aws: LocalAws; iam: LocalIam }> {
-  const iam = new LocalIam(deployed, denials);
-  const aws = await startLocalAws({
-    isKeyPublished: async () => false,
-    buckets: [BUCKET],
-    ses: { throttle: false },
-    authorizer: iam,
-    bucketKeys: deployed.bucketKeys,
-    bucketRegion: deployed.account.region,
-  });
-  return { aws, iam };
-}
+const keyStore = (denials: Record<string, string[]> = {}) => keyStoreUnderIam(deployed, BUCKET, denials);
 
 describe('monitor lease under the Monitor role of the synthesized stack', () => {
   let stop: (() => Promise<void>) | undefined;

@@ -11,9 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { type LocalAws, startLocalAws } from '../../local/aws-stand-ins';
+import type { LocalAws } from '../../local/aws-stand-ins';
 import { type DeployedIam, readDeployedIam } from '../../local/iam/deployed-iam';
-import { LocalIam } from '../../local/iam/local-iam';
+import type { LocalIam } from '../../local/iam/local-iam';
 import { type CfnTemplate, synthesizeStack } from '../../local/runner/definition';
 import { CONFIG_WRITER_PRINCIPAL, writeDeployedConfig } from '../../local/runner/deployed-config';
 import { localConfig } from '../../local/runner/environment';
@@ -22,6 +22,7 @@ import type { RotationConfig } from '../../shared/config';
 import { configObjectBody, forgetCachedConfig, readDeployedConfig } from '../../shared/config-store';
 import { type CustomResourceResponse, makeHandler, putResponse } from '../../tasks/write-config/handler';
 import { CONFIG_RESOURCE_TYPE } from '../../tasks/write-config/logic';
+import { keyStoreUnderIam } from '../support/key-store-under-iam';
 import { sdkError } from '../support/sdk-error';
 
 const BUCKET = 'byodkim-local';
@@ -44,15 +45,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   forgetCachedConfig();
-  iam = new LocalIam(deployed, {});
-  aws = await startLocalAws({
-    isKeyPublished: async () => false,
-    buckets: [BUCKET],
-    ses: { throttle: false },
-    authorizer: iam,
-    bucketKeys: deployed.bucketKeys,
-    bucketRegion: deployed.account.region,
-  });
+  ({ aws, iam } = await keyStoreUnderIam(deployed, BUCKET));
 });
 
 afterEach(async () => aws.stop());
