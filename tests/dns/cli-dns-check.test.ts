@@ -152,6 +152,29 @@ describe('byodkim dns check', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('says the zone was not found, with no empty table, when no resolver answers', async () => {
+    // A closed port on 127.0.0.1 as the resolver: discovery fails at once, as offline.
+    const result = await byodkim([
+      'dns',
+      'check',
+      ORIGIN,
+      SELECTOR,
+      '--public-key',
+      keyFile,
+      '--resolver',
+      '127.0.0.1:1',
+      '--timeout',
+      '200ms',
+    ]);
+
+    expect(result.code).toBe(3);
+    expect(result.stdout.split('\n')[0]).toBe(`${SELECTOR}._domainkey.${ORIGIN} (zone not found)`);
+    expect(result.stdout).not.toMatch(/NAME SERVER/);
+    expect(result.stdout).toMatch(
+      /NOT VERIFIED \(DnsLookupFailed\): Cannot find the authoritative name servers/,
+    );
+  });
+
   it('lists dns check in --help', async () => {
     const result = await byodkim(['dns', '--help']);
     expect(result.code).toBe(0);

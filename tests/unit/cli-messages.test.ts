@@ -133,8 +133,18 @@ describe('runCli', () => {
       ['status', 'bad domain'],
       /^byodkim: InvalidInput: Domain "bad domain" contains " "/,
     ],
+    [
+      'a region AWS does not have, before any request',
+      ['status', 'a.example.jp', '--stack', 'S'],
+      /^byodkim: InvalidInput: AWS region "mars-1" is not a region AWS has: set AWS_REGION/,
+    ],
   ])('prints one line and exits 2 for %s', async (_case, args, line) => {
-    const code = await runCli(['node', 'byodkim', ...args]);
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'mars-1';
+    const code = await runCli(['node', 'byodkim', ...args]).finally(() => {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+    });
 
     expect(code).toBe(EXIT.BAD_INPUT);
     expect(stderr.join('')).toMatch(line);
