@@ -7,6 +7,7 @@
 import { InvalidInputError } from '../../shared/errors';
 import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
 import { approvalUrl, closeApproval, createApproval, newApprovalId } from '../../shared/rotation/approvals';
+import type { DnsRequest } from '../../shared/rotation/dns-request';
 import {
   getRequiredObject,
   type KeyStoreDeps,
@@ -21,7 +22,6 @@ import {
 } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { assertRotationState, type NotifyDnsTeamInput } from '../../shared/rotation/state';
-import type { DnsRequest } from '../store-dns-request/logic';
 
 export interface NotifyDnsTeamDeps extends BaseDeps, KeyStoreDeps {
   readonly dnsTeam: NotifyDeps;

@@ -6,6 +6,7 @@
  * delegated elsewhere by mistake would fail.
  */
 import { InvalidInputError } from '../../shared/errors';
+import type { DnsRequest } from '../../shared/rotation/dns-request';
 import {
   getRequiredObject,
   type KeyStoreDeps,
@@ -17,7 +18,6 @@ import { route53ChangeNotification } from '../../shared/rotation/route53-notific
 import { createDkimTxtRecord, type Route53Deps } from '../../shared/rotation/route53-records';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { PublicationResult, RotationState } from '../../shared/rotation/state';
-import type { DnsRequest } from '../store-dns-request/logic';
 
 export interface PublishDnsRecordDeps extends BaseDeps, KeyStoreDeps, Route53Deps {
   readonly dnsTeam: NotifyDeps;

@@ -11,7 +11,9 @@ import { parseDkimCertificate } from '../../shared/dkim/certificate';
 import { dkimRecordName } from '../../shared/dkim/selector';
 import { parseDkimKeyRecord, publicKeyBase64 } from '../../shared/dkim/txt-record';
 import type { DnsCheckOptions } from '../../shared/dns/types';
+import type { DnsVerifier } from '../../shared/dns/verifier';
 import { InvalidInputError, SesApplyFailedError } from '../../shared/errors';
+import { DNS_RECORD_TTL } from '../../shared/rotation/dns-request';
 import {
   getRequiredObject,
   type KeyStoreDeps,
@@ -30,8 +32,6 @@ import { deleteDkimTxtRecord, type Route53Deps } from '../../shared/rotation/rou
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';
 import type { RetirementResult, RotationState } from '../../shared/rotation/state';
-import { DNS_RECORD_TTL } from '../store-dns-request/logic';
-import type { DnsVerifier } from '../verify-dns-record/logic';
 
 export interface RetireOldKeyDeps extends BaseDeps, KeyStoreDeps {
   readonly ses: SesClientFor;

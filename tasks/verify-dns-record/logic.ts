@@ -9,8 +9,8 @@
  * every name server again right before SES is changed (invariant 1 at the moment of applying).
  */
 import { privateKeyFromPem } from '../../shared/dkim/keys';
-import type { assertDnsVerified, checkDkimEndToEnd, verifyDkimRecord } from '../../shared/dns';
 import type { DnsCheckOptions, ServerCheck } from '../../shared/dns/types';
+import type { DnsVerifier } from '../../shared/dns/verifier';
 import {
   ApplyWindowMissedError,
   DnsLookupFailedError,
@@ -23,13 +23,6 @@ import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { AddressNotChecked, DnsVerified, RotationState } from '../../shared/rotation/state';
 import { printable, sanitise } from '../../shared/sanitise';
 import { MAX_APPLY_WINDOW_WAITS } from '../../shared/workflow-history';
-
-/** The DNS verifier's functions (shared/dns), injected so tests and the local runner can swap them. */
-export interface DnsVerifier {
-  readonly verifyDkimRecord: typeof verifyDkimRecord;
-  readonly assertDnsVerified: typeof assertDnsVerified;
-  readonly checkDkimEndToEnd: typeof checkDkimEndToEnd;
-}
 
 export interface VerifyDnsRecordDeps extends BaseDeps, KeyStoreDeps {
   readonly dns: DnsVerifier;

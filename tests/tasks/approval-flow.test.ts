@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ApprovalRecord, approvalUrl, csrfToken } from '../../shared/rotation/approvals';
+import { buildDnsRequest, dnsRequestZonePath } from '../../shared/rotation/dns-request';
 import { dnsRequestPath } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
 import type { RotationState } from '../../shared/rotation/state';
@@ -20,7 +21,6 @@ import { abandonKey } from '../../tasks/abandon-key/logic';
 import { type ApprovalRequest, handleApprovalRequest } from '../../tasks/approval-endpoint/logic';
 import { notifyDnsTeam } from '../../tasks/notify-dns-team/logic';
 import { sendReminder } from '../../tasks/send-reminder/logic';
-import { buildDnsRequest, dnsRequestZonePath } from '../../tasks/store-dns-request/logic';
 import {
   DNS_TOPIC,
   FakeS3,

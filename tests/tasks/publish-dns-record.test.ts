@@ -1,8 +1,8 @@
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
+import { buildDnsRequest } from '../../shared/rotation/dns-request';
 import { dnsRequestPath } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
 import { publishDnsRecord } from '../../tasks/publish-dns-record/logic';
-import { buildDnsRequest } from '../../tasks/store-dns-request/logic';
 import { DNS_TOPIC, FakeS3, FakeSns, fixedClock, sdkError } from './support/fakes';
 import { DOMAIN, keyPairs, metadataOf, NEW_SELECTOR, seedKey, state } from './support/rotation';
 import { HOSTED_ZONE_ID, startHostedZone } from './support/route53';

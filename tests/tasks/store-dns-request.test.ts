@@ -1,8 +1,9 @@
 import { createDkimCertificate } from '../../shared/dkim/certificate';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
+import { type DnsRequest, dnsRequestZonePath } from '../../shared/rotation/dns-request';
 import { dnsRequestPath, keyPaths } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
-import { type DnsRequest, dnsRequestZonePath, storeDnsRequest } from '../../tasks/store-dns-request/logic';
+import { storeDnsRequest } from '../../tasks/store-dns-request/logic';
 import { FakeS3, fixedClock, throttling } from './support/fakes';
 import { DOMAIN, keyPairs, NEW_SELECTOR, state } from './support/rotation';
 

@@ -11,6 +11,7 @@ import { Secret } from '../../shared/dkim/secret';
 import { finding } from '../../shared/monitoring/evaluate';
 import { monitorNotification } from '../../shared/monitoring/notification';
 import { approvalUrl } from '../../shared/rotation/approvals';
+import { buildDnsRequest, type DnsRequest } from '../../shared/rotation/dns-request';
 import {
   abandonedNotification,
   type DnsRequestMessage,
@@ -25,7 +26,6 @@ import {
   successNotification,
 } from '../../shared/rotation/notifications';
 import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
-import { buildDnsRequest, type DnsRequest } from '../../tasks/store-dns-request/logic';
 
 const DOMAIN = 'mail.example.jp';
 const SELECTOR = 'gooid-21-pro-20261120-1';

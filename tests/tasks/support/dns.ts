@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { DnsVerification, VerifyDkimRecordInput } from '../../../shared/dns/types';
 import { assertDnsVerified } from '../../../shared/dns/verdict';
-import type { DnsVerifier } from '../../../tasks/verify-dns-record/logic';
+import type { DnsVerifier } from '../../../shared/dns/verifier';
 
 export type Verdict = 'match' | 'missing' | 'stale' | 'unreachable' | 'ipv6-not-checked';
 
