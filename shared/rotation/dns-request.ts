@@ -5,10 +5,13 @@
  * PublishDnsRecord and RetireOldKey read it.
  */
 import type { KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { describeIssues } from '../config';
 import { publicKeyFingerprint } from '../dkim/fingerprint';
 import { dkimRecordName } from '../dkim/selector';
 import { dkimTxtValue, route53TxtValue, splitCharacterStrings, zoneFileLine } from '../dkim/txt-record';
-import { dnsRequestPath } from './key-store';
+import { InvalidInputError } from '../errors';
+import { dnsRequestPath, getRequiredObject, type KeyStoreDeps } from './key-store';
 
 /** `dns-requests/<domain>/<selector>.json` (public data only). */
 export interface DnsRequest {
@@ -87,4 +90,43 @@ export function zoneFileSnippet(request: DnsRequest): string {
     request.zoneFileLine,
     '',
   ].join('\n');
+}
+
+/** The stored object's shape, checked by every reader (an object edited by hand fails clearly). */
+export const DnsRequestSchema = z.object({
+  schemaVersion: z.literal(1),
+  domain: z.string().min(1),
+  selector: z.string().min(1),
+  recordName: z.string().min(1),
+  type: z.literal('TXT'),
+  ttl: z.number().int().positive(),
+  value: z.string().min(1),
+  characterStrings: z.array(z.string()).min(1),
+  zoneFileLine: z.string().min(1),
+  route53ChangeBatch: z.unknown(),
+  fingerprint: z.string().min(1),
+  requestedAt: z.string().min(1),
+});
+
+/**
+ * Reads and checks the DNS request at `key`.
+ * @throws KeyNotFoundError when it is absent; InvalidInputError naming the object when it is not
+ *   JSON or not a DNS request of this release
+ */
+export async function readDnsRequest(deps: KeyStoreDeps, key: string): Promise<DnsRequest> {
+  const source = `s3://${deps.bucket}/${key}`;
+  const body = (await getRequiredObject(deps, key, 'The DNS request')).body;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch (cause) {
+    throw new InvalidInputError(`The DNS request ${source} is not JSON: it was changed by hand.`, { cause });
+  }
+  const parsed = DnsRequestSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    throw new InvalidInputError(
+      `The DNS request ${source} is not a DNS request: ${describeIssues(parsed.error.issues, 'request').join('; ')}`,
+    );
+  }
+  return parsed.data as DnsRequest;
 }

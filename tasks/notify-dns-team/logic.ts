@@ -7,13 +7,8 @@
 import { InvalidInputError } from '../../shared/errors';
 import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
 import { approvalUrl, closeApproval, createApproval, newApprovalId } from '../../shared/rotation/approvals';
-import type { DnsRequest } from '../../shared/rotation/dns-request';
-import {
-  getRequiredObject,
-  type KeyStoreDeps,
-  readMetadata,
-  transitionKey,
-} from '../../shared/rotation/key-store';
+import { readDnsRequest } from '../../shared/rotation/dns-request';
+import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
 import {
   dnsRequestNotification,
   type NotifyDeps,
@@ -52,9 +47,7 @@ export async function notifyDnsTeam(
   }
   const { domain, selector, executionName, reminderAfterSeconds, language, maxReminders } = state.plan;
   const contacts = state.plan.opsContacts ?? [];
-  const request = JSON.parse(
-    (await getRequiredObject(deps, state.dnsRequest.dnsRequestKey, 'The DNS request')).body,
-  ) as DnsRequest;
+  const request = await readDnsRequest(deps, state.dnsRequest.dnsRequestKey);
   const now = deps.clock();
   const expiresAt = new Date(now.getTime() + reminderAfterSeconds * 1000);
   const approvalId = (deps.newId ?? newApprovalId)();

@@ -6,13 +6,8 @@
  * delegated elsewhere by mistake would fail.
  */
 import { InvalidInputError } from '../../shared/errors';
-import type { DnsRequest } from '../../shared/rotation/dns-request';
-import {
-  getRequiredObject,
-  type KeyStoreDeps,
-  readMetadata,
-  transitionKey,
-} from '../../shared/rotation/key-store';
+import { readDnsRequest } from '../../shared/rotation/dns-request';
+import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
 import { type NotifyDeps, plannedSwitchLine, publish } from '../../shared/rotation/notifications';
 import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
 import { createDkimTxtRecord, type Route53Deps } from '../../shared/rotation/route53-records';
@@ -36,9 +31,7 @@ export async function publishDnsRecord(
   if (state.dnsRequest === undefined) {
     throw new InvalidInputError('PublishDnsRecord runs after StoreDnsRequest.');
   }
-  const request = JSON.parse(
-    (await getRequiredObject(deps, state.dnsRequest.dnsRequestKey, 'The DNS request')).body,
-  ) as DnsRequest;
+  const request = await readDnsRequest(deps, state.dnsRequest.dnsRequestKey);
   const change = await createDkimTxtRecord(
     deps,
     hostedZoneId,

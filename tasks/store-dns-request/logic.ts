@@ -7,8 +7,8 @@ import { parseDkimCertificate } from '../../shared/dkim/certificate';
 import { InvalidInputError } from '../../shared/errors';
 import {
   buildDnsRequest,
-  type DnsRequest,
   dnsRequestZonePath,
+  readDnsRequest,
   zoneFileSnippet,
 } from '../../shared/rotation/dns-request';
 import {
@@ -41,7 +41,7 @@ export async function storeDnsRequest(
   const key = dnsRequestPath(domain, selector);
   const outcome = await putIfAbsent(deps, key, `${JSON.stringify(request, null, 2)}\n`, 'application/json');
   if (outcome === 'exists') {
-    const stored = JSON.parse((await getRequiredObject(deps, key, 'The DNS request')).body) as DnsRequest;
+    const stored = await readDnsRequest(deps, key);
     if (stored.value !== value) {
       throw new InvalidInputError(
         `s3://${deps.bucket}/${key} asks for another key than ${selector}'s certificate: inspect both before going on.`,
