@@ -18,6 +18,7 @@ import { COMPOSED_MAX_CHARS, printable, sanitise } from '../sanitise';
 import { type ApplyWindow, applySchedule, describeApplyWindow } from './apply-window';
 import { callAws } from './aws-errors';
 import { recordsAsZoneFile, sesTimingLines } from './confirmation-text';
+import type { DnsRequest } from './dns-request';
 import type { AddressNotChecked, RecordToPublish, RegionConfirmation } from './state';
 
 export type Severity = 'CRITICAL' | 'WARNING' | 'INFO';
@@ -223,22 +224,20 @@ export function notCheckedNotice(
 
 // ---- The DNS request and its reminders ----------------------------------------------------------
 
-/** The record to publish, as StoreDnsRequest stores it (`dns-requests/<domain>/<selector>.json`). */
-export interface DnsRecordRequest {
-  readonly domain: string;
-  readonly selector: string;
-  readonly recordName: string;
-  readonly type: 'TXT';
-  readonly ttl: number;
-  /** The whole value, one string (what web consoles take). */
-  readonly value: string;
-  /** The value split in ≤255-byte character-strings. */
-  readonly characterStrings: readonly string[];
-  /** `name. ttl IN TXT "…" "…"` */
-  readonly zoneFileLine: string;
-  readonly route53ChangeBatch: unknown;
-  readonly fingerprint: string;
-}
+/** The record to publish: the fields of the stored DNS request (shared/rotation/dns-request.ts) a notice shows. */
+export type DnsRecordRequest = Pick<
+  DnsRequest,
+  | 'domain'
+  | 'selector'
+  | 'recordName'
+  | 'type'
+  | 'ttl'
+  | 'value'
+  | 'characterStrings'
+  | 'zoneFileLine'
+  | 'route53ChangeBatch'
+  | 'fingerprint'
+>;
 
 /** What the DNS request (or a reminder of it) says. */
 export interface DnsRequestMessage {
