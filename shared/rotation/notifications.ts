@@ -761,7 +761,3 @@ export function failureNotification(input: FailureMessage): Notification {
   };
 }
 
-/** A plain status message (kept for callers with their own texts). */
-export function statusNotification(severity: Severity, subject: Bilingual, body: Bilingual): Notification {
-  return { severity, subject, body };
-}
