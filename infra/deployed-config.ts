@@ -32,9 +32,9 @@ import { createTaskFunction } from './task-function';
 
 /**
  * Largest gzipped, base64-encoded configuration the template may carry. CloudFormation invokes the
- * writer asynchronously, and Lambda's asynchronous payload limit was 256 KB for years (1 MB since
- * 2025, per the Invoke API reference): staying under the older figure works in every region.
- * 1,000 domains written like prod.json take about 20 KB.
+ * writer asynchronously: the Invoke API reference gives 1 MB for an asynchronous payload, the
+ * older InvokeAsync 256 KB, and staying under the smaller figure works wherever either applies.
+ * 1,000 domains written like prod.json: 340 KB of JSON, 5.5 KB gzipped and base64-encoded.
  */
 export const MAX_CONFIG_PROPERTY_BYTES = 200_000;
 
