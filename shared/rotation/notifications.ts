@@ -760,4 +760,3 @@ export function failureNotification(input: FailureMessage): Notification {
     details: [execution, cause],
   };
 }
-
