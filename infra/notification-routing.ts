@@ -7,9 +7,11 @@
  * SNS Developer Guide: "The total combination of values in a filter policy must not exceed 150"),
  * so an address of a fleet cannot list its domains once it has more than 150. It gets instead the
  * shortest policy that routes exactly its domains:
- * - every domain of the topic: `{"domain": [{"exists": true}]}` (one value);
+ * - every domain of the topic: `{"domain": [{"exists": true}]}` (one value; matches any message
+ *   carrying the attribute: SNS Developer Guide, "Key matching");
  * - at most 150 domains: `{"domain": ["a.example", …]}`;
- * - all but at most 150: `{"domain": [{"anything-but": ["z.example", …]}]}`;
+ * - all but at most 150: `{"domain": [{"anything-but": ["z.example", …]}]}` ("String value
+ *   matching", anything-but);
  * - otherwise the stack cannot route it, and synth says so.
  */
 import * as sns from 'aws-cdk-lib/aws-sns';

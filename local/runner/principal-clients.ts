@@ -6,7 +6,7 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
 import type { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { cachedDeployedConfig } from '../../shared/config-store';
+import { deployedConfigSource } from '../../shared/config-store';
 import { approvalKeysOf } from '../../shared/rotation/lambda-kit';
 import type { LocalAws } from '../aws-stand-ins';
 import type { AwsCall, LocalIam } from '../iam/local-iam';
@@ -79,11 +79,11 @@ export class PrincipalClients {
       () => new Route53Client({ endpoint: endpoints().route53, region: 'us-east-1', credentials }),
     );
     const s3 = aws.s3Client(region, principal);
-    const deployedConfig = () => cachedDeployedConfig({ s3, bucket: common.bucket }, configKey());
     const deps: LocalTaskDeps = {
       ...common,
       s3,
-      config: deployedConfig,
+      // The key is known once the environment has written the object: resolved on first read.
+      config: () => deployedConfigSource({ s3, bucket: common.bucket }, configKey())(),
       ses: (sesRegion) => aws.sesClient(sesRegion, principal),
       dnsTeam: { sns, topicArn: topics.dnsTeam },
       operators: { sns, topicArn: topics.operators },
