@@ -12,7 +12,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -20,144 +20,38 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
+import { type RotationConfig, } from '../shared/config';
 import { METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
+import { DNS_IPV6_EGRESS_ENV } from '../shared/rotation/dns-egress';
+import { manifestEntry, TASK_NAMES, } from '../shared/tasks/manifest';
+import { environmentOf, TASK_ENV, type TaskEnvName } from '../shared/tasks/task-env';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
 import { AlarmTopic, alarmName } from './alarm-delivery';
-import { type ApprovalRateLimit, addApprovalApi, checkApprovalRateLimit } from './approval-api';
+import { addApprovalApi, } from './approval-api';
 import { approvalEndpointFailures } from './approval-endpoint-alarm';
+import {
+  type ByodkimRotationProps,
+  type RotationFunctionName,
+  validateByodkimRotationProps,
+} from './byodkim-rotation-props';
 import { DataKeyNeedsRecorder, dataKeyStatements } from './data-key-grants';
 import { DeployedConfig } from './deployed-config';
 import {
   allowVpcNetworkInterfaces,
-  checkDnsCheckVpc,
-  DNS_CHECKING_TASKS,
-  type DnsCheckVpc,
   dnsCheckPlacement,
 } from './dns-check-network';
-import { checkEnvironmentSize } from './environment-size';
 import { acknowledgeKeyStorePatterns } from './key-store-acknowledgements';
-import { lambdaLogGroupName, stateMachineLogGroupName } from './log-group-names';
+import { stateMachineLogGroupName } from './log-group-names';
 import { domainRoute, filterPolicyOf } from './notification-routing';
 import { OperatorPolicy } from './operator-policy';
-import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
 import { SendingHealthAlarms } from './sending-health-alarms';
-import { checkSesIdentityScope, type SesIdentityScope, sesIdentityResources } from './ses-identity-scope';
+import { sesIdentityResources } from './ses-identity-scope';
 import { addOperatorOutputs } from './stack-outputs';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
 import { logStateMachine } from './state-machine-logging';
-import { createTaskFunction } from './task-function';
-
-/** Properties of {@link ByodkimRotation}. */
-export interface ByodkimRotationProps {
-  /** The validated configuration (shared/config.ts): domains, regions, timings, log retention. */
-  readonly config: RotationConfig;
-  /**
-   * Prefix of resource names (log groups, state machine), letters, digits and hyphens.
-   * @default 'byodkim-rotation'
-   */
-  readonly namePrefix?: string;
-  /**
-   * Customer managed KMS key encrypting the bucket, logs, topics, the secret and the state machine.
-   * @default - a new key with yearly rotation
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * What happens to the key bucket, the key and the log groups when the stack is deleted. Log
-   * group names end in a suffix new for every stack creation, so retained groups never block a
-   * later deployment.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-  /**
-   * Memory of every task function, in MiB (128-10240).
-   * @default 512
-   */
-  readonly memorySize?: number;
-  /**
-   * Timeout of every task function (at most 15 minutes).
-   * @default Duration.minutes(2)
-   */
-  readonly functionTimeout?: Duration;
-  /**
-   * Alarms on failed or timed-out executions and approval endpoint failures, sent to the alarms topic.
-   * The SES sending-health alarms follow config `sendingHealth.enabled` instead.
-   * @default true
-   */
-  readonly alarms?: boolean;
-  /**
-   * Directory holding package-lock.json, tasks/ and shared/ (bundling root).
-   * @default - the repository root (two levels above this file)
-   */
-  readonly projectRoot?: string;
-  /**
-   * Runs VerifyDnsRecord, RetireOldKey, ConfirmRollback and the monitor in this dual-stack VPC with IPv6 egress
-   * (`ipv6AllowedForDualStack`), so that they check every IPv6 address of every authoritative
-   * name server too. docs/deployment.md says what the VPC needs (NAT, egress-only gateway, DNS).
-   * @default - outside any VPC: every IPv4 address is checked, and the IPv6 addresses are reported
-   * not checked (Lambda outside a VPC has no IPv6 egress)
-   */
-  readonly dnsCheckVpc?: DnsCheckVpc;
-  /**
-   * Reserved concurrency of the monitor function (see `RotationMonitorProps.reservedConcurrency`):
-   * the monitor is single-flight by its lease without it, and Lambda refuses to reserve unless
-   * 100 unreserved executions remain in the account.
-   * @default - none
-   */
-  readonly monitorReservedConcurrency?: number;
-  /**
-   * A per-client limit on the approval API: AWS WAF (a regional web ACL with one rate-based rule
-   * keyed on the client IP) blocks with 429 an address over the limit, so nobody who learns the
-   * host can keep the DNS team on 429s by exhausting the shared stage limit. WAF attaches to REST
-   * APIs only, so the approval API becomes a REST API: its host changes when this is turned on or
-   * off (links already sent stop working; do it while no approval is open).
-   *
-   * Cost: AWS WAF $5.00/month per web ACL + $1.00/month per rule + $0.60 per million requests;
-   * REST API requests $3.50 per million instead of $1.00 — about $6/month in all.
-   * @default - off: an HTTP API with one stage-wide limit (5 requests/s, burst 10) for everyone
-   */
-  readonly approvalRateLimit?: ApprovalRateLimit;
-  /**
-   * Which SES identities the roles may read and change: `identities` lists each configured one
-   * (up to 50 domains × regions), `regions` grants `identity/*` in each configured region, for a
-   * fleet whose list would outgrow IAM's policy size and CloudFormation's template size
-   * (infra/ses-identity-scope.ts).
-   * @default 'identities'
-   */
-  readonly sesIdentityScope?: SesIdentityScope;
-  /**
-   * The stack outputs the `byodkim` CLI reads (StateMachineArn, KeyStoreBucket, ApprovalEndpoint,
-   * OperatorPolicyArn, ConfigurationKey), under those fixed names: set false on all but one
-   * ByodkimRotation of a stack.
-   * @default true
-   */
-  readonly stackOutputs?: boolean;
-}
-
-/** The functions of the construct: every task state's, plus the approval endpoint's. */
-export type RotationFunctionName = LambdaTaskName | 'ApprovalEndpoint';
-
-/** One problem per line, naming the prop and the fix. */
-export function validateByodkimRotationProps(props: ByodkimRotationProps): string[] {
-  const problems: string[] = [];
-  const parsed = RotationConfigSchema.safeParse(props.config, { reportInput: true });
-  if (!parsed.success) {
-    problems.push(...describeIssues(parsed.error.issues, 'props.config').map((line) => `${line}`));
-  }
-  if (parsed.success) checkSesIdentityScope(parsed.data, props.sesIdentityScope, problems);
-  checkNamePrefix(props.namePrefix, problems);
-  checkMemorySize(props.memorySize, problems);
-  checkDnsCheckVpc(props.dnsCheckVpc, problems);
-  checkApprovalRateLimit(props.approvalRateLimit, problems);
-  if (props.functionTimeout !== undefined && !props.functionTimeout.isUnresolved()) {
-    const seconds = props.functionTimeout.toSeconds();
-    if (seconds < 10 || seconds > 900) {
-      problems.push(`props.functionTimeout = ${seconds}s: must be from 10 seconds to 15 minutes`);
-    }
-  }
-  return problems;
-}
+import { addTaskFunction } from './task-function';
+import { autoZonesOf, grantTask, type TaskGrantTargets } from './task-grants';
 
 /** The BYODKIM rotation: bucket, workflow, tasks, approval endpoint, topics and alarms. */
 export class ByodkimRotation extends Construct {
@@ -328,31 +222,44 @@ export class ByodkimRotation extends Construct {
       projectRoot,
     });
 
-    // ---- Functions ----------------------------------------------------------------------------
+    // ---- Functions, their roles and environment: all from the task manifest ------------------
+    // shared/tasks/manifest.ts says what each function touches; the grants (task-grants.ts) and
+    // the environment (shared/tasks/task-env.ts) follow from it and from nothing else.
     const functions = {} as Record<RotationFunctionName, lambda.Function>;
     const roles = {} as Record<RotationFunctionName, iam.Role>;
-    const folderOf = (name: RotationFunctionName): string =>
-      name === 'ApprovalEndpoint' ? 'approval-endpoint' : LAMBDA_TASKS[name];
-    const names = [...(Object.keys(LAMBDA_TASKS) as LambdaTaskName[]), 'ApprovalEndpoint' as const];
     const dnsPlacement = dnsCheckPlacement(this, props.dnsCheckVpc);
-    for (const name of names) {
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
-        logGroupName: lambdaLogGroupName(`${prefix}-${name}`),
-        retention,
+    // One ARN per configured identity, or identity/* per region for a fleet (ses-identity-scope.ts).
+    const identities = sesIdentityResources(this, config, props.sesIdentityScope);
+    const targets: TaskGrantTargets = {
+      bucket: this.bucket,
+      sesIdentities: identities,
+      topics: { dnsTeam: this.dnsTeamTopic, operators: this.operatorsTopic },
+      approvalSecret,
+      configuration: this.configuration,
+      autoZones: autoZonesOf(config.domains),
+    };
+    // What each role needs on the customer key, and through which service (data-key-grants.ts).
+    const keyNeeds = new DataKeyNeedsRecorder<RotationFunctionName>();
+    for (const name of TASK_NAMES) {
+      const entry = manifestEntry(name);
+      const { fn, role } = addTaskFunction(this, {
+        folder: entry.folder,
+        projectRoot,
+        functionName: `${prefix}-${name}`,
+        description: `BYODKIM rotation: ${name}`,
+        roleDescription: `BYODKIM rotation ${name}: only what this task does`,
+        ids: { logGroup: `${name}Logs`, role: `${name}Role`, function: name },
+        memorySize: props.memorySize ?? 512,
+        timeout: props.functionTimeout ?? Duration.minutes(2),
+        logRetention: retention,
         encryptionKey: key,
         removalPolicy,
+        environment: {
+          POWERTOOLS_SERVICE_NAME: ROTATION_SERVICE_NAME,
+          POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
+        },
+        ...(entry.asksNameServers ? { placement: dnsPlacement.functionProps } : {}),
       });
-      const role = new iam.Role(this, `${name}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `BYODKIM rotation ${name}: only what this task does`,
-      });
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'OwnLogs',
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
-        }),
-      );
       // Task roles never delete key material, whatever else they are granted.
       role.addToPolicy(
         new iam.PolicyStatement({
@@ -362,197 +269,14 @@ export class ByodkimRotation extends Construct {
           resources: [this.bucket.arnForObjects('dkim/*')],
         }),
       );
+      if (entry.asksNameServers && props.dnsCheckVpc) allowVpcNetworkInterfaces(role);
+      grantTask(name, fn, role, entry, targets, keyNeeds);
+      for (const statement of dataKeyStatements(this, key, keyNeeds.of(name))) role.addToPolicy(statement);
+      acknowledgeKeyStorePatterns(role, this.bucket);
+      functions[name] = fn;
       roles[name] = role;
-      functions[name] = createTaskFunction(this, name, {
-        folder: folderOf(name),
-        projectRoot,
-        functionName: `${prefix}-${name}`,
-        description: `BYODKIM rotation: ${name}`,
-        memorySize: props.memorySize ?? 512,
-        timeout: props.functionTimeout ?? Duration.minutes(2),
-        role,
-        logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
-        environment: {
-          BUCKET_NAME: this.bucket.bucketName,
-          POWERTOOLS_SERVICE_NAME: 'byodkim-rotation',
-          POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
-          NODE_OPTIONS: '--enable-source-maps',
-        },
-        ...(DNS_CHECKING_TASKS.has(name) ? dnsPlacement.functionProps : {}),
-      });
-      if (DNS_CHECKING_TASKS.has(name)) {
-        for (const [variable, value] of Object.entries(dnsPlacement.environment))
-          functions[name].addEnvironment(variable, value);
-        if (props.dnsCheckVpc) allowVpcNetworkInterfaces(role);
-      }
-      checkEnvironmentSize(
-        functions[name],
-        'the configuration is not among them (it is an S3 object): shorten namePrefix or the VPC settings',
-      );
-      Validations.of(functions[name]).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason:
-          'Node.js 22 is the project runtime (package.json engines, local environment, CI); moving to 24 is a separate change.',
-      });
     }
     this.functions = functions;
-
-    // ---- Least-privilege grants ---------------------------------------------------------------
-    const objects = (pattern: string) => this.bucket.arnForObjects(pattern);
-    const privateKeys = objects('dkim/*/private-key.pem');
-    const certificates = objects('dkim/*/certificate.pem');
-    const metadata = objects('dkim/*/metadata.json');
-    const dnsRequests = objects('dns-requests/*');
-    const approvals = objects('approvals/*');
-    const allow = (name: RotationFunctionName, sid: string, actions: string[], resources: string[]) =>
-      roles[name].addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
-    // What each role needs on the customer key, and through which service (data-key-grants.ts).
-    const keyNeeds = new DataKeyNeedsRecorder<RotationFunctionName>();
-    // Listing reveals key names only, never key material, and needs no KMS key.
-    const list = (name: RotationFunctionName) =>
-      allow(name, 'ListKeyStore', ['s3:ListBucket'], [this.bucket.bucketArn]);
-    // Every reader may also list the bucket: the key store reads objects that may not exist yet
-    // (a new selector's metadata, an unknown approval id), and S3 answers a missing key with 403
-    // AccessDenied instead of 404 to a caller without an unconditioned s3:ListBucket (S3 API
-    // Reference, GetObject, "Permissions").
-    const read = (name: RotationFunctionName, ...resources: string[]) => {
-      allow(name, 'ReadKeyStore', ['s3:GetObject'], resources);
-      list(name);
-      keyNeeds.add(name, 's3', 'kms:Decrypt');
-    };
-    const write = (name: RotationFunctionName, ...resources: string[]) => {
-      allow(name, 'WriteKeyStore', ['s3:PutObject'], resources);
-      keyNeeds.add(name, 's3', 'kms:GenerateDataKey');
-    };
-
-    // One ARN per configured identity, or identity/* per region for a fleet (ses-identity-scope.ts).
-    const identities = sesIdentityResources(this, config, props.sesIdentityScope);
-    const sesRead = (name: RotationFunctionName) =>
-      allow(name, 'ReadSesIdentity', ['ses:GetEmailIdentity'], identities);
-    const sesWrite = (name: RotationFunctionName) =>
-      allow(
-        name,
-        'SetSesSigning',
-        ['ses:PutEmailIdentityDkimSigningAttributes', 'ses:PutEmailIdentityDkimAttributes'],
-        identities,
-      );
-    const publishTo = (name: RotationFunctionName, ...topics: sns.Topic[]) => {
-      allow(
-        name,
-        'Publish',
-        ['sns:Publish'],
-        topics.map((topic) => topic.topicArn),
-      );
-      keyNeeds.add(name, 'sns', 'kms:GenerateDataKey', 'kms:Decrypt');
-    };
-
-    // AUTO domains: TXT records under _domainkey of their own domain, in their own hosted zone, one
-    // action per function (PublishDnsRecord creates, RetireOldKey deletes); nothing for MANUAL.
-    const autoZones = new Map<string, string[]>();
-    for (const domain of config.domains) {
-      if (domain.rotationMode !== 'AUTO' || domain.hostedZoneId === undefined) continue;
-      autoZones.set(domain.hostedZoneId, [...(autoZones.get(domain.hostedZoneId) ?? []), domain.domain]);
-    }
-    const route53Change = (name: RotationFunctionName, action: 'CREATE' | 'DELETE') => {
-      for (const [zoneId, domains] of autoZones) {
-        const zoneArn = `arn:${stack.partition}:route53:::hostedzone/${zoneId}`;
-        allow(name, `ReadDkimRecords${zoneId}`, ['route53:ListResourceRecordSets'], [zoneArn]);
-        roles[name].addToPolicy(
-          new iam.PolicyStatement({
-            sid: `${action === 'CREATE' ? 'Create' : 'Delete'}DkimRecords${zoneId}`,
-            actions: ['route53:ChangeResourceRecordSets'],
-            resources: [zoneArn],
-            conditions: {
-              'ForAllValues:StringEquals': {
-                'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
-                'route53:ChangeResourceRecordSetsActions': [action],
-              },
-              'ForAllValues:StringLike': {
-                'route53:ChangeResourceRecordSetsNormalizedRecordNames': domains.map(
-                  (domain) => `*._domainkey.${domain}`,
-                ),
-              },
-            },
-          }),
-        );
-      }
-    };
-
-    // PrepareRotation only needs to know that the previous key and certificate exist: it lists
-    // the key's folder and reads no object (shared/rotation/key-presence.ts).
-    list('PrepareRotation');
-    sesRead('PrepareRotation');
-    read('GenerateKey', privateKeys, certificates, metadata);
-    write('GenerateKey', privateKeys, certificates, metadata);
-    read('StoreDnsRequest', certificates, dnsRequests);
-    write('StoreDnsRequest', dnsRequests);
-    read('PublishDnsRecord', dnsRequests, metadata);
-    write('PublishDnsRecord', metadata);
-    publishTo('PublishDnsRecord', this.dnsTeamTopic);
-    route53Change('PublishDnsRecord', 'CREATE');
-    route53Change('RetireOldKey', 'DELETE');
-    read('NotifyDnsTeam', dnsRequests, metadata, approvals);
-    write('NotifyDnsTeam', metadata, approvals);
-    publishTo('NotifyDnsTeam', this.dnsTeamTopic);
-    read('SendReminder', metadata, approvals);
-    write('SendReminder', approvals);
-    read('VerifyDnsRecord', privateKeys);
-    read('ApplyToSes', privateKeys, metadata);
-    sesRead('ApplyToSes');
-    sesWrite('ApplyToSes');
-    read('ConfirmSesStatus', metadata);
-    write('ConfirmSesStatus', metadata);
-    sesRead('ConfirmSesStatus');
-    publishTo('NotifySuccess', this.operatorsTopic, this.dnsTeamTopic);
-    // RetireOldKey takes the old public key from the certificate, never from the private key.
-    read('RetireOldKey', certificates, metadata);
-    write('RetireOldKey', metadata);
-    sesRead('RetireOldKey');
-    publishTo('RetireOldKey', this.dnsTeamTopic);
-    read('AbandonKey', metadata, approvals);
-    write('AbandonKey', metadata, approvals);
-    publishTo('AbandonKey', this.operatorsTopic, this.dnsTeamTopic);
-    read('RollbackSigning', privateKeys, metadata);
-    write('RollbackSigning', metadata);
-    sesRead('RollbackSigning');
-    sesWrite('RollbackSigning');
-    // ConfirmRollback reads SES and the previous keys' certificates (public keys only) and asks
-    // the name servers; it changes nothing.
-    read('ConfirmRollback', certificates);
-    sesRead('ConfirmRollback');
-    publishTo('NotifyFailure', this.operatorsTopic, this.dnsTeamTopic);
-    read('ApprovalEndpoint', approvals);
-    write('ApprovalEndpoint', approvals);
-    for (const name of ['NotifyDnsTeam', 'ApprovalEndpoint'] as const) {
-      allow(name, 'ReadApprovalSecret', ['secretsmanager:GetSecretValue'], [approvalSecret.secretArn]);
-      keyNeeds.add(name, 'secretsmanager', 'kms:Decrypt');
-      functions[name].addEnvironment('APPROVAL_SECRET_ARN', approvalSecret.secretArn);
-    }
-    // The endpoint reads an execution's history before telling the DNS team a decision was lost
-    // (ApprovalEndpointResumesExecutions below): Step Functions decrypts execution data with the key.
-    keyNeeds.add('ApprovalEndpoint', 'states', 'kms:Decrypt');
-    // PrepareRotation reads the domains from the configuration object (decrypted through S3).
-    this.configuration.grantRead(functions.PrepareRotation);
-    keyNeeds.add('PrepareRotation', 's3', 'kms:Decrypt');
-    for (const name of names) {
-      for (const statement of dataKeyStatements(this, key, keyNeeds.of(name)))
-        roles[name].addToPolicy(statement);
-    }
-    for (const name of [
-      'PublishDnsRecord',
-      'NotifyDnsTeam',
-      'NotifySuccess',
-      'RetireOldKey',
-      'AbandonKey',
-      'NotifyFailure',
-    ] as const) {
-      functions[name].addEnvironment('DNS_TEAM_TOPIC_ARN', this.dnsTeamTopic.topicArn);
-    }
-    for (const name of ['NotifySuccess', 'AbandonKey', 'NotifyFailure'] as const) {
-      functions[name].addEnvironment('OPS_TOPIC_ARN', this.operatorsTopic.topicArn);
-    }
-    for (const name of names) acknowledgeKeyStorePatterns(roles[name], this.bucket);
 
     // ---- Approval endpoint --------------------------------------------------------------------
     const approvalApi = addApprovalApi(this, {
@@ -564,7 +288,21 @@ export class ByodkimRotation extends Construct {
     });
     this.approvalApi = approvalApi.api;
     this.approvalBaseUrl = approvalApi.baseUrl;
-    functions.NotifyDnsTeam.addEnvironment('APPROVAL_BASE_URL', approvalApi.baseUrl);
+
+    // Every variable the manifest gives a function (the approval link base needs the API above).
+    const environmentValues: Record<TaskEnvName, string> = {
+      bucketName: this.bucket.bucketName,
+      configObjectKey: this.configuration.objectKey,
+      dnsTeamTopicArn: this.dnsTeamTopic.topicArn,
+      operatorsTopicArn: this.operatorsTopic.topicArn,
+      approvalSecretArn: approvalSecret.secretArn,
+      approvalBaseUrl: approvalApi.baseUrl,
+      dnsIpv6Egress: dnsPlacement.environment[DNS_IPV6_EGRESS_ENV] as string,
+    };
+    for (const name of TASK_NAMES) {
+      for (const variable of environmentOf(manifestEntry(name)))
+        functions[name].addEnvironment(TASK_ENV[variable], environmentValues[variable]);
+    }
 
     // ---- State machine ------------------------------------------------------------------------
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {

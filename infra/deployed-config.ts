@@ -14,21 +14,17 @@ import { gzipSync } from 'node:zlib';
 import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RotationConfig } from '../shared/config';
-import {
-  CONFIG_KEY_ENV,
-  CONFIG_OBJECT_PREFIX,
-  configObjectBody,
-  configObjectKey,
-} from '../shared/config-store';
+import { CONFIG_OBJECT_PREFIX, configObjectBody, configObjectKey } from '../shared/config-store';
+import { ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
+import { TASK_ENV } from '../shared/tasks/task-env';
 import { CONFIG_RESOURCE_TYPE, type ConfigResourceProperties } from '../tasks/write-config/logic';
 import { dataKeyStatements } from './data-key-grants';
-import { lambdaLogGroupName } from './log-group-names';
-import { createTaskFunction } from './task-function';
+import { addTaskFunction } from './task-function';
 
 /**
  * Largest gzipped, base64-encoded configuration the template may carry. CloudFormation invokes the
@@ -80,21 +76,32 @@ export class DeployedConfig extends Construct {
     const prefix = props.namePrefix ?? 'byodkim-rotation';
     const functionName = `${prefix}-ConfigWriter`;
     const projectRoot = props.projectRoot ?? path.resolve(__dirname, '..');
-    const logGroup = new logs.LogGroup(this, 'WriterLogs', {
-      logGroupName: lambdaLogGroupName(functionName),
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    const { fn, role } = addTaskFunction(this, {
+      folder: 'write-config',
+      projectRoot,
+      functionName,
+      description: 'BYODKIM rotation: writes the deployed configuration object (custom resource)',
+      roleDescription: 'BYODKIM rotation ConfigWriter: writes the configuration object, nothing else',
+      ids: { logGroup: 'WriterLogs', role: 'WriterRole', function: 'Writer' },
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      environment: {
+        [TASK_ENV.bucketName]: props.bucket.bucketName,
+        POWERTOOLS_SERVICE_NAME: ROTATION_SERVICE_NAME,
+      },
     });
-    const role = new iam.Role(this, 'WriterRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'BYODKIM rotation ConfigWriter: writes the configuration object, nothing else',
-    });
-    const allow = (sid: string, actions: string[], resources: string[]) =>
-      role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
-    allow('OwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
+    this.writer = fn;
     // Only the configuration prefix: this role can neither read nor write a key.
-    allow('WriteConfiguration', ['s3:PutObject'], [props.bucket.arnForObjects(`${CONFIG_OBJECT_PREFIX}*`)]);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteConfiguration',
+        actions: ['s3:PutObject'],
+        resources: [props.bucket.arnForObjects(`${CONFIG_OBJECT_PREFIX}*`)],
+      }),
+    );
     if (props.encryptionKey !== undefined) {
       for (const statement of dataKeyStatements(
         this,
@@ -103,22 +110,6 @@ export class DeployedConfig extends Construct {
       ))
         role.addToPolicy(statement);
     }
-    this.writer = createTaskFunction(this, 'Writer', {
-      folder: 'write-config',
-      projectRoot,
-      functionName,
-      description: 'BYODKIM rotation: writes the deployed configuration object (custom resource)',
-      memorySize: 256,
-      timeout: Duration.minutes(1),
-      role,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      environment: {
-        BUCKET_NAME: props.bucket.bucketName,
-        POWERTOOLS_SERVICE_NAME: 'byodkim-rotation',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-    });
     this.resource = new CustomResource(this, 'Object', {
       serviceToken: this.writer.functionArn,
       resourceType: CONFIG_RESOURCE_TYPE,
@@ -126,7 +117,7 @@ export class DeployedConfig extends Construct {
     });
     // The function must be able to log and write before CloudFormation calls it.
     this.resource.node.addDependency(role);
-    acknowledgeWriter(this, role, props.bucket);
+    acknowledgeConfigObjects(role, props.bucket);
   }
 
   /**
@@ -135,7 +126,7 @@ export class DeployedConfig extends Construct {
    * the object, so no container starts with a key that is not written yet.
    */
   grantRead(fn: lambda.Function): void {
-    fn.addEnvironment(CONFIG_KEY_ENV, this.objectKey);
+    fn.addEnvironment(TASK_ENV.configObjectKey, this.objectKey);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadConfiguration',
@@ -158,13 +149,5 @@ export function acknowledgeConfigObjects(scope: Construct | iam.IRole, bucket: s
   Validations.of(scope).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${renderedBucketArn(scope, bucket)}/${CONFIG_OBJECT_PREFIX}*]`,
     reason: 'Configuration objects only: their names carry a content hash made at synth.',
-  });
-}
-
-function acknowledgeWriter(scope: DeployedConfig, role: iam.Role, bucket: s3.IBucket): void {
-  acknowledgeConfigObjects(role, bucket);
-  Validations.of(scope.writer).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason: 'Node.js 22 is the project runtime (package.json engines, local environment, CI).',
   });
 }

@@ -11,17 +11,6 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { DNS_IPV6_EGRESS_ENV, type DnsIpv6Egress } from '../shared/rotation/dns-egress';
 
-/**
- * The rotation's tasks that ask name servers (the monitor's function is one more checker):
- * ConfirmRollback checks the restored configuration's records exactly as VerifyDnsRecord checks
- * the new one, so it runs on the same network.
- */
-export const DNS_CHECKING_TASKS: ReadonlySet<string> = new Set([
-  'VerifyDnsRecord',
-  'RetireOldKey',
-  'ConfirmRollback',
-]);
-
 /** A dual-stack VPC for the DNS-checking functions. */
 export interface DnsCheckVpc {
   /**

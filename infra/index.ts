@@ -27,12 +27,12 @@ export {
   RotationConfigSchema,
 } from '../shared/config';
 export type { ApprovalRateLimit } from './approval-api';
+export { ByodkimRotation } from './byodkim-rotation';
 export {
-  ByodkimRotation,
   type ByodkimRotationProps,
   type RotationFunctionName,
   validateByodkimRotationProps,
-} from './byodkim-rotation';
+} from './byodkim-rotation-props';
 export { DeployedConfig, type DeployedConfigProps } from './deployed-config';
 export { createDnsCheckVpc, type DnsCheckVpc } from './dns-check-network';
 export { RotationMonitor, type RotationMonitorProps, validateRotationMonitorProps } from './rotation-monitor';

@@ -17,8 +17,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -35,6 +35,7 @@ import {
   ROTATION_SERVICE_NAME,
 } from '../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
+import { MONITOR_ENV, TASK_ENV } from '../shared/tasks/task-env';
 import { alarmName, allowAlarmsToPublish } from './alarm-delivery';
 import { type DataKeyNeeds, dataKeyStatements } from './data-key-grants';
 import { DeployedConfig } from './deployed-config';
@@ -44,12 +45,10 @@ import {
   type DnsCheckVpc,
   dnsCheckPlacement,
 } from './dns-check-network';
-import { checkEnvironmentSize } from './environment-size';
-import { lambdaLogGroupName } from './log-group-names';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { checkSesIdentityScope, type SesIdentityScope, sesIdentityResources } from './ses-identity-scope';
 import { stateMachineAlarmSpecs } from './state-machine-alarms';
-import { createTaskFunction } from './task-function';
+import { addTaskFunction } from './task-function';
 
 /** Properties of {@link RotationMonitor}. */
 export interface RotationMonitorProps {
@@ -252,23 +251,45 @@ export class RotationMonitor extends Construct {
     const namespace = config.metricsNamespace;
 
     // ---- Function and its role ----------------------------------------------------------------
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: lambdaLogGroupName(functionName),
-      retention: config.logRetentionDays as unknown as logs.RetentionDays,
-      encryptionKey: props.encryptionKey,
+    const dnsPlacement = dnsCheckPlacement(this, props.dnsCheckVpc);
+    const { fn, role } = addTaskFunction(this, {
+      folder: 'monitor',
+      projectRoot,
+      functionName,
+      description: 'BYODKIM rotation: daily monitor (expiry, DNS, SES health; starts due rotations)',
+      roleDescription: 'BYODKIM rotation Monitor: read keys and SES, start rotations, notify',
+      ids: { logGroup: 'Logs', role: 'Role', function: 'Function' },
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.minutes(15),
+      logRetention: config.logRetentionDays as unknown as logs.RetentionDays,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // One run at a time comes from the lease (tasks/monitor/lease.ts); reserving is optional.
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      environment: {
+        [TASK_ENV.bucketName]: props.bucket.bucketName,
+        [MONITOR_ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
+        [TASK_ENV.operatorsTopicArn]: props.operatorsTopic.topicArn,
+        ...(props.dnsTeamTopic ? { [TASK_ENV.dnsTeamTopicArn]: props.dnsTeamTopic.topicArn } : {}),
+        [MONITOR_ENV.sesRequestIntervalMs]: String(
+          props.sesRequestInterval?.toMilliseconds() ?? DEFAULT_SES_INTERVAL_MS,
+        ),
+        [MONITOR_ENV.concurrency]: String(props.concurrency ?? 8),
+        ...dnsPlacement.environment,
+        POWERTOOLS_SERVICE_NAME: MONITOR_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: namespace,
+      },
+      placement: dnsPlacement.functionProps,
     });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'BYODKIM rotation Monitor: read keys and SES, start rotations, notify',
-    });
+    this.function = fn;
     const allow = (
       sid: string,
       actions: string[],
       resources: string[],
       conditions?: Record<string, unknown>,
     ) => role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
-    allow('OwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
     // Reads only the public parts of the key store (never private-key.pem, never approvals/); its
     // one write is its own lease, monitor/lease.json (MonitorLease below).
     allow(
@@ -340,36 +361,7 @@ export class RotationMonitor extends Construct {
     });
     allow('ContinueRun', ['lambda:InvokeFunction'], [ownArn]);
 
-    const dnsPlacement = dnsCheckPlacement(this, props.dnsCheckVpc);
     if (props.dnsCheckVpc) allowVpcNetworkInterfaces(role);
-    this.function = createTaskFunction(this, 'Function', {
-      folder: 'monitor',
-      projectRoot,
-      functionName,
-      description: 'BYODKIM rotation: daily monitor (expiry, DNS, SES health; starts due rotations)',
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.minutes(15),
-      // One run at a time comes from the lease (tasks/monitor/lease.ts); reserving is optional.
-      reservedConcurrentExecutions: props.reservedConcurrency,
-      role,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      environment: {
-        BUCKET_NAME: props.bucket.bucketName,
-        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
-        OPS_TOPIC_ARN: props.operatorsTopic.topicArn,
-        ...(props.dnsTeamTopic ? { DNS_TEAM_TOPIC_ARN: props.dnsTeamTopic.topicArn } : {}),
-        SES_REQUEST_INTERVAL_MS: String(
-          props.sesRequestInterval?.toMilliseconds() ?? DEFAULT_SES_INTERVAL_MS,
-        ),
-        MONITOR_CONCURRENCY: String(props.concurrency ?? 8),
-        ...dnsPlacement.environment,
-        POWERTOOLS_SERVICE_NAME: MONITOR_SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: namespace,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      ...dnsPlacement.functionProps,
-    });
     const configuration =
       props.configuration ??
       new DeployedConfig(this, 'Configuration', {
@@ -383,15 +375,6 @@ export class RotationMonitor extends Construct {
       });
     // The domains come from the configuration object (decrypted through S3, granted above).
     configuration.grantRead(this.function);
-    checkEnvironmentSize(
-      this.function,
-      'the configuration is not among them (it is an S3 object): shorten namePrefix or the VPC settings',
-    );
-    acknowledgeNag(
-      this.function,
-      'AwsSolutions-L1',
-      'Node.js 22 is the project runtime (package.json engines, local environment, CI).',
-    );
     // cdk-nag names each wildcard finding by its rendered resource: render ours the same way.
     const rendered = (value: string, pseudo: string) =>
       Token.isUnresolved(value)

@@ -2,7 +2,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RotationConfig } from '../shared/config';
-import { ByodkimRotation, type ByodkimRotationProps } from './byodkim-rotation';
+import { ByodkimRotation } from './byodkim-rotation';
+import type { ByodkimRotationProps } from './byodkim-rotation-props';
 import { createDnsCheckVpc } from './dns-check-network';
 
 export interface ByodkimRotationStackProps extends StackProps {

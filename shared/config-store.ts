@@ -19,9 +19,6 @@ import { getObject } from './rotation/key-store';
 /** Prefix of configuration objects in the key-store bucket (no private key is ever under it). */
 export const CONFIG_OBJECT_PREFIX = 'config/';
 
-/** Environment variable holding the configuration object's key (the bucket is `BUCKET_NAME`). */
-export const CONFIG_KEY_ENV = 'CONFIG_OBJECT_KEY';
-
 /** Stack output naming the configuration object's key, read by the CLI. */
 export const CONFIG_KEY_OUTPUT = 'ConfigurationKey';
 

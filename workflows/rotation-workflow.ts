@@ -30,6 +30,7 @@ import type { Construct } from 'constructs';
 import { ERROR_NAMES } from '../shared/errors';
 import { DIMENSION, METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { TRANSIENT_AWS_ERROR } from '../shared/rotation/aws-errors';
+import { TASK_MANIFEST, TASK_NAMES, type TaskName } from '../shared/tasks/manifest';
 import {
   type BackoffSettings,
   pollAttempts,
@@ -73,25 +74,13 @@ export const STATE = {
   OldKeyNotRetired: 'OldKeyNotRetired',
 } as const;
 
-/** The states run by a Lambda function of ours, and the task folder holding its code. */
-export const LAMBDA_TASKS = {
-  PrepareRotation: 'prepare-rotation',
-  GenerateKey: 'generate-key',
-  StoreDnsRequest: 'store-dns-request',
-  PublishDnsRecord: 'publish-dns-record',
-  NotifyDnsTeam: 'notify-dns-team',
-  SendReminder: 'send-reminder',
-  VerifyDnsRecord: 'verify-dns-record',
-  ApplyToSes: 'apply-to-ses',
-  ConfirmSesStatus: 'confirm-ses-status',
-  NotifySuccess: 'notify-success',
-  RetireOldKey: 'retire-old-key',
-  AbandonKey: 'abandon-key',
-  RollbackSigning: 'rollback-signing',
-  ConfirmRollback: 'confirm-rollback',
-  NotifyFailure: 'notify-failure',
-} as const;
-export type LambdaTaskName = keyof typeof LAMBDA_TASKS;
+/** The states run by a Lambda function of ours: every function of the task manifest but the approval endpoint. */
+export type LambdaTaskName = Exclude<TaskName, 'ApprovalEndpoint'>;
+
+/** The states run by a Lambda function of ours, and the task folder holding its code (from the manifest). */
+export const LAMBDA_TASKS = Object.fromEntries(
+  TASK_NAMES.filter((name) => name !== 'ApprovalEndpoint').map((name) => [name, TASK_MANIFEST[name].folder]),
+) as { readonly [K in LambdaTaskName]: (typeof TASK_MANIFEST)[K]['folder'] };
 
 /**
  * The Wait states of the SES polling loops: each waits the `nextPollSeconds` its task returned

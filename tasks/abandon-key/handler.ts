@@ -1,19 +1,21 @@
 /** AbandonKey: AWS wiring only; the logic is in ./logic.ts. */
 import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { requiredEnv, s3Client, snsClient } from '../../shared/rotation/runtime';
+import { s3Client, snsClient } from '../../shared/rotation/runtime';
 import type { AbandonResult } from '../../shared/rotation/state';
+import { taskEnvironment } from '../../shared/tasks/task-env';
 import { type AbandonKeyDeps, abandonKey } from './logic';
 
 const logger = taskLogger();
+const env = taskEnvironment('AbandonKey');
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): AbandonKeyDeps {
   const sns = snsClient();
   return {
     s3: s3Client(),
-    bucket: requiredEnv('BUCKET_NAME'),
-    operators: { sns, topicArn: requiredEnv('OPS_TOPIC_ARN') },
-    dnsTeam: { sns, topicArn: requiredEnv('DNS_TEAM_TOPIC_ARN') },
+    bucket: env.bucketName(),
+    operators: { sns, topicArn: env.operatorsTopicArn() },
+    dnsTeam: { sns, topicArn: env.dnsTeamTopicArn() },
     clock: () => new Date(),
     logger,
   };

@@ -2,17 +2,19 @@
 import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countForDomain, rotationMetrics } from '../../shared/monitoring/task-metrics';
 import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
+import { s3Client, sesClients } from '../../shared/rotation/runtime';
 import type { RotationState, SesApplied } from '../../shared/rotation/state';
+import { taskEnvironment } from '../../shared/tasks/task-env';
 import { type ApplyToSesDeps, applyToSes } from './logic';
 
 const logger = taskLogger();
+const env = taskEnvironment('ApplyToSes');
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): ApplyToSesDeps {
   return {
     s3: s3Client(),
-    bucket: requiredEnv('BUCKET_NAME'),
+    bucket: env.bucketName(),
     ses: sesClients(),
     clock: () => new Date(),
     logger,

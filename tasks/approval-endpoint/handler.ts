@@ -12,7 +12,8 @@ import type {
 import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { rotationMetrics } from '../../shared/monitoring/task-metrics';
 import { approvalKeysOf, taskLogger } from '../../shared/rotation/lambda-kit';
-import { type DepsSource, memoDeps, requiredEnv, s3Client } from '../../shared/rotation/runtime';
+import { type DepsSource, memoDeps, s3Client } from '../../shared/rotation/runtime';
+import { taskEnvironment } from '../../shared/tasks/task-env';
 import {
   type ApprovalEndpointDeps,
   type ApprovalRequest,
@@ -24,15 +25,16 @@ import {
 import { messagePage } from './page';
 
 const logger = taskLogger();
+const env = taskEnvironment('ApprovalEndpoint');
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): ApprovalEndpointDeps {
   const { AWS_ENDPOINT_URL: endpoint } = process.env;
   return {
     s3: s3Client(),
-    bucket: requiredEnv('BUCKET_NAME'),
+    bucket: env.bucketName(),
     sfn: new SFNClient(endpoint ? { endpoint } : {}),
-    approvalKeys: approvalKeysOf(requiredEnv('APPROVAL_SECRET_ARN')),
+    approvalKeys: approvalKeysOf(env.approvalSecretArn()),
     clock: () => new Date(),
     logger,
   };

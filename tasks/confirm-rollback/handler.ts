@@ -1,17 +1,19 @@
 /** ConfirmRollback: AWS wiring only; the logic is in ./logic.ts. */
 import { verifyCnameRecord, verifyDkimRecord } from '../../shared/dns';
 import { dnsOptionsFromEnv, rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
+import { s3Client, sesClients } from '../../shared/rotation/runtime';
 import type { RollbackConfirmation } from '../../shared/rotation/state';
+import { taskEnvironment } from '../../shared/tasks/task-env';
 import { type ConfirmRollbackDeps, confirmRollback } from './logic';
 
 const logger = taskLogger();
+const env = taskEnvironment('ConfirmRollback');
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): ConfirmRollbackDeps {
   return {
     s3: s3Client(),
-    bucket: requiredEnv('BUCKET_NAME'),
+    bucket: env.bucketName(),
     ses: sesClients(),
     dns: { verifyDkimRecord, verifyCnameRecord },
     dnsOptions: dnsOptionsFromEnv(),

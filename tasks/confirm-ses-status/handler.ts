@@ -1,16 +1,18 @@
 /** ConfirmSesStatus: AWS wiring only; the logic is in ./logic.ts. */
 import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
+import { s3Client, sesClients } from '../../shared/rotation/runtime';
 import type { SesConfirmation } from '../../shared/rotation/state';
+import { taskEnvironment } from '../../shared/tasks/task-env';
 import { type ConfirmSesStatusDeps, confirmSesStatus } from './logic';
 
 const logger = taskLogger();
+const env = taskEnvironment('ConfirmSesStatus');
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): ConfirmSesStatusDeps {
   return {
     s3: s3Client(),
-    bucket: requiredEnv('BUCKET_NAME'),
+    bucket: env.bucketName(),
     ses: sesClients(),
     clock: () => new Date(),
     random: Math.random,

@@ -3,15 +3,17 @@ import type { Context } from 'aws-lambda';
 import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countForDomain, rotationMetrics } from '../../shared/monitoring/task-metrics';
 import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { requiredEnv, s3Client } from '../../shared/rotation/runtime';
+import { s3Client } from '../../shared/rotation/runtime';
 import type { KeyReference, RotationState } from '../../shared/rotation/state';
+import { taskEnvironment } from '../../shared/tasks/task-env';
 import { type GenerateKeyDeps, generateKey } from './logic';
 
 const logger = taskLogger();
+const env = taskEnvironment('GenerateKey');
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): GenerateKeyDeps {
-  return { s3: s3Client(), bucket: requiredEnv('BUCKET_NAME'), clock: () => new Date(), logger };
+  return { s3: s3Client(), bucket: env.bucketName(), clock: () => new Date(), logger };
 }
 
 /**

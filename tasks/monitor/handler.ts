@@ -13,18 +13,14 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import {
-  CONFIG_KEY_ENV,
-  type ConfigSource,
-  deployedConfigSource,
-  resolveConfig,
-} from '../../shared/config-store';
+import { type ConfigSource, deployedConfigSource, resolveConfig } from '../../shared/config-store';
 import { verifyDkimRecord } from '../../shared/dns/verify';
 import { InvalidInputError } from '../../shared/errors';
 import { MONITOR_SERVICE_NAME, powertoolsMetricsSink } from '../../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS, realSleep } from '../../shared/monitoring/pacer';
 import { dnsOptionsFromEnv, taskLogger } from '../../shared/rotation/lambda-kit';
 import { memoDeps, requiredEnv, s3Client, sesClients, snsClient } from '../../shared/rotation/runtime';
+import { MONITOR_ENV, TASK_ENV } from '../../shared/tasks/task-env';
 import { acquireMonitorLease, LEASE_MARGIN_MS, releaseMonitorLease } from './lease';
 import { type MonitorDeps, type MonitorResult, runMonitor } from './logic';
 
@@ -97,25 +93,26 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): MonitorHandle
   });
   const sns = snsClient(env);
   const s3 = s3Client(env);
-  const bucket = requiredEnv('BUCKET_NAME', env);
+  const bucket = requiredEnv(TASK_ENV.bucketName, env);
+  const dnsTeamTopicArn = env[TASK_ENV.dnsTeamTopicArn];
   return {
     s3,
     bucket,
     // The deployed configuration object (infra/deployed-config.ts), read on first use per container.
-    config: deployedConfigSource({ s3, bucket }, requiredEnv(CONFIG_KEY_ENV, env)),
+    config: deployedConfigSource({ s3, bucket }, requiredEnv(TASK_ENV.configObjectKey, env)),
     ses: sesClients(env),
     sfn: new SFNClient({}),
-    stateMachineArn: requiredEnv('STATE_MACHINE_ARN', env),
-    ops: { sns, topicArn: requiredEnv('OPS_TOPIC_ARN', env) },
-    ...(env.DNS_TEAM_TOPIC_ARN ? { dnsTeam: { sns, topicArn: env.DNS_TEAM_TOPIC_ARN } } : {}),
+    stateMachineArn: requiredEnv(MONITOR_ENV.stateMachineArn, env),
+    ops: { sns, topicArn: requiredEnv(TASK_ENV.operatorsTopicArn, env) },
+    ...(dnsTeamTopicArn ? { dnsTeam: { sns, topicArn: dnsTeamTopicArn } } : {}),
     verifyDkimRecord,
     dnsOptions: dnsOptionsFromEnv(env),
     // Every point is a Powertools single metric, written at once: nothing is buffered to flush.
     metrics: powertoolsMetricsSink(metrics),
     sleep: realSleep,
     pacing: {
-      sesIntervalMs: positiveNumber('SES_REQUEST_INTERVAL_MS', DEFAULT_SES_INTERVAL_MS, env),
-      concurrency: positiveNumber('MONITOR_CONCURRENCY', 8, env),
+      sesIntervalMs: positiveNumber(MONITOR_ENV.sesRequestIntervalMs, DEFAULT_SES_INTERVAL_MS, env),
+      concurrency: positiveNumber(MONITOR_ENV.concurrency, 8, env),
     },
     clock: () => new Date(),
     logger,

@@ -1,20 +1,22 @@
 /** NotifyDnsTeam: AWS wiring only; the logic is in ./logic.ts. */
 import { approvalKeysOf, taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
-import { requiredEnv, s3Client, snsClient } from '../../shared/rotation/runtime';
+import { s3Client, snsClient } from '../../shared/rotation/runtime';
 import type { NotifyDnsTeamInput } from '../../shared/rotation/state';
+import { taskEnvironment } from '../../shared/tasks/task-env';
 import { type NotifyDnsTeamDeps, type NotifyDnsTeamResult, notifyDnsTeam } from './logic';
 
 const logger = taskLogger();
+const env = taskEnvironment('NotifyDnsTeam');
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): NotifyDnsTeamDeps {
   const sns = snsClient();
   return {
     s3: s3Client(),
-    bucket: requiredEnv('BUCKET_NAME'),
-    dnsTeam: { sns, topicArn: requiredEnv('DNS_TEAM_TOPIC_ARN') },
-    approvalKeys: approvalKeysOf(requiredEnv('APPROVAL_SECRET_ARN')),
-    approvalBaseUrl: requiredEnv('APPROVAL_BASE_URL'),
+    bucket: env.bucketName(),
+    dnsTeam: { sns, topicArn: env.dnsTeamTopicArn() },
+    approvalKeys: approvalKeysOf(env.approvalSecretArn()),
+    approvalBaseUrl: env.approvalBaseUrl(),
     clock: () => new Date(),
     logger,
   };

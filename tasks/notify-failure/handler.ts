@@ -2,18 +2,20 @@
 import { METRIC, type MetricName, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countingAfterSuccess, rotationMetrics } from '../../shared/monitoring/task-metrics';
 import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { requiredEnv, snsClient } from '../../shared/rotation/runtime';
+import { snsClient } from '../../shared/rotation/runtime';
 import type { NotificationSent, RotationState } from '../../shared/rotation/state';
+import { taskEnvironment } from '../../shared/tasks/task-env';
 import { type NotifyFailureDeps, notifyFailure } from './logic';
 
 const logger = taskLogger();
+const env = taskEnvironment('NotifyFailure');
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): NotifyFailureDeps {
   const sns = snsClient();
   return {
-    operators: { sns, topicArn: requiredEnv('OPS_TOPIC_ARN') },
-    dnsTeam: { sns, topicArn: requiredEnv('DNS_TEAM_TOPIC_ARN') },
+    operators: { sns, topicArn: env.operatorsTopicArn() },
+    dnsTeam: { sns, topicArn: env.dnsTeamTopicArn() },
     clock: () => new Date(),
     logger,
   };

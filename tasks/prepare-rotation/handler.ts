@@ -1,22 +1,24 @@
 /** PrepareRotation: AWS wiring only; the logic is in ./logic.ts. */
-import { CONFIG_KEY_ENV, deployedConfigSource } from '../../shared/config-store';
+import { deployedConfigSource } from '../../shared/config-store';
 import { taskHandler, taskLogger } from '../../shared/rotation/lambda-kit';
-import { requiredEnv, s3Client, sesClients } from '../../shared/rotation/runtime';
+import { s3Client, sesClients } from '../../shared/rotation/runtime';
 import type { PreparedRotation, PrepareRotationInput } from '../../shared/rotation/state';
+import { taskEnvironment } from '../../shared/tasks/task-env';
 import { type PrepareRotationDeps, prepareRotation } from './logic';
 
 const logger = taskLogger();
+const env = taskEnvironment('PrepareRotation');
 
 /** Real clients and settings from the environment the stack sets. */
 export function defaultDeps(): PrepareRotationDeps {
   const s3 = s3Client();
-  const bucket = requiredEnv('BUCKET_NAME');
+  const bucket = env.bucketName();
   return {
     s3,
     bucket,
     ses: sesClients(),
     // The deployed configuration object (infra/deployed-config.ts), read on first use per container.
-    config: deployedConfigSource({ s3, bucket }, requiredEnv(CONFIG_KEY_ENV)),
+    config: deployedConfigSource({ s3, bucket }, env.configObjectKey()),
     clock: () => new Date(),
     logger,
   };

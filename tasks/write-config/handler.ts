@@ -13,6 +13,7 @@ import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import { taskLogger } from '../../shared/rotation/lambda-kit';
 import { memoDeps, requiredEnv, s3Client } from '../../shared/rotation/runtime';
 import { sanitise } from '../../shared/sanitise';
+import { TASK_ENV } from '../../shared/tasks/task-env';
 import { type ConfigWriteResult, writeConfig } from './logic';
 
 const logger = taskLogger();
@@ -52,7 +53,7 @@ export interface ConfigWriterDeps extends KeyStoreDeps {
 
 /** Real clients from the environment the stack sets. */
 export function defaultDeps(): ConfigWriterDeps {
-  return { s3: s3Client(), bucket: requiredEnv('BUCKET_NAME'), send: putResponse };
+  return { s3: s3Client(), bucket: requiredEnv(TASK_ENV.bucketName), send: putResponse };
 }
 
 /** The answer to `event`, SUCCESS or FAILED (never throws). */
