@@ -1,7 +1,7 @@
 /**
  * Which notifications each email subscription receives: one subscription per address and topic,
  * filtered on the `domain` message attribute every notification carries
- * (shared/rotation/notifications.ts).
+ * (shared/notifications/publish.ts).
  *
  * SNS limits a filter policy to 150 values in all ("Filter policy constraints in Amazon SNS",
  * SNS Developer Guide: "The total combination of values in a filter policy must not exceed 150"),

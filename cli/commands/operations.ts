@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { normaliseDomain } from '../../shared/dkim/domain';
 import { DomainNotConfiguredError } from '../../shared/errors';
-import { notCheckedNotice } from '../../shared/rotation/notifications';
+import { notCheckedNotice } from '../../shared/notifications/common-lines';
 import { rotationExecutions } from '../../shared/rotation/rotation-executions';
 import { startRotation } from '../../shared/rotation/start-rotation';
 import { sanitise } from '../../shared/sanitise';

@@ -4,8 +4,9 @@
  * thresholds. No I/O, no clock: the caller passes `now`. cert-manager keeps its readiness checks
  * apart from its controllers the same way, so every rule here is tested without AWS or DNS.
  */
+
+import type { Severity } from '../notifications/model';
 import type { KeyState } from '../rotation/key-store';
-import type { Severity } from '../rotation/notifications';
 import type { SesSigning } from '../rotation/ses-signing';
 
 /** Every health check the monitor runs, by the name its finding, metric and alarm carry. */

@@ -1,8 +1,8 @@
 /**
  * The monitor's notification for one domain (日本語 / English), built from its findings and the
- * action taken. Pure: the task publishes it with shared/rotation's `publish`.
+ * action taken. Pure: the task publishes it with `publish` (shared/notifications/publish.ts).
  */
-import type { Bilingual, Notification } from '../rotation/notifications';
+import type { Bilingual, Notification } from '../notifications/model';
 import { COMPOSED_MAX_CHARS, sanitise } from '../sanitise';
 import { type Finding, type HealthCheck, highestSeverity } from './evaluate';
 

@@ -2,7 +2,6 @@
 export * from './approvals';
 export * from './aws-errors';
 export * from './key-store';
-export * from './notifications';
 export * from './runtime';
 export * from './ses-signing';
 export * from './start-rotation';

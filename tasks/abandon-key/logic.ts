@@ -4,9 +4,10 @@
  * are told the request is withdrawn.
  */
 import { ERROR_NAMES } from '../../shared/errors';
+import { type NotifyDeps, publish } from '../../shared/notifications/publish';
+import { abandonedNotification } from '../../shared/notifications/templates/abandoned';
 import { closeApproval } from '../../shared/rotation/approvals';
 import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
-import { abandonedNotification, type NotifyDeps, publish } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { AbandonResult, RotationState } from '../../shared/rotation/state';
 

@@ -5,6 +5,7 @@
  * it never appears in a URL, a page or a log. The HTML is in ./page.ts.
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { formatInstant } from '../../shared/notifications/time-format';
 import { decideApproval } from '../../shared/rotation/approval-decision';
 import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
 import {
@@ -17,7 +18,6 @@ import {
   readApproval,
 } from '../../shared/rotation/approvals';
 import type { KeyStoreDeps } from '../../shared/rotation/key-store';
-import { formatInstant } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { approvalPage, type MessagePageInput, messagePage, SECURITY_HEADERS } from './page';
 

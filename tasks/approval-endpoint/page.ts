@@ -4,7 +4,8 @@
  * so no inline style or script of any other origin can run. Forms POST back to the page's own URL.
  */
 import { createHash } from 'node:crypto';
-import { type Bilingual, formatInstant } from '../../shared/rotation/notifications';
+import type { Bilingual } from '../../shared/notifications/model';
+import { formatInstant } from '../../shared/notifications/time-format';
 
 const STYLE = `
 :root{color-scheme:light;--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--bg:#f0f4f8;--card:#fff;--accent:#0b5cad;--ok:#0e7c3a;--warn:#9a5b00;--bad:#b42318}

@@ -39,6 +39,8 @@ import {
 import { DIMENSION, METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { monitorNotification, shouldNotify } from '../../shared/monitoring/notification';
 import { DEFAULT_SES_INTERVAL_MS, Pacer, type Sleep } from '../../shared/monitoring/pacer';
+import { plannedSwitchLine } from '../../shared/notifications/common-lines';
+import { type NotifyDeps, publish } from '../../shared/notifications/publish';
 import { isTransientAwsError } from '../../shared/rotation/aws-errors';
 import {
   dnsRequestPath,
@@ -49,7 +51,6 @@ import {
   listSelectors,
   readMetadata,
 } from '../../shared/rotation/key-store';
-import { type NotifyDeps, plannedSwitchLine, publish } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';
 import { startRotation } from '../../shared/rotation/start-rotation';

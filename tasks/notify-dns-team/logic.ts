@@ -5,16 +5,13 @@
  * leaves this function except into S3.
  */
 import { InvalidInputError } from '../../shared/errors';
+import { plannedSwitchLine } from '../../shared/notifications/common-lines';
+import { type NotifyDeps, publish } from '../../shared/notifications/publish';
+import { dnsRequestNotification } from '../../shared/notifications/templates/dns-request';
 import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
 import { approvalUrl, closeApproval, createApproval, newApprovalId } from '../../shared/rotation/approvals';
 import { readDnsRequest } from '../../shared/rotation/dns-request';
 import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
-import {
-  dnsRequestNotification,
-  type NotifyDeps,
-  plannedSwitchLine,
-  publish,
-} from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { assertRotationState, type NotifyDnsTeamInput } from '../../shared/rotation/state';
 

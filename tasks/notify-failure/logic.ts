@@ -5,7 +5,8 @@
  * publish.
  */
 import { ERROR_NAMES } from '../../shared/errors';
-import { failureNotification, type NotifyDeps, publish } from '../../shared/rotation/notifications';
+import { type NotifyDeps, publish } from '../../shared/notifications/publish';
+import { failureNotification } from '../../shared/notifications/templates/failure';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { NotificationSent, RotationState } from '../../shared/rotation/state';
 import { COMPOSED_MAX_CHARS, causeText, sanitise } from '../../shared/sanitise';

@@ -4,7 +4,8 @@
  * before this runs: when the notice cannot be sent, the workflow records the loss
  * (RecordLostNotice, alarm) and goes on; it never rolls back.
  */
-import { type NotifyDeps, publish, successNotification } from '../../shared/rotation/notifications';
+import { type NotifyDeps, publish } from '../../shared/notifications/publish';
+import { successNotification } from '../../shared/notifications/templates/success';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { NotificationSent, RotationState } from '../../shared/rotation/state';
 

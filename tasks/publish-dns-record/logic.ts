@@ -6,10 +6,11 @@
  * delegated elsewhere by mistake would fail.
  */
 import { InvalidInputError } from '../../shared/errors';
+import { plannedSwitchLine } from '../../shared/notifications/common-lines';
+import { type NotifyDeps, publish } from '../../shared/notifications/publish';
+import { route53ChangeNotification } from '../../shared/notifications/templates/route53-change';
 import { readDnsRequest } from '../../shared/rotation/dns-request';
 import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
-import { type NotifyDeps, plannedSwitchLine, publish } from '../../shared/rotation/notifications';
-import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
 import { createDkimTxtRecord, type Route53Deps } from '../../shared/rotation/route53-records';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { PublicationResult, RotationState } from '../../shared/rotation/state';

@@ -13,6 +13,10 @@ import { parseDkimKeyRecord, publicKeyBase64 } from '../../shared/dkim/txt-recor
 import type { DnsCheckOptions } from '../../shared/dns/types';
 import type { DnsVerifier } from '../../shared/dns/verifier';
 import { InvalidInputError, SesApplyFailedError } from '../../shared/errors';
+import type { Notification } from '../../shared/notifications/model';
+import { type NotifyDeps, publish } from '../../shared/notifications/publish';
+import { retirementNotification } from '../../shared/notifications/templates/retirement';
+import { route53ChangeNotification } from '../../shared/notifications/templates/route53-change';
 import { DNS_RECORD_TTL } from '../../shared/rotation/dns-request';
 import {
   getRequiredObject,
@@ -21,13 +25,6 @@ import {
   readMetadata,
   transitionKey,
 } from '../../shared/rotation/key-store';
-import {
-  type Notification,
-  type NotifyDeps,
-  publish,
-  retirementNotification,
-} from '../../shared/rotation/notifications';
-import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
 import { deleteDkimTxtRecord, type Route53Deps } from '../../shared/rotation/route53-records';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';

@@ -10,8 +10,6 @@ import { type DkimKeyPair, generateDkimKeyPair, privateKeyToPem } from '../../sh
 import { Secret } from '../../shared/dkim/secret';
 import { finding } from '../../shared/monitoring/evaluate';
 import { monitorNotification } from '../../shared/monitoring/notification';
-import { approvalUrl } from '../../shared/rotation/approvals';
-import { buildDnsRequest, type DnsRequest } from '../../shared/rotation/dns-request';
 import {
   abandonedNotification,
   type DnsRequestMessage,
@@ -23,9 +21,11 @@ import {
   plannedSwitchLine,
   render,
   retirementNotification,
+  route53ChangeNotification,
   successNotification,
-} from '../../shared/rotation/notifications';
-import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
+} from '../../shared/notifications';
+import { approvalUrl } from '../../shared/rotation/approvals';
+import { buildDnsRequest, type DnsRequest } from '../../shared/rotation/dns-request';
 
 const DOMAIN = 'mail.example.jp';
 const SELECTOR = 'gooid-21-pro-20261120-1';

@@ -4,9 +4,9 @@
  * Pure; every value that came from SES or DNS is made printable again here.
  */
 import { zoneFileLine } from '../dkim/txt-record';
+import type { RecordToPublish, RegionConfirmation } from '../rotation/state';
 import { printable } from '../sanitise';
-import type { Bilingual } from './notifications';
-import type { RecordToPublish, RegionConfirmation } from './state';
+import type { Bilingual } from './model';
 
 /** `42 s` / `42 秒`, `3 min 5 s` / `3 分 5 秒`, `2 h 10 min` / `2 時間 10 分`. */
 export function formatDuration(seconds: number): Bilingual {

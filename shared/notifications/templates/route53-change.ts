@@ -3,14 +3,10 @@
  * AUTO): the zone is theirs, so every change the workflow makes is announced, with the exact record,
  * and with what to do if they did not expect it. Japanese then English, as every notification.
  */
-import {
-  type Bilingual,
-  contactLine,
-  lines,
-  type Notification,
-  retirementNotCheckedLine,
-} from './notifications';
-import type { AddressNotChecked } from './state';
+import type { AddressNotChecked } from '../../rotation/state';
+import { contactLine, retirementNotCheckedLine } from '../common-lines';
+import type { Bilingual, Notification } from '../model';
+import { lines } from '../render';
 
 /** A change the workflow made in a hosted zone. */
 export interface Route53ChangeMessage {
