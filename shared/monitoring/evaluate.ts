@@ -124,6 +124,11 @@ export interface DomainObservation {
   readonly expired?: boolean;
   readonly keys: readonly KeyObservation[];
   readonly ses: readonly SesObservation[];
+  /**
+   * Why the key store could not be read (a stable reason), when it could not: `keys` is then
+   * empty for want of data, not because the domain has none.
+   */
+  readonly keyStoreError?: string;
 }
 
 const MS_PER_HOUR = 3_600_000;
@@ -219,7 +224,8 @@ export function finding(
 }
 
 /**
- * Every finding for one domain (pure). Order: certificate, DNS, then SES region by region.
+ * Every finding for one domain (pure). Order: certificate, DNS, SES region by region, then the
+ * key store's own failure.
  */
 export function evaluateDomainHealth(observation: DomainObservation): Finding[] {
   const { domain, now, thresholds, keys } = observation;
@@ -229,12 +235,15 @@ export function evaluateDomainHealth(observation: DomainObservation): Finding[] 
 
   // ---- Certificate ------------------------------------------------------------------------
   if (active === undefined) {
-    findings.push(
-      finding(
-        HEALTH_CHECKS.NoActiveKey,
-        `No key of ${domain} is recorded ACTIVE in the key store: expiry cannot be watched. Import the key in use (byodkim) or start a rotation.`,
-      ),
-    );
+    // An unreadable key store says nothing about the keys: key-store-unreadable (below) instead.
+    if (observation.keyStoreError === undefined) {
+      findings.push(
+        finding(
+          HEALTH_CHECKS.NoActiveKey,
+          `No key of ${domain} is recorded ACTIVE in the key store: expiry cannot be watched. Import the key in use (byodkim) or start a rotation.`,
+        ),
+      );
+    }
   } else if (observation.expired === true) {
     findings.push(
       finding(
@@ -364,6 +373,16 @@ export function evaluateDomainHealth(observation: DomainObservation): Finding[] 
         );
       }
     }
+  }
+
+  // ---- Key store ------------------------------------------------------------------------------
+  if (observation.keyStoreError !== undefined) {
+    findings.push(
+      finding(
+        HEALTH_CHECKS.KeyStoreUnreadable,
+        `The key store could not be read for ${domain}: ${observation.keyStoreError}`,
+      ),
+    );
   }
   return findings;
 }
