@@ -8,8 +8,6 @@ import * as path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,11 +19,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
-import { METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
-import { AlarmTopic, alarmName } from './alarm-delivery';
+import { AlarmTopic } from './alarm-delivery';
 import { type ApprovalRateLimit, addApprovalApi, checkApprovalRateLimit } from './approval-api';
-import { approvalEndpointFailures } from './approval-endpoint-alarm';
 import { DataKeyNeedsRecorder, dataKeyStatements } from './data-key-grants';
 import { DeployedConfig } from './deployed-config';
 import {
@@ -38,14 +34,15 @@ import {
 import { checkEnvironmentSize } from './environment-size';
 import { acknowledgeKeyStorePatterns } from './key-store-acknowledgements';
 import { lambdaLogGroupName, stateMachineLogGroupName } from './log-group-names';
+import { RotationMetricFactory } from './monitoring/metric-factory';
+import { RotationAlarms } from './monitoring/rotation-alarms';
+import type { SendingHealthAlarms } from './monitoring/sending-health-alarms';
 import { domainRoute, filterPolicyOf } from './notification-routing';
 import { OperatorPolicy } from './operator-policy';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { RotationMonitor } from './rotation-monitor';
-import { SendingHealthAlarms } from './sending-health-alarms';
 import { checkSesIdentityScope, type SesIdentityScope, sesIdentityResources } from './ses-identity-scope';
 import { addOperatorOutputs } from './stack-outputs';
-import { stateMachineAlarmSpecs } from './state-machine-alarms';
 import { logStateMachine } from './state-machine-logging';
 import { createTaskFunction } from './task-function';
 
@@ -181,6 +178,11 @@ export class ByodkimRotation extends Construct {
   public readonly monitor: RotationMonitor;
   /** The deployed configuration object (`config/…` in the key store) and its writer. */
   public readonly configuration: DeployedConfig;
+  /**
+   * Every alarm of the deployment: the workflow's, the sending-health ones and the monitor's (the
+   * state machine's too; with `alarms: false` the monitor adds those, and the workflow's are left out).
+   */
+  public readonly alarms: RotationAlarms;
   /** SES sending-health alarms (config `sendingHealth`); undefined when `enabled` is false. */
   public readonly sendingHealth?: SendingHealthAlarms;
   /** What operators attach to use the `byodkim` CLI on this deployment. */
@@ -656,54 +658,23 @@ export class ByodkimRotation extends Construct {
       identities,
     }).policy;
 
-    // ---- Alarms -------------------------------------------------------------------------------
-    const workflowAlarms: cloudwatch.Alarm[] = [];
+    // ---- Alarms (infra/monitoring/): one owner for the workflow's, sending health's and monitor's
+    this.alarms = new RotationAlarms({
+      namePrefix: prefix,
+      alarmTopic: this.alarmsTopic,
+      encryptionKey: key,
+      metrics: new RotationMetricFactory(config.metricsNamespace),
+    });
     if (props.alarms ?? true) {
-      const action = new cwActions.SnsAction(this.alarmsTopic);
-      const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
-        const created = new cloudwatch.Alarm(this, id, {
-          alarmName: alarmName(prefix, id),
-          metric,
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          alarmDescription: description,
-        });
-        created.addAlarmAction(action);
-        workflowAlarms.push(created);
-      };
-      for (const spec of stateMachineAlarmSpecs(this.stateMachine))
-        alarm(spec.id, spec.metric, spec.description);
-      alarm(
-        'SuccessNoticeLostAlarm',
-        new cloudwatch.Metric({
-          namespace: config.metricsNamespace,
-          metricName: METRIC.SuccessNoticeLost,
-          dimensionsMap: { service: ROTATION_SERVICE_NAME },
-          statistic: 'Sum',
-          period: Duration.minutes(5),
-        }),
-        'A rotation succeeded (SES signs with the new key in every region) but its success notice could not be sent to the operators and the DNS team: tell them by hand (the execution history names the domain and the error), then fix the SNS delivery. Nothing was rolled back.',
-      );
-      alarm(
-        'ApprovalEndpointFailuresAlarm',
-        approvalEndpointFailures(functions.ApprovalEndpoint, config.metricsNamespace),
-        'The approval endpoint answered "temporarily unavailable" or failed without an answer: the DNS team cannot approve until it works again. Read its log.',
-      );
+      this.alarms.addStateMachineAlarms(this, this.stateMachine);
+      this.alarms.addWorkflowAlarms(this, functions.ApprovalEndpoint);
     }
-
-    // ---- SES sending health (issue 18): reputation alarms beside the DKIM ones ----------------
-    const sendingHealth = config.sendingHealth.enabled
-      ? new SendingHealthAlarms(this, 'SendingHealth', {
-          settings: config.sendingHealth,
-          namePrefix: prefix,
-          alarmTopic: this.alarmsTopic,
-          metricsNamespace: config.metricsNamespace,
-        })
+    // SES sending health (issue 18): reputation alarms beside the DKIM ones.
+    this.sendingHealth = config.sendingHealth.enabled
+      ? this.alarms.addSendingHealth(this, 'SendingHealth', config.sendingHealth)
       : undefined;
 
-    // ---- Monitor, metrics alarms and dashboard (issue 8) ----------------------------------------
+    // ---- Monitor (issue 8): its alarms join this.alarms, its dashboard shows them all ---------
     this.monitor = new RotationMonitor(this, 'Monitor', {
       config,
       configuration: this.configuration,
@@ -711,7 +682,7 @@ export class ByodkimRotation extends Construct {
       stateMachine: this.stateMachine,
       operatorsTopic: this.operatorsTopic,
       dnsTeamTopic: this.dnsTeamTopic,
-      alarmTopic: this.alarmsTopic,
+      alarms: this.alarms,
       encryptionKey: key,
       namePrefix: prefix,
       removalPolicy,
@@ -719,12 +690,7 @@ export class ByodkimRotation extends Construct {
       dnsCheckVpc: props.dnsCheckVpc,
       reservedConcurrency: props.monitorReservedConcurrency,
       sesIdentityScope: props.sesIdentityScope,
-      // The workflow's own ExecutionsFailed/TimedOut alarms exist above unless alarms are off.
-      stateMachineAlarms: !(props.alarms ?? true),
-      additionalAlarms: [...workflowAlarms, ...(sendingHealth?.allAlarms ?? [])],
     });
-    sendingHealth?.addToDashboard(this.monitor.dashboard);
-    this.sendingHealth = sendingHealth;
     if (props.stackOutputs ?? true) {
       addOperatorOutputs(this, {
         stateMachineArn: this.stateMachine.stateMachineArn,
