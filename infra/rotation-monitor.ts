@@ -74,7 +74,8 @@ export interface RotationMonitorProps {
   /**
    * The deployment's alarm owner: the monitor's alarms join it (named with its prefix, sent to its
    * topic), it adds the state machine's unless it already watches that state machine, and the
-   * dashboard shows every alarm it holds. ByodkimRotation passes its own.
+   * dashboard shows every alarm it holds. ByodkimRotation passes its own. One owner per monitor:
+   * a second monitor's alarms would take the same names.
    * @default - a new one: alarms named with `namePrefix`, sent to `alarmTopic`
    */
   readonly alarms?: RotationAlarms;
