@@ -8,8 +8,6 @@ import * as path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,15 +18,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type RotationConfig, } from '../shared/config';
-import { METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
+import type { RotationConfig } from '../shared/config';
+import { ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { DNS_IPV6_EGRESS_ENV } from '../shared/rotation/dns-egress';
-import { manifestEntry, TASK_NAMES, } from '../shared/tasks/manifest';
+import { manifestEntry, TASK_NAMES } from '../shared/tasks/manifest';
 import { environmentOf, TASK_ENV, type TaskEnvName } from '../shared/tasks/task-env';
 import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
-import { AlarmTopic, alarmName } from './alarm-delivery';
-import { addApprovalApi, } from './approval-api';
-import { approvalEndpointFailures } from './approval-endpoint-alarm';
+import { AlarmTopic } from './alarm-delivery';
+import { addApprovalApi } from './approval-api';
 import {
   type ByodkimRotationProps,
   type RotationFunctionName,
@@ -36,19 +33,17 @@ import {
 } from './byodkim-rotation-props';
 import { DataKeyNeedsRecorder, dataKeyStatements } from './data-key-grants';
 import { DeployedConfig } from './deployed-config';
-import {
-  allowVpcNetworkInterfaces,
-  dnsCheckPlacement,
-} from './dns-check-network';
+import { allowVpcNetworkInterfaces, dnsCheckPlacement } from './dns-check-network';
 import { acknowledgeKeyStorePatterns } from './key-store-acknowledgements';
 import { stateMachineLogGroupName } from './log-group-names';
+import { RotationMetricFactory } from './monitoring/metric-factory';
+import { RotationAlarms } from './monitoring/rotation-alarms';
+import type { SendingHealthAlarms } from './monitoring/sending-health-alarms';
 import { domainRoute, filterPolicyOf } from './notification-routing';
 import { OperatorPolicy } from './operator-policy';
 import { RotationMonitor } from './rotation-monitor';
-import { SendingHealthAlarms } from './sending-health-alarms';
 import { sesIdentityResources } from './ses-identity-scope';
 import { addOperatorOutputs } from './stack-outputs';
-import { stateMachineAlarmSpecs } from './state-machine-alarms';
 import { logStateMachine } from './state-machine-logging';
 import { addTaskFunction } from './task-function';
 import { autoZonesOf, grantTask, type TaskGrantTargets } from './task-grants';
@@ -75,6 +70,11 @@ export class ByodkimRotation extends Construct {
   public readonly monitor: RotationMonitor;
   /** The deployed configuration object (`config/…` in the key store) and its writer. */
   public readonly configuration: DeployedConfig;
+  /**
+   * Every alarm of the deployment: the workflow's, the sending-health ones and the monitor's (the
+   * state machine's too; with `alarms: false` the monitor adds those, and the workflow's are left out).
+   */
+  public readonly alarms: RotationAlarms;
   /** SES sending-health alarms (config `sendingHealth`); undefined when `enabled` is false. */
   public readonly sendingHealth?: SendingHealthAlarms;
   /** What operators attach to use the `byodkim` CLI on this deployment. */
@@ -394,54 +394,23 @@ export class ByodkimRotation extends Construct {
       identities,
     }).policy;
 
-    // ---- Alarms -------------------------------------------------------------------------------
-    const workflowAlarms: cloudwatch.Alarm[] = [];
+    // ---- Alarms (infra/monitoring/): one owner for the workflow's, sending health's and monitor's
+    this.alarms = new RotationAlarms({
+      namePrefix: prefix,
+      alarmTopic: this.alarmsTopic,
+      encryptionKey: key,
+      metrics: new RotationMetricFactory(config.metricsNamespace),
+    });
     if (props.alarms ?? true) {
-      const action = new cwActions.SnsAction(this.alarmsTopic);
-      const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
-        const created = new cloudwatch.Alarm(this, id, {
-          alarmName: alarmName(prefix, id),
-          metric,
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          alarmDescription: description,
-        });
-        created.addAlarmAction(action);
-        workflowAlarms.push(created);
-      };
-      for (const spec of stateMachineAlarmSpecs(this.stateMachine))
-        alarm(spec.id, spec.metric, spec.description);
-      alarm(
-        'SuccessNoticeLostAlarm',
-        new cloudwatch.Metric({
-          namespace: config.metricsNamespace,
-          metricName: METRIC.SuccessNoticeLost,
-          dimensionsMap: { service: ROTATION_SERVICE_NAME },
-          statistic: 'Sum',
-          period: Duration.minutes(5),
-        }),
-        'A rotation succeeded (SES signs with the new key in every region) but its success notice could not be sent to the operators and the DNS team: tell them by hand (the execution history names the domain and the error), then fix the SNS delivery. Nothing was rolled back.',
-      );
-      alarm(
-        'ApprovalEndpointFailuresAlarm',
-        approvalEndpointFailures(functions.ApprovalEndpoint, config.metricsNamespace),
-        'The approval endpoint answered "temporarily unavailable" or failed without an answer: the DNS team cannot approve until it works again. Read its log.',
-      );
+      this.alarms.addStateMachineAlarms(this, this.stateMachine);
+      this.alarms.addWorkflowAlarms(this, functions.ApprovalEndpoint);
     }
-
-    // ---- SES sending health (issue 18): reputation alarms beside the DKIM ones ----------------
-    const sendingHealth = config.sendingHealth.enabled
-      ? new SendingHealthAlarms(this, 'SendingHealth', {
-          settings: config.sendingHealth,
-          namePrefix: prefix,
-          alarmTopic: this.alarmsTopic,
-          metricsNamespace: config.metricsNamespace,
-        })
+    // SES sending health (issue 18): reputation alarms beside the DKIM ones.
+    this.sendingHealth = config.sendingHealth.enabled
+      ? this.alarms.addSendingHealth(this, 'SendingHealth', config.sendingHealth)
       : undefined;
 
-    // ---- Monitor, metrics alarms and dashboard (issue 8) ----------------------------------------
+    // ---- Monitor (issue 8): its alarms join this.alarms, its dashboard shows them all ---------
     this.monitor = new RotationMonitor(this, 'Monitor', {
       config,
       configuration: this.configuration,
@@ -449,7 +418,7 @@ export class ByodkimRotation extends Construct {
       stateMachine: this.stateMachine,
       operatorsTopic: this.operatorsTopic,
       dnsTeamTopic: this.dnsTeamTopic,
-      alarmTopic: this.alarmsTopic,
+      alarms: this.alarms,
       encryptionKey: key,
       namePrefix: prefix,
       removalPolicy,
@@ -457,12 +426,7 @@ export class ByodkimRotation extends Construct {
       dnsCheckVpc: props.dnsCheckVpc,
       reservedConcurrency: props.monitorReservedConcurrency,
       sesIdentityScope: props.sesIdentityScope,
-      // The workflow's own ExecutionsFailed/TimedOut alarms exist above unless alarms are off.
-      stateMachineAlarms: !(props.alarms ?? true),
-      additionalAlarms: [...workflowAlarms, ...(sendingHealth?.allAlarms ?? [])],
     });
-    sendingHealth?.addToDashboard(this.monitor.dashboard);
-    this.sendingHealth = sendingHealth;
     if (props.stackOutputs ?? true) {
       addOperatorOutputs(this, {
         stateMachineArn: this.stateMachine.stateMachineArn,

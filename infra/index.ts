@@ -35,7 +35,14 @@ export {
 } from './byodkim-rotation-props';
 export { DeployedConfig, type DeployedConfigProps } from './deployed-config';
 export { createDnsCheckVpc, type DnsCheckVpc } from './dns-check-network';
+export { RotationMetricFactory } from './monitoring/metric-factory';
+export {
+  type MonitorAlarmOptions,
+  RotationAlarms,
+  type RotationAlarmsProps,
+} from './monitoring/rotation-alarms';
+export { RotationDashboard, type RotationDashboardProps } from './monitoring/rotation-dashboard';
+export { SendingHealthAlarms, type SendingHealthAlarmsProps } from './monitoring/sending-health-alarms';
 export { RotationMonitor, type RotationMonitorProps, validateRotationMonitorProps } from './rotation-monitor';
-export { SendingHealthAlarms, type SendingHealthAlarmsProps } from './sending-health-alarms';
 export { MAX_LISTED_IDENTITIES, type SesIdentityScope } from './ses-identity-scope';
 export { ByodkimRotationStack, type ByodkimRotationStackProps } from './stack';

@@ -1,7 +1,8 @@
 /**
  * `RotationMonitor`: the daily monitor of the BYODKIM rotation — the monitor function on an
- * EventBridge Scheduler schedule in the configured time zone, its least-privilege role, alarms
- * on its metrics and on the rotation state machine, and one CloudWatch dashboard.
+ * EventBridge Scheduler schedule in the configured time zone and its least-privilege role. Its
+ * alarms (and the state machine's, unless the deployment's alarm owner already has them) come from
+ * `RotationAlarms`, its dashboard from `RotationDashboard` (infra/monitoring/).
  *
  * Built to be added from inside `ByodkimRotation` (or a stack) with one statement:
  * ```ts
@@ -13,8 +14,7 @@
  */
 import * as path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -26,17 +26,9 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
-import { CHECK_SEVERITY, type HealthCheck } from '../shared/monitoring/evaluate';
-import {
-  DIMENSION,
-  METRIC,
-  MONITOR_SERVICE_NAME,
-  ROTATION_FAILED_ENDINGS,
-  ROTATION_SERVICE_NAME,
-} from '../shared/monitoring/metrics';
+import { MONITOR_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { DEFAULT_SES_INTERVAL_MS } from '../shared/monitoring/pacer';
 import { MONITOR_ENV, TASK_ENV } from '../shared/tasks/task-env';
-import { alarmName, allowAlarmsToPublish } from './alarm-delivery';
 import { type DataKeyNeeds, dataKeyStatements } from './data-key-grants';
 import { DeployedConfig } from './deployed-config';
 import {
@@ -45,9 +37,11 @@ import {
   type DnsCheckVpc,
   dnsCheckPlacement,
 } from './dns-check-network';
+import { RotationMetricFactory } from './monitoring/metric-factory';
+import { RotationAlarms } from './monitoring/rotation-alarms';
+import { RotationDashboard } from './monitoring/rotation-dashboard';
 import { checkMemorySize, checkNamePrefix } from './prop-checks';
 import { checkSesIdentityScope, type SesIdentityScope, sesIdentityResources } from './ses-identity-scope';
-import { stateMachineAlarmSpecs } from './state-machine-alarms';
 import { addTaskFunction } from './task-function';
 
 /** Properties of {@link RotationMonitor}. */
@@ -72,9 +66,18 @@ export interface RotationMonitorProps {
    * one subscription without a filter policy. CloudWatch may publish to it (and use
    * `encryptionKey`) for this monitor's alarms (`<namePrefix>-alarm-*`): the statements are added
    * to the topic and key when they belong to this app, and must be added by their owner otherwise.
+   * Leave it out when `alarms` is given: that owner's topic is used.
    * @default - `operatorsTopic`
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * The deployment's alarm owner: the monitor's alarms join it (named with its prefix, sent to its
+   * topic), it adds the state machine's unless it already watches that state machine, and the
+   * dashboard shows every alarm it holds. ByodkimRotation passes its own. One owner per monitor:
+   * a second monitor's alarms would take the same names.
+   * @default - a new one: alarms named with `namePrefix`, sent to `alarmTopic`
+   */
+  readonly alarms?: RotationAlarms;
   /**
    * DNS team's topic: the DNS findings (new record missing, old record left) are sent there too.
    * @default - operators only
@@ -134,8 +137,9 @@ export interface RotationMonitorProps {
    */
   readonly daysUntilExpiryAlarmThreshold?: number;
   /**
-   * Alarms on the state machine's ExecutionsFailed and ExecutionsTimedOut. Turn off when the
-   * construct that owns the state machine already alarms on them (pass those alarms in
+   * Alarms on the state machine's ExecutionsFailed and ExecutionsTimedOut. An `alarms` owner that
+   * already watches the state machine keeps its own and adds none; turn off when the construct
+   * that owns the state machine alarms on them outside any `RotationAlarms` (pass those alarms in
    * `additionalAlarms` to keep them on the dashboard).
    * @default true
    */
@@ -183,6 +187,11 @@ export function validateRotationMonitorProps(props: RotationMonitorProps): strin
   checkNamePrefix(props.namePrefix, problems);
   checkMemorySize(props.memorySize, problems);
   checkDnsCheckVpc(props.dnsCheckVpc, problems);
+  if (props.alarms !== undefined && props.alarmTopic !== undefined) {
+    problems.push(
+      "props.alarmTopic: leave it out when props.alarms is given (the alarms go to that owner's topic)",
+    );
+  }
   if (props.timeout !== undefined && !props.timeout.isUnresolved()) {
     const seconds = props.timeout.toSeconds();
     if (seconds < 120 || seconds > 900) {
@@ -226,13 +235,13 @@ export function validateRotationMonitorProps(props: RotationMonitorProps): strin
   return problems;
 }
 
-/** The monitor: scheduled function, role, alarms and dashboard. */
+/** The monitor: scheduled function and its role, with its alarms and the dashboard (infra/monitoring/). */
 export class RotationMonitor extends Construct {
   /** The monitor function. */
   public readonly function: lambda.Function;
   /** The schedule (cron in the configured time zone). */
   public readonly schedule: scheduler.Schedule;
-  /** Every alarm this construct created, by id. */
+  /** Every alarm created in this construct (the monitor's, and the state machine's when added here), by id. */
   public readonly alarms: Readonly<Record<string, cloudwatch.Alarm>>;
   /** The dashboard: state machine, monitor metrics, rotation metrics and alarms. */
   public readonly dashboard: cloudwatch.Dashboard;
@@ -423,223 +432,33 @@ export class RotationMonitor extends Construct {
       }),
     });
 
-    // ---- Alarms -------------------------------------------------------------------------------
-    const alarmTopic = props.alarmTopic ?? props.operatorsTopic;
-    allowAlarmsToPublish(alarmTopic, props.encryptionKey, prefix);
-    const action = new cwActions.SnsAction(alarmTopic);
-    const alarms: Record<string, cloudwatch.Alarm> = {};
-    const alarm = (
-      alarmId: string,
-      metric: cloudwatch.IMetric,
-      description: string,
-      options: Partial<cloudwatch.AlarmProps> = {},
-    ) => {
-      const created = new cloudwatch.Alarm(this, alarmId, {
-        alarmName: alarmName(prefix, alarmId),
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-        ...options,
+    // ---- Alarms and dashboard (infra/monitoring/) ---------------------------------------------
+    // The deployment's alarm owner when one is given (ByodkimRotation's), else one of our own: the
+    // state machine is watched once, by whoever asked first, so nothing has to be turned off here.
+    const alarms =
+      props.alarms ??
+      new RotationAlarms({
+        namePrefix: prefix,
+        alarmTopic: props.alarmTopic ?? props.operatorsTopic,
+        encryptionKey: props.encryptionKey,
+        metrics: new RotationMetricFactory(namespace),
       });
-      created.addAlarmAction(action);
-      alarms[alarmId] = created;
-      return created;
+    this.alarms = {
+      ...((props.stateMachineAlarms ?? true) ? alarms.addStateMachineAlarms(this, props.stateMachine) : {}),
+      ...alarms.addMonitorAlarms(this, this.function, {
+        daysUntilExpiryAlarmThreshold: props.daysUntilExpiryAlarmThreshold,
+        heartbeatAlarm: props.heartbeatAlarm,
+      }),
     };
-    const fleet = (
-      name: string,
-      statistic: string,
-      service = MONITOR_SERVICE_NAME,
-      extra: Record<string, string> = {},
-    ) =>
-      new cloudwatch.Metric({
-        namespace,
-        metricName: name,
-        dimensionsMap: { service, ...extra },
-        statistic,
-        period: Duration.hours(1),
-      });
-
-    if (props.stateMachineAlarms ?? true) {
-      for (const spec of stateMachineAlarmSpecs(props.stateMachine))
-        alarm(spec.id, spec.metric, spec.description);
-    }
-    for (const [check, severity] of Object.entries(CHECK_SEVERITY) as [HealthCheck, string][]) {
-      if (severity === 'INFO') continue;
-      alarm(
-        `${pascal(check)}Alarm`,
-        fleet(METRIC.HealthCheckFindings, 'Sum', MONITOR_SERVICE_NAME, { [DIMENSION.Check]: check }),
-        `[${severity}] Monitor finding ${check} on at least one domain: the monitor's notification names the domain; see docs/monitoring.md.`,
-      );
-    }
-    alarm(
-      'DaysUntilExpiryAlarm',
-      fleet(METRIC.DaysUntilExpiry, 'Minimum'),
-      `[CRITICAL] A DKIM certificate has ${props.daysUntilExpiryAlarmThreshold ?? 3} day(s) or fewer left: its rotation did not complete in time.`,
-      {
-        threshold: props.daysUntilExpiryAlarmThreshold ?? 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
-      },
-    );
-    alarm(
-      'DnsRecordConsistencyAlarm',
-      fleet(METRIC.DnsRecordConsistency, 'Minimum'),
-      '[CRITICAL] A DKIM record served by DNS disagrees with the key store (see the monitor notification).',
-      { comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD },
-    );
-    alarm(
-      'KeyGenerationFailedAlarm',
-      fleet(METRIC.KeyGenerationStatus, 'Minimum', ROTATION_SERVICE_NAME),
-      '[CRITICAL] GenerateKey could not store a key (KeyGenerationStatus 0).',
-      { comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD },
-    );
-    alarm(
-      'RotationFailedAlarm',
-      fleet(METRIC.RotationFailed, 'Sum', ROTATION_SERVICE_NAME),
-      `[CRITICAL] NotifyFailure reported a rotation ending in ${ROTATION_FAILED_ENDINGS.join(' or ')}: RollbackFailed means SES signing was not restored (act now); OldKeyNotRetired means the new key signs and the old record is not confirmed gone. Only these endings count here: ExecutionsFailed (ExecutionsFailedAlarm) counts every failed execution, rejected, expired and failed before SES included.`,
-    );
-    alarm(
-      'RotationRolledBackAlarm',
-      fleet(METRIC.RotationRolledBack, 'Sum', ROTATION_SERVICE_NAME),
-      '[CRITICAL] A rotation was rolled back after ApplyToSes: SES signs with the previous key again.',
-    );
-    alarm(
-      'MonitorErrorsAlarm',
-      this.function.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-      '[CRITICAL] The monitor function failed: expiry and health are not being watched. Read its log.',
-    );
-    if (props.heartbeatAlarm ?? true) {
-      alarm(
-        'MonitorNotRunAlarm',
-        this.function.metricInvocations({ period: Duration.days(1), statistic: 'Sum' }),
-        '[CRITICAL] The monitor has not run for two days: check the schedule.',
-        {
-          evaluationPeriods: 2,
-          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        },
-      );
-    }
-    this.alarms = alarms;
-
-    // ---- Dashboard ----------------------------------------------------------------------------
-    const search = (expression: string, label: string, statistic = 'Maximum') =>
-      new cloudwatch.MathExpression({
-        expression: `SEARCH('${expression}', '${statistic}', 3600)`,
-        label,
-        period: Duration.hours(1),
-        usingMetrics: {},
-      });
-    const sm = props.stateMachine;
-    const smMetric = (make: (options: cloudwatch.MetricOptions) => cloudwatch.Metric, label: string) =>
-      make.call(sm, { period: Duration.hours(1), statistic: 'Sum', label });
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+    this.dashboard = new RotationDashboard(this, 'Dashboard', {
+      config,
+      metrics: alarms.metrics,
+      stateMachine: props.stateMachine,
+      monitorFunction: this.function,
+      alarms: [...alarms.alarmsFor(this), ...(props.additionalAlarms ?? [])],
+      sendingHealth: alarms.sendingHealth,
       dashboardName: props.dashboardName ?? prefix,
-      defaultInterval: Duration.days(14),
-    });
-    this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({
-        markdown: `# BYODKIM rotation\nMonitor: \`${config.schedule.expression}\` (${config.schedule.timeZone}), ${config.domains.length} domain(s), namespace \`${namespace}\`. Runbook: docs/monitoring.md`,
-        width: 24,
-        height: 2,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({
-        title: 'Alarms',
-        alarms: [...Object.values(alarms), ...(props.additionalAlarms ?? [])],
-        width: 24,
-        height: 6,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Rotation state machine: executions',
-        left: [
-          smMetric(sm.metricStarted, 'Started'),
-          smMetric(sm.metricSucceeded, 'Succeeded'),
-          smMetric(sm.metricFailed, 'Failed'),
-          smMetric(sm.metricTimedOut, 'TimedOut'),
-          smMetric(sm.metricAborted, 'Aborted'),
-        ],
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Rotations',
-        left: [
-          fleet(METRIC.RotationStarted, 'Sum').with({ label: 'RotationStarted' }),
-          fleet(METRIC.RotationSucceeded, 'Sum', ROTATION_SERVICE_NAME).with({ label: 'RotationSucceeded' }),
-          // Every failed execution, whatever its ending; RotationFailed counts two endings only.
-          smMetric(sm.metricFailed, 'Failed executions, every ending (ExecutionsFailed)'),
-          fleet(METRIC.RotationFailed, 'Sum', ROTATION_SERVICE_NAME).with({
-            label: `RotationFailed (${ROTATION_FAILED_ENDINGS.join(', ')})`,
-          }),
-          fleet(METRIC.RotationRolledBack, 'Sum', ROTATION_SERVICE_NAME).with({
-            label: 'RotationRolledBack',
-          }),
-          fleet(METRIC.NotificationsSent, 'Sum').with({ label: 'NotificationsSent' }),
-        ],
-        right: [
-          fleet(METRIC.KeyGenerationStatus, 'Minimum', ROTATION_SERVICE_NAME).with({
-            label: 'KeyGenerationStatus (min)',
-          }),
-        ],
-        width: 12,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Days until expiry (fleet minimum, and per domain)',
-        left: [
-          fleet(METRIC.DaysUntilExpiry, 'Minimum').with({ label: 'minimum' }),
-          search(
-            `{${namespace},${DIMENSION.Domain},service} MetricName="${METRIC.DaysUntilExpiry}"`,
-            'per domain',
-            'Minimum',
-          ),
-        ],
-        leftAnnotations: [{ value: config.domains[0]?.renewalAlertDays ?? 16, label: 'renewalAlertDays' }],
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'DKIM verification (1 success / 0 failed / -1 pending) and DNS consistency',
-        left: [
-          search(
-            `{${namespace},${DIMENSION.Domain},${DIMENSION.Region},service} MetricName="${METRIC.DkimVerificationStatus}"`,
-            'per domain and region',
-            'Minimum',
-          ),
-        ],
-        right: [fleet(METRIC.DnsRecordConsistency, 'Minimum').with({ label: 'DnsRecordConsistency (min)' })],
-        width: 12,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Health check findings by check',
-        left: [
-          search(
-            `{${namespace},${DIMENSION.Check},service} MetricName="${METRIC.HealthCheckFindings}"`,
-            'findings',
-            'Sum',
-          ),
-        ],
-        stacked: true,
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Monitor function',
-        left: [
-          this.function.metricInvocations({ period: Duration.hours(1), statistic: 'Sum' }),
-          this.function.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-          fleet(METRIC.DomainsChecked, 'Sum').with({ label: 'DomainsChecked' }),
-        ],
-        right: [this.function.metricDuration({ period: Duration.hours(1), statistic: 'Maximum' })],
-        width: 12,
-      }),
-    );
+    }).dashboard;
   }
 }
 
@@ -649,11 +468,4 @@ export class RotationMonitor extends Construct {
  */
 function acknowledgeNag(scope: Construct, ruleId: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions::${ruleId}`, reason }, { id: ruleId, reason });
-}
-
-function pascal(kebab: string): string {
-  return kebab
-    .split('-')
-    .map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`)
-    .join('');
 }

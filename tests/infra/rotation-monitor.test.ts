@@ -10,6 +10,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ByodkimRotation } from '../../infra/byodkim-rotation';
+import { RotationMetricFactory } from '../../infra/monitoring/metric-factory';
+import { RotationAlarms } from '../../infra/monitoring/rotation-alarms';
 import { RotationMonitor, type RotationMonitorProps } from '../../infra/rotation-monitor';
 import { parseConfig, type RotationConfig } from '../../shared/config';
 import { CHECK_SEVERITY } from '../../shared/monitoring/evaluate';
@@ -382,6 +384,22 @@ describe('RotationMonitor props', () => {
           /props\.namePrefix = "Bad_Prefix"[\s\S]*props\.memorySize = 64[\s\S]*props\.timeout = 1200s[\s\S]*props\.sesRequestInterval = 200ms[\s\S]*props\.reservedConcurrency = 0: must be a whole number from 1 to 1000 \(0 would stop the monitor\)[\s\S]*props\.concurrency = 0[\s\S]*props\.daysUntilExpiryAlarmThreshold = -1/,
         ),
       }),
+    );
+  });
+
+  it('refuses an alarm topic of its own when it joins an alarm owner, naming the prop', () => {
+    // GIVEN the deployment's alarm owner, sending to its own topic
+    const elsewhere = new Stack(new App(), 'Elsewhere');
+    const topic = (name: string) =>
+      sns.Topic.fromTopicArn(elsewhere, name, `arn:aws:sns:ap-northeast-1:123456789012:${name}`);
+    const alarms = new RotationAlarms({
+      namePrefix: 'byodkim-rotation-test',
+      alarmTopic: topic('alarms'),
+      metrics: new RotationMetricFactory('Byodkim/Test'),
+    });
+    // WHEN a monitor joins it and names a topic of its own too; THEN it refuses, naming the prop
+    expect(() => testStack(baseConfig(), { alarms, alarmTopic: topic('other') })).toThrow(
+      /props\.alarmTopic: leave it out when props\.alarms is given/,
     );
   });
 

@@ -9,7 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ByodkimRotation } from '../../infra/byodkim-rotation';
-import { percent, SendingHealthAlarms } from '../../infra/sending-health-alarms';
+import { percent, SendingHealthAlarms } from '../../infra/monitoring/sending-health-alarms';
 import { parseConfig, type RotationConfig } from '../../shared/config';
 import { SENDING_HEALTH_DEFAULTS } from '../../shared/monitoring/sending-health';
 

@@ -1,7 +1,7 @@
 /**
  * The approval endpoint counts every 503 "temporarily unavailable" page it serves: the function
  * succeeds then, so Lambda's Errors never sees the failure, and the endpoint's alarm
- * (infra/approval-endpoint-alarm.ts) reads this count instead.
+ * (RotationMetricFactory.approvalEndpointFailures, infra/monitoring/metric-factory.ts) reads this count instead.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { MetricsSink } from '../../shared/monitoring/metrics';

@@ -6,7 +6,8 @@
  *
  * Severities follow the rest of the product: the description starts with `[CRITICAL]`,
  * `[WARNING]` or `[INFO]` (P1 / P2 / P3 of the users' design) and every alarm reaches the alarms
- * topic (infra/alarm-delivery.ts). The two P1 alarms have no action of their own: the composite
+ * topic (infra/alarm-delivery.ts). `RotationAlarms` (rotation-alarms.ts) creates it beside the
+ * other alarms of the deployment; its metrics come from `RotationMetricFactory`. The two P1 alarms have no action of their own: the composite
  * `SendingCritical` notifies for them, so one bad event pages once (CloudWatch API Reference,
  * PutCompositeAlarm: "create multiple metric alarms, and also create a composite alarm and set up
  * alerts only for the composite alarm"). A composite alarm publishes as itself, its ARN
@@ -16,26 +17,22 @@
  * SES's reputation metrics are per account **and region**: these alarms watch the stack's region
  * only (docs/monitoring.md, "Sending health").
  */
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { describeIssues } from '../shared/config';
-import { DIMENSION, METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
+import { describeIssues } from '../../shared/config';
 import {
-  CONFIGURATION_SET_DIMENSION,
   LEVEL_SEVERITY,
-  SENDING_HEALTH_PERIOD_SECONDS,
   SENDING_LEVELS,
   SES_EVENT_METRIC,
-  SES_NAMESPACE,
   SES_REPUTATION_METRIC,
   type SendingHealthConfig,
   SendingHealthSchema,
   type SendingLevel,
-} from '../shared/monitoring/sending-health';
-import { alarmName } from './alarm-delivery';
+} from '../../shared/monitoring/sending-health';
+import { alarmName } from '../alarm-delivery';
+import { RotationMetricFactory } from './metric-factory';
 
 /** Properties of {@link SendingHealthAlarms}. */
 export interface SendingHealthAlarmsProps {
@@ -97,6 +94,7 @@ export class SendingHealthAlarms extends Construct {
   public readonly allAlarms: readonly cloudwatch.IAlarm[];
 
   private readonly props: SendingHealthAlarmsProps;
+  private readonly metrics: RotationMetricFactory;
 
   constructor(scope: Construct, id: string, props: SendingHealthAlarmsProps) {
     super(scope, id);
@@ -107,9 +105,9 @@ export class SendingHealthAlarms extends Construct {
       );
     }
     this.props = props;
+    this.metrics = new RotationMetricFactory(props.metricsNamespace);
     const { settings, namePrefix } = props;
     const action = new cwActions.SnsAction(props.alarmTopic);
-    const period = Duration.seconds(SENDING_HEALTH_PERIOD_SECONDS);
     const alarms: Record<string, cloudwatch.Alarm> = {};
 
     for (const metric of ['BounceRate', 'ComplaintRate'] as const) {
@@ -121,7 +119,7 @@ export class SendingHealthAlarms extends Construct {
         const threshold = thresholds[level];
         const created = new cloudwatch.Alarm(this, alarmId, {
           alarmName: alarmName(namePrefix, alarmId),
-          metric: reputationMetric(metric, period),
+          metric: this.metrics.sesReputation(metric),
           threshold,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
           evaluationPeriods: periods,
@@ -165,7 +163,7 @@ export class SendingHealthAlarms extends Construct {
     if (settings.configurationSetName !== undefined) {
       const successRate = new cloudwatch.Alarm(this, SEND_SUCCESS_RATE_ID, {
         alarmName: alarmName(namePrefix, SEND_SUCCESS_RATE_ID),
-        metric: this.successRate(),
+        metric: this.metrics.sendSuccessRate(settings.configurationSetName),
         threshold: settings.sendSuccessRate,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -193,15 +191,9 @@ export class SendingHealthAlarms extends Construct {
    * with a configuration set, its event counts and success rate.
    */
   public addToDashboard(dashboard: cloudwatch.Dashboard): void {
-    const { settings, metricsNamespace: namespace } = this.props;
-    const period = Duration.seconds(SENDING_HEALTH_PERIOD_SECONDS);
-    const switches = () =>
-      new cloudwatch.MathExpression({
-        expression: `SEARCH('{${namespace},${DIMENSION.Domain},service} MetricName="${METRIC.SigningSwitched}" service="${ROTATION_SERVICE_NAME}"', 'Sum', ${SENDING_HEALTH_PERIOD_SECONDS})`,
-        label: 'SigningSwitched',
-        period,
-        usingMetrics: {},
-      });
+    const { settings } = this.props;
+    const metrics = this.metrics;
+    const switches = () => metrics.signingSwitchesPerDomain();
     const thresholdLines = (thresholds: Record<SendingLevel, number>): cloudwatch.HorizontalAnnotation[] =>
       SENDING_LEVELS.map((level) => ({
         value: thresholds[level],
@@ -221,13 +213,8 @@ export class SendingHealthAlarms extends Construct {
       new cloudwatch.GraphWidget({
         title: 'DKIM verification per domain (1 success / 0 failed / -1 pending) and switches',
         left: [
-          new cloudwatch.MathExpression({
-            expression: `SEARCH('{${namespace},${DIMENSION.Domain},${DIMENSION.Region},service} MetricName="${METRIC.DkimVerificationStatus}"', 'Minimum', 3600)`,
-            // The monitor measures it once a day: hourly points, as on the monitor's own graph.
-            label: 'DkimVerificationStatus',
-            period: Duration.hours(1),
-            usingMetrics: {},
-          }),
+          // The monitor measures it once a day: hourly points, as on the monitor's own graph.
+          metrics.dkimVerificationPerDomain('DkimVerificationStatus'),
         ],
         right: [switches()],
         rightYAxis: switchAxis,
@@ -235,7 +222,7 @@ export class SendingHealthAlarms extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: `Bounce rate (${SES_REPUTATION_METRIC.BounceRate}) and switches`,
-        left: [reputationMetric('BounceRate', period).with({ label: 'bounce rate' })],
+        left: [metrics.sesReputation('BounceRate').with({ label: 'bounce rate' })],
         leftAnnotations: thresholdLines(settings.bounceRate),
         leftYAxis: { min: 0, showUnits: false },
         right: [switches()],
@@ -244,7 +231,7 @@ export class SendingHealthAlarms extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: `Complaint rate (${SES_REPUTATION_METRIC.ComplaintRate}) and switches`,
-        left: [reputationMetric('ComplaintRate', period).with({ label: 'complaint rate' })],
+        left: [metrics.sesReputation('ComplaintRate').with({ label: 'complaint rate' })],
         leftAnnotations: thresholdLines(settings.complaintRate),
         leftYAxis: { min: 0, showUnits: false },
         right: [switches()],
@@ -252,18 +239,19 @@ export class SendingHealthAlarms extends Construct {
         width: 8,
       }),
     );
-    if (settings.configurationSetName === undefined) return;
+    const configurationSet = settings.configurationSetName;
+    if (configurationSet === undefined) return;
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: `Configuration set ${settings.configurationSetName}: events`,
-        left: Object.values(SES_EVENT_METRIC).map((name) => this.eventMetric(name)),
+        left: Object.values(SES_EVENT_METRIC).map((name) => metrics.sesEvent(configurationSet, name)),
         right: [switches()],
         rightYAxis: switchAxis,
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: `Configuration set ${settings.configurationSetName}: send success rate (Delivery / Send)`,
-        left: [this.successRate()],
+        left: [metrics.sendSuccessRate(configurationSet)],
         leftAnnotations: [
           { value: settings.sendSuccessRate, label: `WARNING < ${percent(settings.sendSuccessRate)}` },
         ],
@@ -274,47 +262,4 @@ export class SendingHealthAlarms extends Construct {
       }),
     );
   }
-
-  /** One event metric of the configuration set (Sum per 5 minutes). */
-  private eventMetric(name: string): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: SES_NAMESPACE,
-      metricName: name,
-      dimensionsMap: { [CONFIGURATION_SET_DIMENSION]: this.props.settings.configurationSetName ?? '' },
-      statistic: 'Sum',
-      period: Duration.seconds(SENDING_HEALTH_PERIOD_SECONDS),
-      label: name,
-    });
-  }
-
-  /**
-   * Delivery / Send of the configuration set. A period without Delivery counts 0 deliveries; a
-   * period without Send has no value at all (no division by zero), which the alarm treats as
-   * breaching.
-   */
-  private successRate(): cloudwatch.MathExpression {
-    return new cloudwatch.MathExpression({
-      expression: 'FILL(delivery, 0) / send',
-      label: 'send success rate',
-      period: Duration.seconds(SENDING_HEALTH_PERIOD_SECONDS),
-      usingMetrics: {
-        send: this.eventMetric(SES_EVENT_METRIC.Send),
-        delivery: this.eventMetric(SES_EVENT_METRIC.Delivery),
-      },
-    });
-  }
-}
-
-/**
- * An account-level reputation rate: no dimension. Average over the period: SES publishes a
- * rolling rate computed over a representative volume of mail, not a count, so a sum would be
- * meaningless and the average of a period is its level.
- */
-function reputationMetric(metric: keyof typeof SES_REPUTATION_METRIC, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: SES_NAMESPACE,
-    metricName: SES_REPUTATION_METRIC[metric],
-    statistic: 'Average',
-    period,
-  });
 }
