@@ -5,25 +5,22 @@
  * the configuration, and one least-privilege role per function.
  */
 import * as path from 'node:path';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { RotationConfig } from '../shared/config';
 import { ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
 import { DNS_IPV6_EGRESS_ENV } from '../shared/rotation/dns-egress';
 import { manifestEntry, TASK_NAMES } from '../shared/tasks/manifest';
 import { environmentOf, TASK_ENV, type TaskEnvName } from '../shared/tasks/task-env';
-import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
 import { AlarmTopic } from './alarm-delivery';
 import { addApprovalApi } from './approval-api';
 import {
@@ -34,17 +31,17 @@ import {
 import { DataKeyNeedsRecorder, dataKeyStatements } from './data-key-grants';
 import { DeployedConfig } from './deployed-config';
 import { allowVpcNetworkInterfaces, dnsCheckPlacement } from './dns-check-network';
+import { addEncryptionKey, addKeyStore } from './key-store';
 import { acknowledgeKeyStorePatterns } from './key-store-acknowledgements';
-import { stateMachineLogGroupName } from './log-group-names';
 import { RotationMetricFactory } from './monitoring/metric-factory';
 import { RotationAlarms } from './monitoring/rotation-alarms';
 import type { SendingHealthAlarms } from './monitoring/sending-health-alarms';
-import { domainRoute, filterPolicyOf } from './notification-routing';
+import { subscribeByDomain } from './notification-routing';
 import { OperatorPolicy } from './operator-policy';
 import { RotationMonitor } from './rotation-monitor';
+import { addRotationStateMachine, allowResumingExecutions } from './rotation-state-machine';
 import { sesIdentityResources } from './ses-identity-scope';
 import { addOperatorOutputs } from './stack-outputs';
-import { logStateMachine } from './state-machine-logging';
 import { addTaskFunction } from './task-function';
 import { autoZonesOf, grantTask, type TaskGrantTargets } from './task-grants';
 
@@ -92,89 +89,12 @@ export class ByodkimRotation extends Construct {
     const prefix = props.namePrefix ?? 'byodkim-rotation';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const projectRoot = props.projectRoot ?? path.resolve(__dirname, '..');
-    const stack = Stack.of(this);
     const retention = config.logRetentionDays as unknown as logs.RetentionDays;
 
-    // ---- Encryption key -------------------------------------------------------------------
-    const key =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'BYODKIM rotation: key store, logs, topics, secret and state machine',
-        enableKeyRotation: true,
-        removalPolicy,
-      });
+    // ---- Encryption key and key store (infra/key-store.ts) ----------------------------------------
+    const key = props.encryptionKey ?? addEncryptionKey(this, removalPolicy);
     this.key = key;
-    if (key instanceof kms.Key) {
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'CloudWatchLogs',
-          principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-          actions: [
-            'kms:Encrypt*',
-            'kms:Decrypt*',
-            'kms:ReEncrypt*',
-            'kms:GenerateDataKey*',
-            'kms:Describe*',
-          ],
-          resources: ['*'],
-          conditions: {
-            ArnLike: {
-              'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-                service: 'logs',
-                resource: 'log-group',
-                resourceName: '*',
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            },
-          },
-        }),
-      );
-    }
-
-    // ---- Key store ----------------------------------------------------------------------------
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
-      removalPolicy,
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the server access log bucket of the key store; logging it into itself would loop.',
-    });
-    this.bucket = new s3.Bucket(this, 'KeyStore', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      versioned: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: accessLogs,
-      serverAccessLogsPrefix: 'key-store/',
-      lifecycleRules: [
-        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        // The monitor rewrites its lease every run: keep a week of its old versions, not years.
-        { prefix: 'monitor/', noncurrentVersionExpiration: Duration.days(7) },
-      ],
-      removalPolicy,
-    });
-    // A private key is written once and never replaced (invariant 5), whoever writes: S3 itself
-    // refuses a write of one without If-None-Match (S3 User Guide, "Enforce conditional writes on
-    // Amazon S3 buckets"), so no role or person can overwrite a key already sent to DNS.
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'PrivateKeysAreWrittenOnce',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects('dkim/*/private-key.pem')],
-        conditions: { Null: { 's3:if-none-match': 'true' } },
-      }),
-    );
+    this.bucket = addKeyStore(this, { key, logRetentionDays: config.logRetentionDays, removalPolicy });
 
     // ---- Topics ---------------------------------------------------------------------------------
     this.dnsTeamTopic = new sns.Topic(this, 'DnsTeamTopic', {
@@ -304,88 +224,17 @@ export class ByodkimRotation extends Construct {
         functions[name].addEnvironment(TASK_ENV[variable], environmentValues[variable]);
     }
 
-    // ---- State machine ------------------------------------------------------------------------
-    const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
-      logGroupName: stateMachineLogGroupName(prefix),
-      retention,
-      encryptionKey: key,
-      removalPolicy,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: prefix,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(
-        buildRotationDefinition(new Construct(this, 'Workflow'), {
-          functions,
-          dnsVerification: config.dnsVerification,
-          metricsNamespace: config.metricsNamespace,
-          taskTimeout: Duration.seconds((props.functionTimeout ?? Duration.minutes(2)).toSeconds() + 60),
-        }),
-      ),
-      tracingEnabled: true,
-      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(key),
-    });
-    // Logging is set up by state-machine-logging.ts rather than CDK's `logs` prop, whose key policy
-    // statement would let any log delivery decrypt with this key. Execution data stays out of the
-    // logs: NotifyDnsTeam's parameters hold the task token.
-    logStateMachine(this.stateMachine, {
-      destination: stateMachineLogs,
-      level: sfn.LogLevel.ALL,
-      includeExecutionData: false,
+    // ---- State machine (infra/rotation-state-machine.ts) ------------------------------------------
+    this.stateMachine = addRotationStateMachine(this, {
+      namePrefix: prefix,
+      functions,
+      config,
       key,
+      logRetention: retention,
+      removalPolicy,
+      taskTimeout: Duration.seconds((props.functionTimeout ?? Duration.minutes(2)).toSeconds() + 60),
     });
-    for (const name of Object.keys(LAMBDA_TASKS) as LambdaTaskName[]) {
-      const functionArn = `<${stack.resolve((functions[name].node.defaultChild as lambda.CfnFunction).logicalId)}.Arn>`;
-      Validations.of(this.stateMachine).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${functionArn}:*]`,
-        reason: `Generated by CDK's LambdaInvoke: versions and aliases of our own ${name} function only.`,
-      });
-    }
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        "Generated by CDK for X-Ray tracing and CloudWatch Logs delivery, and RecordLostNotice's cloudwatch:PutMetricData (conditioned on the namespace): those actions support no resource-level permission.",
-    });
-    // RecordLostNotice: the state machine counts a lost success notice itself. PutMetricData has
-    // no resource-level permission; the namespace condition key scopes it (CloudWatch User Guide,
-    // "Using condition keys to limit access to CloudWatch namespaces").
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'RecordLostNotice',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': config.metricsNamespace } },
-      }),
-    );
-    // The endpoint resumes executions. A separate policy (not the role's default policy) so the
-    // function does not depend on the state machine, which depends on the endpoint's URL.
-    // When Step Functions' answer to a decision is lost or says "already closed", the endpoint
-    // reads the execution's history before telling the DNS team anything (shared/rotation/
-    // decision-evidence.ts): only the executions of this state machine.
-    const executions = stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${this.stateMachine.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const resumes = new iam.Policy(this, 'ApprovalEndpointResumesExecutions', {
-      roles: [roles.ApprovalEndpoint],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-          resources: [this.stateMachine.stateMachineArn],
-        }),
-        new iam.PolicyStatement({
-          actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-          resources: [executions],
-        }),
-      ],
-    });
-    const machineName = `<${stack.resolve((this.stateMachine.node.defaultChild as sfn.CfnStateMachine).logicalId)}.Name>`;
-    Validations.of(resumes).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*]`,
-      reason: 'The executions of this one state machine: their names are chosen at run time.',
-    });
+    allowResumingExecutions(this, this.stateMachine, roles.ApprovalEndpoint);
 
     this.operatorPolicy = new OperatorPolicy(this, 'Operators', {
       bucket: this.bucket,
@@ -436,26 +285,5 @@ export class ByodkimRotation extends Construct {
         configurationKey: this.configuration.objectKey,
       });
     }
-  }
-}
-
-function subscribeByDomain(
-  topic: sns.Topic,
-  config: RotationConfig,
-  emailsOf: (domain: RotationConfig['domains'][number]) => readonly string[],
-): void {
-  const domainsByEmail = new Map<string, string[]>();
-  for (const domain of config.domains) {
-    for (const email of emailsOf(domain)) {
-      domainsByEmail.set(email, [...(domainsByEmail.get(email) ?? []), domain.domain]);
-    }
-  }
-  const all = config.domains.map((domain) => domain.domain);
-  for (const [email, domains] of domainsByEmail) {
-    topic.addSubscription(
-      new subscriptions.EmailSubscription(email, {
-        filterPolicy: filterPolicyOf(domainRoute(email, domains, all)),
-      }),
-    );
   }
 }

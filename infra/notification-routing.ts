@@ -15,6 +15,8 @@
  * - otherwise the stack cannot route it, and synth says so.
  */
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { RotationConfig } from '../shared/config';
 
 /** SNS's limit on the values of one filter policy. */
 export const SNS_FILTER_POLICY_VALUE_LIMIT = 150;
@@ -49,5 +51,30 @@ export function filterPolicyOf(route: DomainRoute): Record<string, sns.Subscript
       return { domain: sns.SubscriptionFilter.stringFilter({ allowlist: [...route.domains] }) };
     case 'all-but':
       return { domain: sns.SubscriptionFilter.stringFilter({ denylist: [...route.domains] }) };
+  }
+}
+
+/**
+ * One email subscription per address, whose filter policy lets through only the notifications of
+ * the domains that address is configured for (a message's `domain` attribute).
+ */
+export function subscribeByDomain(
+  topic: sns.Topic,
+  config: RotationConfig,
+  emailsOf: (domain: RotationConfig['domains'][number]) => readonly string[],
+): void {
+  const domainsByEmail = new Map<string, string[]>();
+  for (const domain of config.domains) {
+    for (const email of emailsOf(domain)) {
+      domainsByEmail.set(email, [...(domainsByEmail.get(email) ?? []), domain.domain]);
+    }
+  }
+  const all = config.domains.map((domain) => domain.domain);
+  for (const [email, domains] of domainsByEmail) {
+    topic.addSubscription(
+      new subscriptions.EmailSubscription(email, {
+        filterPolicy: filterPolicyOf(domainRoute(email, domains, all)),
+      }),
+    );
   }
 }
