@@ -4,7 +4,7 @@
  * thresholds. No I/O, no clock: the caller passes `now`. cert-manager keeps its readiness checks
  * apart from its controllers the same way, so every rule here is tested without AWS or DNS.
  */
-import type { KeyState } from '../rotation/key-store';
+import type { KeyState } from '../rotation/key-metadata';
 import type { Severity } from '../rotation/notifications';
 import type { SesSigning } from '../rotation/ses-signing';
 

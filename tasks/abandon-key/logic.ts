@@ -5,7 +5,8 @@
  */
 import { ERROR_NAMES } from '../../shared/errors';
 import { closeApproval } from '../../shared/rotation/approvals';
-import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
+import { readMetadata, transitionKey } from '../../shared/rotation/key-metadata';
+import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import { abandonedNotification, type NotifyDeps, publish } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { AbandonResult, RotationState } from '../../shared/rotation/state';

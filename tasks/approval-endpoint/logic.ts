@@ -8,14 +8,12 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { decideApproval } from '../../shared/rotation/approval-decision';
 import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
 import {
-  type ApprovalRecord,
-  awaitsDelivery,
   checkApprovalLink,
   checkCsrfToken,
   csrfToken,
   type LinkKey,
-  readApproval,
-} from '../../shared/rotation/approvals';
+} from '../../shared/rotation/approval-links';
+import { type ApprovalRecord, awaitsDelivery, readApproval } from '../../shared/rotation/approvals';
 import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import { formatInstant } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';

@@ -40,14 +40,13 @@ import { DIMENSION, METRIC, type MetricsSink } from '../../shared/monitoring/met
 import { monitorNotification, shouldNotify } from '../../shared/monitoring/notification';
 import { DEFAULT_SES_INTERVAL_MS, Pacer, type Sleep } from '../../shared/monitoring/pacer';
 import { isTransientAwsError } from '../../shared/rotation/aws-errors';
+import { type KeyMetadata, readMetadata } from '../../shared/rotation/key-metadata';
 import {
   dnsRequestPath,
   getObject,
-  type KeyMetadata,
   type KeyStoreDeps,
   keyPaths,
   listSelectors,
-  readMetadata,
 } from '../../shared/rotation/key-store';
 import { type NotifyDeps, plannedSwitchLine, publish } from '../../shared/rotation/notifications';
 import type { BaseDeps } from '../../shared/rotation/runtime';

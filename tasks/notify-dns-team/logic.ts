@@ -6,9 +6,11 @@
  */
 import { InvalidInputError } from '../../shared/errors';
 import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
-import { approvalUrl, closeApproval, createApproval, newApprovalId } from '../../shared/rotation/approvals';
+import { approvalUrl, newApprovalId } from '../../shared/rotation/approval-links';
+import { closeApproval, createApproval } from '../../shared/rotation/approvals';
 import { readDnsRequest } from '../../shared/rotation/dns-request';
-import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
+import { readMetadata, transitionKey } from '../../shared/rotation/key-metadata';
+import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import {
   dnsRequestNotification,
   type NotifyDeps,

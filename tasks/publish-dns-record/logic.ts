@@ -7,7 +7,8 @@
  */
 import { InvalidInputError } from '../../shared/errors';
 import { readDnsRequest } from '../../shared/rotation/dns-request';
-import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
+import { readMetadata, transitionKey } from '../../shared/rotation/key-metadata';
+import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import { type NotifyDeps, plannedSwitchLine, publish } from '../../shared/rotation/notifications';
 import { route53ChangeNotification } from '../../shared/rotation/route53-notifications';
 import { createDkimTxtRecord, type Route53Deps } from '../../shared/rotation/route53-records';

@@ -14,13 +14,8 @@ import type { DnsCheckOptions } from '../../shared/dns/types';
 import type { DnsVerifier } from '../../shared/dns/verifier';
 import { InvalidInputError, SesApplyFailedError } from '../../shared/errors';
 import { DNS_RECORD_TTL } from '../../shared/rotation/dns-request';
-import {
-  getRequiredObject,
-  type KeyStoreDeps,
-  keyPaths,
-  readMetadata,
-  transitionKey,
-} from '../../shared/rotation/key-store';
+import { readMetadata, transitionKey } from '../../shared/rotation/key-metadata';
+import { getRequiredObject, type KeyStoreDeps, keyPaths } from '../../shared/rotation/key-store';
 import {
   type Notification,
   type NotifyDeps,

@@ -10,7 +10,7 @@ import { type DkimKeyPair, generateDkimKeyPair, privateKeyToPem } from '../../sh
 import { Secret } from '../../shared/dkim/secret';
 import { finding } from '../../shared/monitoring/evaluate';
 import { monitorNotification } from '../../shared/monitoring/notification';
-import { approvalUrl } from '../../shared/rotation/approvals';
+import { approvalUrl } from '../../shared/rotation/approval-links';
 import { buildDnsRequest, type DnsRequest } from '../../shared/rotation/dns-request';
 import {
   abandonedNotification,
