@@ -3,13 +3,8 @@ import { daysUntilExpiry, parseDkimCertificate } from '../shared/dkim/certificat
 import { normaliseDomain } from '../shared/dkim/domain';
 import { describeApplyWindow } from '../shared/rotation/apply-window';
 import { readApproval } from '../shared/rotation/approvals';
-import {
-  getObject,
-  type KeyMetadata,
-  keyPaths,
-  listSelectors,
-  readMetadata,
-} from '../shared/rotation/key-store';
+import { type KeyMetadata, readMetadata } from '../shared/rotation/key-metadata';
+import { getObject, keyPaths, listSelectors } from '../shared/rotation/key-store';
 import { latestRotation, type RotationExecution } from '../shared/rotation/rotation-executions';
 import { findRunningRotation } from '../shared/rotation/start-rotation';
 import type { AddressNotChecked, DnsVerified, RotationState } from '../shared/rotation/state';

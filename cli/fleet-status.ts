@@ -27,13 +27,8 @@ import { ConcurrencyLimit } from '../shared/dns/limits';
 import { readApproval } from '../shared/rotation/approvals';
 import { callAws, TransientAwsError } from '../shared/rotation/aws-errors';
 import { isExecutionNameOf } from '../shared/rotation/execution-name';
-import {
-  getObject,
-  type KeyMetadata,
-  keyPaths,
-  listSelectors,
-  readMetadata,
-} from '../shared/rotation/key-store';
+import { type KeyMetadata, readMetadata } from '../shared/rotation/key-metadata';
+import { getObject, keyPaths, listSelectors } from '../shared/rotation/key-store';
 import { describeRotation } from '../shared/rotation/rotation-executions';
 import type { Target } from './target';
 

@@ -1,9 +1,12 @@
 /**
- * Typed errors of the rotation workflow.
+ * Typed errors of the rotation workflow, and the one list of every error name its Retry, Catch and
+ * Fail states use.
  *
  * Each class's `name` is the exact `ErrorEquals` string the state machine's Retry and Catch use.
- * Handlers throw these classes and the workflow imports {@link ERROR_NAMES}, so a rename breaks the
- * build instead of silently breaking a Catch.
+ * Handlers throw these classes and the workflow imports the names from here ({@link ERROR_NAMES},
+ * {@link TRANSIENT_AWS_ERROR}, {@link LAMBDA_SERVICE_ERRORS}, {@link WORKFLOW_ERRORS},
+ * {@link STATES_ERRORS}), so a rename breaks the build instead of silently breaking a Catch.
+ * No AWS SDK or CDK import: every Lambda bundle includes this file.
  */
 
 import { sanitise } from './sanitise';
@@ -29,6 +32,42 @@ export const ERROR_NAMES = {
 
 /** One of the rotation's error names. */
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
+
+/**
+ * `ErrorEquals` name of a transient AWS failure (throttling, 5xx, network), retried by the workflow
+ * with backoff. Raised by `callAws` (./rotation/aws-errors.ts) as its `TransientAwsError`.
+ */
+export const TRANSIENT_AWS_ERROR = 'TransientAwsError';
+
+/** The Lambda service errors Step Functions reports for an invocation that never ran our code. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/**
+ * The error names of the workflow's Fail states that no task raises (the other Fail states end with
+ * the task error that led there: DnsChangeRejected, ApprovalExpired, RollbackFailed).
+ */
+export const WORKFLOW_ERRORS = {
+  RotationRolledBack: 'RotationRolledBack',
+  OldKeyNotRetired: 'OldKeyNotRetired',
+} as const;
+
+/**
+ * The States Language's own error names the rotation's Retry, Catch and failure reading use (Step
+ * Functions Developer Guide, "Error names"). The same strings as CDK's `sfn.Errors`, which code
+ * bundled into a Lambda function should not import; tests/unit/errors.test.ts checks they agree.
+ */
+export const STATES_ERRORS = {
+  /** Matches any error name but States.Runtime. */
+  ALL: 'States.ALL',
+  /** A task ran longer than its TimeoutSeconds (the approval wait's reminder timer). */
+  Timeout: 'States.Timeout',
+} as const;
 
 /**
  * The error codes of the phase-based system our users run today, mapped to ours.

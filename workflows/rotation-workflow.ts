@@ -27,9 +27,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ERROR_NAMES } from '../shared/errors';
+import {
+  ERROR_NAMES,
+  LAMBDA_SERVICE_ERRORS,
+  STATES_ERRORS,
+  TRANSIENT_AWS_ERROR,
+  WORKFLOW_ERRORS,
+} from '../shared/errors';
 import { DIMENSION, METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
-import { TRANSIENT_AWS_ERROR } from '../shared/rotation/aws-errors';
 import { TASK_MANIFEST, TASK_NAMES, type TaskName } from '../shared/tasks/manifest';
 import {
   type BackoffSettings,
@@ -90,21 +95,6 @@ export const POLL_WAIT_STATES: ReadonlySet<string> = new Set([
   STATE.WaitForSesStatus,
   STATE.WaitForRollbackStatus,
 ]);
-
-/** The error names of the workflow's Fail states that are not task errors. */
-export const WORKFLOW_ERRORS = {
-  RotationRolledBack: 'RotationRolledBack',
-  OldKeyNotRetired: 'OldKeyNotRetired',
-} as const;
-
-/** The Lambda service errors Step Functions reports for an invocation that never ran our code. */
-export const LAMBDA_SERVICE_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.ClientExecutionTimeoutException',
-  'Lambda.TooManyRequestsException',
-] as const;
 
 // The polling attempts and the transient retry count live in shared/ so the configuration schema
 // can bound the execution history by the same numbers (shared/workflow-history.ts).
@@ -353,7 +343,7 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   }
   // CloudWatch's own errors are not ours to name (`CloudWatch.…`): a few quick retries, then go on.
   recordLostNotice.addRetry({
-    errors: [sfn.Errors.ALL],
+    errors: [STATES_ERRORS.ALL],
     interval: Duration.seconds(2),
     backoffRate: 2,
     maxAttempts: RECORD_LOST_NOTICE_MAX_ATTEMPTS,
@@ -368,7 +358,7 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   retireOldKey.addRetry(pollRetry(dnsErrors, props.dnsVerification)).addRetry(TRANSIENT_RETRY);
 
   // The approval wait.
-  notifyDnsTeam.addCatch(sendReminder, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.waitTimeout' });
+  notifyDnsTeam.addCatch(sendReminder, { errors: [STATES_ERRORS.Timeout], resultPath: '$.waitTimeout' });
   notifyDnsTeam.addCatch(abandonKey, { errors: [ERROR_NAMES.DnsChangeRejected], resultPath: '$.failure' });
   sendReminder.addCatch(abandonKey, { errors: [ERROR_NAMES.ApprovalExpired], resultPath: '$.failure' });
   sendReminder.next(notifyDnsTeam);
@@ -377,10 +367,10 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   // From ApplyToSes until SES confirms the new key, any failure restores the previous signing
   // configuration, and ConfirmRollback confirms SES signs with it again.
   for (const step of [applyToSes, confirmSesStatus]) {
-    step.addCatch(rollbackSigning, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+    step.addCatch(rollbackSigning, { errors: [STATES_ERRORS.ALL], resultPath: '$.failure' });
   }
   for (const step of [rollbackSigning, confirmRollback]) {
-    step.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.rollbackFailure' });
+    step.addCatch(notifyFailure, { errors: [STATES_ERRORS.ALL], resultPath: '$.rollbackFailure' });
   }
   rollbackSigning.next(confirmRollback).next(rollbackConfirmed);
   waitForRollbackStatus.next(confirmRollback);
@@ -388,14 +378,14 @@ export function buildRotationDefinition(scope: Construct, props: RotationWorkflo
   // (RecordLostNotice, the alarm) and never rolls back a key that signs. A metric that cannot be
   // recorded does not stop the rotation either (its failure stays in the execution history).
   notifySuccess.addCatch(recordLostNotice, {
-    errors: [sfn.Errors.ALL],
+    errors: [STATES_ERRORS.ALL],
     resultPath: '$.successNoticeFailure',
   });
-  recordLostNotice.addCatch(waitRetention, { errors: [sfn.Errors.ALL], resultPath: sfn.JsonPath.DISCARD });
+  recordLostNotice.addCatch(waitRetention, { errors: [STATES_ERRORS.ALL], resultPath: sfn.JsonPath.DISCARD });
   recordLostNotice.next(waitRetention);
   // After the retention wait the old record is being retired: restoring the old key could sign
   // with a key whose record is gone, so a retirement failure is reported, never rolled back.
-  retireOldKey.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.retirementFailure' });
+  retireOldKey.addCatch(notifyFailure, { errors: [STATES_ERRORS.ALL], resultPath: '$.retirementFailure' });
   notifyFailure.next(howItFailed);
 
   // Who publishes: the DNS team (approval wait) or, in AUTO, the workflow through Route 53. Both

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
-import { signApprovalLink } from '../../shared/rotation/approvals';
+import { signApprovalLink } from '../../shared/rotation/approval-links';
 import { parseZoneFile } from '../dns/zone-file';
 import type { Scenario } from '../scenario';
 import type { LocalEnvironment } from './environment';

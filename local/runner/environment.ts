@@ -11,7 +11,9 @@ import { dkimRecordName, nextSelector } from '../../shared/dkim/selector';
 import { dkimTxtValue } from '../../shared/dkim/txt-record';
 import { assertDnsVerified, checkDkimEndToEnd, verifyCnameRecord, verifyDkimRecord } from '../../shared/dns';
 import type { DnsCheckOptions } from '../../shared/dns/types';
-import { type KeyMetadata, type KeyStoreDeps, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
+import { TRANSIENT_AWS_ERROR } from '../../shared/errors';
+import type { KeyMetadata } from '../../shared/rotation/key-metadata';
+import { type KeyStoreDeps, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
 import { type StartedRotation, startRotation } from '../../shared/rotation/start-rotation';
 import { POLL_WAIT_STATES, STATE } from '../../workflows/rotation-workflow';
 import { type LocalApprovalServer, startLocalApprovalServer } from '../approval-server';
@@ -155,7 +157,7 @@ export function localTiming(definition: AslDefinition, timing: Scenario['timing'
     const retry = (state as { Retry?: Array<{ ErrorEquals: string[] }> }).Retry;
     if (retry) {
       retryMs[name] = retry.map((rule) =>
-        rule.ErrorEquals.some((error) => error === 'TransientAwsError' || error.startsWith('Lambda.'))
+        rule.ErrorEquals.some((error) => error === TRANSIENT_AWS_ERROR || error.startsWith('Lambda.'))
           ? timing.transientRetryMs
           : timing.pollMs,
       );

@@ -6,7 +6,7 @@
  */
 
 import type { Severity } from '../notifications/model';
-import type { KeyState } from '../rotation/key-store';
+import type { KeyState } from '../rotation/key-metadata';
 import type { SesSigning } from '../rotation/ses-signing';
 
 /** Every health check the monitor runs, by the name its finding, metric and alarm carry. */

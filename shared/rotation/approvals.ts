@@ -1,20 +1,18 @@
 /**
- * Approval links: an opaque random id plus an HMAC over the signing key's version, the id and
- * the expiry; and the approval records behind them.
- *
- * The task token stays server-side in `approvals/<id>.json`; the link carries only the id, the
- * expiry, the key version (`kv`, Secrets Manager's VersionId, not secret) and the signature, so a
- * forwarded, scanned or logged link reveals nothing that resumes the workflow by itself. A GET
- * only shows the page; a POST with the page's CSRF token acts, once. The keys are in
- * ./approval-keys.ts; the page and templates in tasks/approval-endpoint.
+ * The approval record contract: `approvals/<id>.json`, what an approval link stands for. Holds
+ * the task token the decision resumes, so the link itself never carries it. NotifyDnsTeam creates
+ * it OPEN; the endpoint, the CLI, SendReminder and AbandonKey close it under If-Match; every
+ * reader checks it against {@link ApprovalRecordSchema}. The links' signatures are in
+ * ./approval-links.ts.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Secret } from '../dkim/secret';
-import { type ApprovalKey, type ApprovalKeys, keyByVersion } from './approval-keys';
-import { approvalPath, getObject, type KeyStoreDeps, putIfAbsent, putIfMatch } from './key-store';
+import { z } from 'zod';
+import { InvalidInputError } from '../errors';
+import { getObject, type KeyStoreDeps, putIfAbsent, putIfMatch } from './key-store';
+import { parseStoredJson, type StoredContract } from './stored-json';
 
 /** Where an approval stands. */
-export type ApprovalStatus = 'OPEN' | 'APPROVED' | 'REJECTED' | 'SUPERSEDED' | 'EXPIRED';
+export const APPROVAL_STATUSES = ['OPEN', 'APPROVED', 'REJECTED', 'SUPERSEDED', 'EXPIRED'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /** `approvals/<id>.json`. Holds the task token: never returned to a caller or logged. */
 export interface ApprovalRecord {
@@ -48,119 +46,45 @@ export interface ApprovalRecord {
 }
 
 /**
- * A new opaque approval id: 128 random bits as 32 lower-case hex digits. Not base64url: one id in 64
- * would begin with "-", which `byodkim approve <id>` reads as an option, and "-" also breaks
- * double-click selection in terminals and mail clients.
+ * The stored object's shape, checked by every reader. Fields added after the first release
+ * (executionArn, maxReminders, operatorContacts, delivery) are optional; fields no release knows
+ * are kept as they are, so closing an approval never drops them. The task token is never shown
+ * in an error.
  */
-export function newApprovalId(): string {
-  return randomBytes(16).toString('hex');
-}
+export const ApprovalRecordSchema = z.looseObject({
+  schemaVersion: z.literal(1),
+  approvalId: z.string().min(1),
+  taskToken: z.string().min(1),
+  domain: z.string().min(1),
+  selector: z.string().min(1),
+  recordName: z.string().min(1),
+  fingerprint: z.string(),
+  executionName: z.string(),
+  executionArn: z.string().min(1).optional(),
+  reminderNumber: z.number().int().nonnegative(),
+  maxReminders: z.number().int().nonnegative().optional(),
+  operatorContacts: z.array(z.string()).optional(),
+  createdAt: z.string().min(1),
+  expiresAt: z.string().min(1),
+  status: z.enum(APPROVAL_STATUSES),
+  decidedAt: z.string().min(1).optional(),
+  delivery: z.enum(['PENDING', 'CONFIRMED']).optional(),
+});
 
-/** What a MAC covers. `kv` is absent only for links minted before key versions (legacy). */
-function hmac(
-  secret: Secret,
-  purpose: 'link' | 'csrf',
-  kv: string | undefined,
-  approvalId: string,
-  expiresEpoch: number,
-): string {
-  const fields =
-    kv === undefined ? [purpose, approvalId, expiresEpoch] : [purpose, kv, approvalId, expiresEpoch];
-  return createHmac('sha256', secret.reveal()).update(fields.join('\n')).digest('base64url');
-}
+const APPROVAL_RECORD: StoredContract = {
+  title: 'The approval record',
+  kind: 'an approval record',
+  root: 'approval',
+  schema: ApprovalRecordSchema,
+  secretFields: ['taskToken'],
+};
 
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
+const APPROVAL_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
-/** The signature carried by a link signed with `key` (its version is part of what is signed). */
-export function signApprovalLink(key: ApprovalKey, approvalId: string, expiresEpoch: number): string {
-  return hmac(key.secret, 'link', key.version, approvalId, expiresEpoch);
-}
-
-/** The signing key of a checked link, and whether the link predates key versions. */
-export interface LinkKey {
-  readonly key: ApprovalKey;
-  /** True for a link without `kv` (minted before key versions): its MACs leave the version out. */
-  readonly legacy: boolean;
-}
-
-/** The CSRF token embedded in the page's form (bound to the same key, id and expiry as the link). */
-export function csrfToken(linkKey: LinkKey, approvalId: string, expiresEpoch: number): string {
-  return hmac(
-    linkKey.key.secret,
-    'csrf',
-    linkKey.legacy ? undefined : linkKey.key.version,
-    approvalId,
-    expiresEpoch,
-  );
-}
-
-/** The approval URL: `<base>/approvals/<id>?exp=<epoch seconds>&kv=<key version>&sig=<hmac>`. */
-export function approvalUrl(baseUrl: string, key: ApprovalKey, approvalId: string, expiresAt: Date): string {
-  const exp = Math.floor(expiresAt.getTime() / 1000);
-  const base = baseUrl.replace(/\/+$/, '');
-  return `${base}/approvals/${encodeURIComponent(approvalId)}?exp=${exp}&kv=${encodeURIComponent(key.version)}&sig=${signApprovalLink(key, approvalId, exp)}`;
-}
-
-/** The parameters a link (GET query) or the page's form (POST) carries. */
-export interface LinkParameters {
-  readonly exp: string | undefined;
-  readonly kv: string | undefined;
-  readonly sig: string | undefined;
-}
-
-/** Outcome of checking a link's parameters. */
-export type LinkCheck =
-  | { readonly ok: true; readonly expiresEpoch: number; readonly linkKey: LinkKey }
-  | { readonly ok: false; readonly reason: 'forged' | 'expired' };
-
-const KEY_VERSION = /^[A-Za-z0-9-]{1,64}$/;
-
-/**
- * Checks the signature first (a forged link learns nothing), then the expiry against `now`.
- * A link naming a key version is checked with that version only, when it is AWSCURRENT or
- * AWSPREVIOUS; a retired version is "forged". A link without `kv` was minted before key versions:
- * it is checked with the legacy MAC against AWSCURRENT, then AWSPREVIOUS, and dies at its own
- * signed expiry like any other.
- */
-export function checkApprovalLink(
-  keys: ApprovalKeys,
-  approvalId: string,
-  link: LinkParameters,
-  now: Date,
-): LinkCheck {
-  const { exp, kv, sig } = link;
-  if (exp === undefined || sig === undefined || !/^\d{1,12}$/.test(exp))
-    return { ok: false, reason: 'forged' };
-  const expiresEpoch = Number(exp);
-  let linkKey: LinkKey | undefined;
-  if (kv === undefined) {
-    const legacy = [keys.current, keys.previous].find(
-      (key) =>
-        key !== undefined && sameText(sig, hmac(key.secret, 'link', undefined, approvalId, expiresEpoch)),
-    );
-    linkKey = legacy === undefined ? undefined : { key: legacy, legacy: true };
-  } else {
-    const key = KEY_VERSION.test(kv) ? keyByVersion(keys, kv) : undefined;
-    if (key !== undefined && sameText(sig, signApprovalLink(key, approvalId, expiresEpoch)))
-      linkKey = { key, legacy: false };
-  }
-  if (linkKey === undefined) return { ok: false, reason: 'forged' };
-  if (now.getTime() >= expiresEpoch * 1000) return { ok: false, reason: 'expired' };
-  return { ok: true, expiresEpoch, linkKey };
-}
-
-/** True when `token` is the CSRF token of this link. */
-export function checkCsrfToken(
-  linkKey: LinkKey,
-  approvalId: string,
-  expiresEpoch: number,
-  token: string | undefined,
-): boolean {
-  return token !== undefined && sameText(token, csrfToken(linkKey, approvalId, expiresEpoch));
+/** The S3 key of an approval record. */
+export function approvalPath(approvalId: string): string {
+  if (!APPROVAL_ID.test(approvalId)) throw new InvalidInputError('Malformed approval id.');
+  return `approvals/${approvalId}.json`;
 }
 
 /** Stores a new approval record (create-only). */
@@ -174,15 +98,22 @@ export async function createApproval(deps: KeyStoreDeps, record: ApprovalRecord)
   if (outcome === 'exists') throw new Error('Approval id collision; retrying mints another id.');
 }
 
-/** Reads an approval record with its ETag; undefined when absent. */
+/**
+ * Reads an approval record with its ETag; undefined when absent.
+ * @throws InvalidInputError naming the object when it is not an approval record
+ */
 export async function readApproval(
   deps: KeyStoreDeps,
   approvalId: string,
 ): Promise<{ record: ApprovalRecord; etag: string } | undefined> {
-  const object = await getObject(deps, approvalPath(approvalId));
+  const key = approvalPath(approvalId);
+  const object = await getObject(deps, key);
   return object === undefined
     ? undefined
-    : { record: JSON.parse(object.body) as ApprovalRecord, etag: object.etag };
+    : {
+        record: parseStoredJson<ApprovalRecord>(APPROVAL_RECORD, object.body, `s3://${deps.bucket}/${key}`),
+        etag: object.etag,
+      };
 }
 
 /** A decision: what the person pressed, as a record status. */

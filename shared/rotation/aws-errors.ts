@@ -6,10 +6,7 @@
  * transient failure reaches Step Functions as {@link TRANSIENT_AWS_ERROR} and is retried there with
  * backoff and full jitter (never by sleeping inside a Lambda), while a permanent one keeps its meaning.
  */
-import { stableReason } from '../errors';
-
-/** `ErrorEquals` name of a transient AWS failure, retried by the workflow. */
-export const TRANSIENT_AWS_ERROR = 'TransientAwsError';
+import { stableReason, TRANSIENT_AWS_ERROR } from '../errors';
 
 /** A throttling, 5xx or network failure of an AWS call: safe to retry later. */
 export class TransientAwsError extends Error {

@@ -2,16 +2,18 @@
  * The DNS request contract: what the DNS team (or, AUTO, Route 53) must publish for a key,
  * stored as `dns-requests/<domain>/<selector>.json` (public data only) next to a zone-file
  * snippet, `dns-requests/<domain>/<selector>.zone`. StoreDnsRequest writes it; NotifyDnsTeam,
- * PublishDnsRecord and RetireOldKey read it.
+ * PublishDnsRecord and RetireOldKey read it. The Route 53 change batches of the record (UPSERT
+ * handed to the DNS team, CREATE and DELETE sent in AUTO by ./route53-records.ts) are built here,
+ * so every copy of the record names, splits and escapes it the same way.
  */
 import type { KeyObject } from 'node:crypto';
+import type { ChangeBatch, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { z } from 'zod';
-import { describeIssues } from '../config';
 import { publicKeyFingerprint } from '../dkim/fingerprint';
 import { dkimRecordName } from '../dkim/selector';
 import { dkimTxtValue, route53TxtValue, splitCharacterStrings, zoneFileLine } from '../dkim/txt-record';
-import { InvalidInputError } from '../errors';
 import { dnsRequestPath, getRequiredObject, type KeyStoreDeps } from './key-store';
+import { parseStoredJson, type StoredContract } from './stored-json';
 
 /** `dns-requests/<domain>/<selector>.json` (public data only). */
 export interface DnsRequest {
@@ -31,6 +33,52 @@ export interface DnsRequest {
 
 /** TTL of the requested record, in seconds. */
 export const DNS_RECORD_TTL = 3600;
+
+/** The record the workflow asks for (and, AUTO, publishes). */
+export interface DkimTxtRecord {
+  /** `<selector>._domainkey.<domain>`, without the trailing dot. */
+  readonly recordName: string;
+  /** The whole TXT value (`v=DKIM1; k=rsa; p=…`), split into 255-octet strings on the way. */
+  readonly value: string;
+  readonly ttl: number;
+}
+
+/**
+ * What a change does: UPSERT in the batch handed to the DNS team (they may be replacing a draft),
+ * CREATE when the workflow publishes (never overwrites), DELETE when it retires the old record.
+ */
+export type Route53ChangeAction = 'CREATE' | 'UPSERT' | 'DELETE';
+
+/** `name` with exactly one trailing dot, as Route 53 writes names. */
+export const absoluteName = (name: string) => `${name.replace(/\.$/, '')}.`;
+
+/** `record` as a Route 53 record set: one resource record holding all its character-strings. */
+export function dkimTxtRecordSet(record: DkimTxtRecord): ResourceRecordSet {
+  return {
+    Name: absoluteName(record.recordName),
+    Type: 'TXT',
+    TTL: record.ttl,
+    ResourceRecords: [{ Value: route53TxtValue(record.value) }],
+  };
+}
+
+/** Route 53 keeps a change batch comment to 256 characters. */
+const MAX_COMMENT_CHARS = 256;
+
+/**
+ * A change batch of one `action` on `recordSet`, its comment cut to what Route 53 accepts. A DELETE
+ * must carry the record set exactly as Route 53 listed it: it deletes only an exact match.
+ */
+export function route53ChangeBatch(
+  action: Route53ChangeAction,
+  recordSet: ResourceRecordSet,
+  comment: string,
+): ChangeBatch {
+  return {
+    Comment: comment.length > MAX_COMMENT_CHARS ? `${comment.slice(0, MAX_COMMENT_CHARS - 3)}...` : comment,
+    Changes: [{ Action: action, ResourceRecordSet: recordSet }],
+  };
+}
 
 /** `dns-requests/<domain>/<selector>.zone`: the zone-file snippet next to the JSON request. */
 export function dnsRequestZonePath(domain: string, selector: string): string {
@@ -59,20 +107,11 @@ export function buildDnsRequest(input: {
     value,
     characterStrings: splitCharacterStrings(value),
     zoneFileLine: zoneFileLine(recordName, value, { ttl }),
-    route53ChangeBatch: {
-      Comment: `DKIM key ${selector} for ${domain}`,
-      Changes: [
-        {
-          Action: 'UPSERT',
-          ResourceRecordSet: {
-            Name: `${recordName}.`,
-            Type: 'TXT',
-            TTL: ttl,
-            ResourceRecords: [{ Value: route53TxtValue(value) }],
-          },
-        },
-      ],
-    },
+    route53ChangeBatch: route53ChangeBatch(
+      'UPSERT',
+      dkimTxtRecordSet({ recordName, value, ttl }),
+      `DKIM key ${selector} for ${domain}`,
+    ),
     fingerprint: publicKeyFingerprint(input.publicKey),
     requestedAt: input.requestedAt.toISOString(),
   };
@@ -92,7 +131,10 @@ export function zoneFileSnippet(request: DnsRequest): string {
   ].join('\n');
 }
 
-/** The stored object's shape, checked by every reader (an object edited by hand fails clearly). */
+/**
+ * The stored object's shape, checked by every reader (an object edited by hand fails clearly).
+ * Only this release's writer exists (schemaVersion 1): every field is required.
+ */
 export const DnsRequestSchema = z.object({
   schemaVersion: z.literal(1),
   domain: z.string().min(1),
@@ -108,25 +150,19 @@ export const DnsRequestSchema = z.object({
   requestedAt: z.string().min(1),
 });
 
+const DNS_REQUEST: StoredContract = {
+  title: 'The DNS request',
+  kind: 'a DNS request',
+  root: 'request',
+  schema: DnsRequestSchema,
+};
+
 /**
  * Reads and checks the DNS request at `key`.
  * @throws KeyNotFoundError when it is absent; InvalidInputError naming the object when it is not
  *   JSON or not a DNS request of this release
  */
 export async function readDnsRequest(deps: KeyStoreDeps, key: string): Promise<DnsRequest> {
-  const source = `s3://${deps.bucket}/${key}`;
   const body = (await getRequiredObject(deps, key, 'The DNS request')).body;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body);
-  } catch (cause) {
-    throw new InvalidInputError(`The DNS request ${source} is not JSON: it was changed by hand.`, { cause });
-  }
-  const parsed = DnsRequestSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    throw new InvalidInputError(
-      `The DNS request ${source} is not a DNS request: ${describeIssues(parsed.error.issues, 'request').join('; ')}`,
-    );
-  }
-  return parsed.data as DnsRequest;
+  return parseStoredJson<DnsRequest>(DNS_REQUEST, body, `s3://${deps.bucket}/${key}`);
 }

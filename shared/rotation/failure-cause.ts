@@ -20,6 +20,7 @@
  * key material in their messages (DNS verdicts give lengths and the first differing position).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { STATES_ERRORS } from '../errors';
 import { causeText, printable, sanitise } from '../sanitise';
 import { type AttemptFailure, executionPath, type PathStep } from './state-path';
 
@@ -83,7 +84,9 @@ export function failureCause(events: readonly HistoryEvent[]): FailureCause | un
     // The Catches that led here; a reminder's timeout (States.Timeout on the approval wait) is a
     // detour of the workflow, not a cause, unless nothing else was caught.
     const caught = caughtSteps(path.steps, path.runs);
-    const real = caught.filter((step) => step.failures[step.failures.length - 1]?.error !== 'States.Timeout');
+    const real = caught.filter(
+      (step) => step.failures[step.failures.length - 1]?.error !== STATES_ERRORS.Timeout,
+    );
     const chosen = real.length > 0 ? real : caught;
     const final = chosen[chosen.length - 1];
     const failure = final?.failures[final.failures.length - 1];
@@ -103,7 +106,7 @@ export function failureCause(events: readonly HistoryEvent[]): FailureCause | un
   }
   const state = last ? printable(last.name, 80) : 'the execution';
   const error = sanitise(
-    end.error ?? (end.type === 'ExecutionAborted' ? 'ExecutionAborted' : 'States.Timeout'),
+    end.error ?? (end.type === 'ExecutionAborted' ? 'ExecutionAborted' : STATES_ERRORS.Timeout),
     100,
   );
   const message =

@@ -9,7 +9,9 @@
  * approvals/<approval-id>.json               written once, then updated with If-Match
  * ```
  * Objects are created with `IfNoneMatch: '*'`, so a retry or a redrive can never replace a key
- * already sent to DNS; state changes use `IfMatch` so two writers cannot both win.
+ * already sent to DNS; state changes use `IfMatch` so two writers cannot both win. This file holds
+ * the paths and the generic reads and conditional writes; the JSON objects' contracts (schema,
+ * reader, changes) are ./key-metadata.ts, ./dns-request.ts and ./approvals.ts.
  */
 import {
   GetObjectCommand,
@@ -22,40 +24,6 @@ import { normaliseDomain } from '../dkim/domain';
 import { assertValidSelector } from '../dkim/selector';
 import { InvalidInputError, KeyNotFoundError } from '../errors';
 import { callAws, httpStatusOf } from './aws-errors';
-
-/** Life cycle of a key (modelled on Secrets Manager's PENDING / CURRENT / PREVIOUS labels). */
-export const KEY_STATES = ['PENDING', 'ACTIVE', 'PREVIOUS', 'RETIRED', 'ABANDONED'] as const;
-export type KeyState = (typeof KEY_STATES)[number];
-
-/** Allowed moves. Staying in the same state is always allowed (idempotent re-run). */
-export const KEY_TRANSITIONS: Readonly<Record<KeyState, readonly KeyState[]>> = {
-  PENDING: ['ACTIVE', 'ABANDONED'],
-  // ACTIVE → ABANDONED: a rollback after SES confirmed the new key.
-  ACTIVE: ['PREVIOUS', 'ABANDONED'],
-  // PREVIOUS → ACTIVE: a rollback restores the previous key.
-  PREVIOUS: ['RETIRED', 'ACTIVE'],
-  RETIRED: [],
-  ABANDONED: [],
-};
-
-/** metadata.json of one key. */
-export interface KeyMetadata {
-  readonly schemaVersion: 1;
-  readonly domain: string;
-  readonly selector: string;
-  readonly state: KeyState;
-  readonly keyLength?: number;
-  readonly fingerprint?: string;
-  readonly createdAt: string;
-  readonly certificateExpiresAt?: string;
-  /** The approval whose link is live now; older links are superseded. */
-  readonly openApprovalId?: string;
-  /** When the DNS team was asked to revoke or remove this key's record (AUTO: when the workflow deleted it). */
-  readonly retirementRequestedAt?: string;
-  /** AUTO: when the workflow published this key's record through Route 53 and told the DNS team. */
-  readonly publishedAt?: string;
-  readonly history: readonly { readonly state: KeyState; readonly at: string; readonly reason: string }[];
-}
 
 /** S3 keys of one selector's objects. */
 export interface KeyPaths {
@@ -77,14 +45,6 @@ export function keyPaths(domain: string, selector: string): KeyPaths {
 /** The S3 key of a selector's DNS request. */
 export function dnsRequestPath(domain: string, selector: string): string {
   return `dns-requests/${normaliseDomain(domain)}/${assertValidSelector(selector)}.json`;
-}
-
-const APPROVAL_ID = /^[A-Za-z0-9_-]{16,64}$/;
-
-/** The S3 key of an approval record. */
-export function approvalPath(approvalId: string): string {
-  if (!APPROVAL_ID.test(approvalId)) throw new InvalidInputError('Malformed approval id.');
-  return `approvals/${approvalId}.json`;
 }
 
 /** A stored object's text and ETag. */
@@ -233,17 +193,19 @@ const MAX_CONDITIONAL_ATTEMPTS = 5;
 
 /**
  * Read-modify-write of a JSON object under `If-Match`, re-reading when another writer won.
- * `change` returns the new value, or undefined to leave the object as it is.
+ * `parse` checks the stored text (`source` is `s3://<bucket>/<key>`, for its errors); `change`
+ * returns the new value, or undefined to leave the object as it is.
  * @returns the value stored at the end.
  */
 export async function updateJson<T>(
   deps: KeyStoreDeps,
   key: string,
+  parse: (body: string, source: string) => T,
   change: (current: T | undefined) => T | undefined,
 ): Promise<T | undefined> {
   for (let attempt = 0; attempt < MAX_CONDITIONAL_ATTEMPTS; attempt++) {
     const current = await getObject(deps, key);
-    const value = current === undefined ? undefined : (JSON.parse(current.body) as T);
+    const value = current === undefined ? undefined : parse(current.body, `s3://${deps.bucket}/${key}`);
     const next = change(value);
     if (next === undefined) return value;
     const body = `${JSON.stringify(next, null, 2)}\n`;
@@ -254,82 +216,6 @@ export async function updateJson<T>(
     if (written) return next;
   }
   throw new InvalidInputError(`s3://${deps.bucket}/${key} kept changing under us; run the step again.`);
-}
-
-/** Reads a key's metadata.json; undefined when absent. */
-export async function readMetadata(
-  deps: KeyStoreDeps,
-  domain: string,
-  selector: string,
-): Promise<KeyMetadata | undefined> {
-  const object = await getObject(deps, keyPaths(domain, selector).metadata);
-  return object === undefined ? undefined : (JSON.parse(object.body) as KeyMetadata);
-}
-
-/** Options of {@link transitionKey}. */
-export interface TransitionOptions {
-  readonly at: Date;
-  readonly reason: string;
-  /**
-   * Create the metadata in `to` when it does not exist (a key migrated from the phase-based system
-   * has none). @default false
-   */
-  readonly createIfMissing?: boolean;
-  /** Other fields to set in the same write. */
-  readonly patch?: Partial<Pick<KeyMetadata, 'openApprovalId' | 'retirementRequestedAt' | 'publishedAt'>>;
-}
-
-/**
- * Moves a key to `to` under `If-Match`. Already in `to`: a no-op (idempotent). A move that
- * {@link KEY_TRANSITIONS} does not allow throws, so a re-run can never resurrect a retired key.
- */
-export async function transitionKey(
-  deps: KeyStoreDeps,
-  domain: string,
-  selector: string,
-  to: KeyState,
-  options: TransitionOptions,
-): Promise<KeyMetadata> {
-  const key = keyPaths(domain, selector).metadata;
-  const result = await updateJson<KeyMetadata>(deps, key, (current) => {
-    if (current === undefined) {
-      if (!options.createIfMissing) {
-        throw new KeyNotFoundError(
-          `No metadata for selector ${selector} of ${domain} at s3://${deps.bucket}/${key} (CERTIFICATE_NOT_FOUND).`,
-        );
-      }
-      const at = options.at.toISOString();
-      return {
-        schemaVersion: 1,
-        domain: normaliseDomain(domain),
-        selector,
-        state: to,
-        createdAt: at,
-        ...options.patch,
-        history: [{ state: to, at, reason: options.reason }],
-      };
-    }
-    const patched = Object.entries(options.patch ?? {}).some(
-      ([field, value]) => (current as unknown as Record<string, unknown>)[field] !== value,
-    );
-    if (current.state === to && !patched) return undefined;
-    if (current.state !== to && !KEY_TRANSITIONS[current.state].includes(to)) {
-      throw new InvalidInputError(
-        `Key ${selector} of ${domain} is ${current.state} and cannot become ${to}: start a new rotation instead.`,
-      );
-    }
-    return {
-      ...current,
-      ...options.patch,
-      state: to,
-      history:
-        current.state === to
-          ? current.history
-          : [...current.history, { state: to, at: options.at.toISOString(), reason: options.reason }],
-    };
-  });
-  if (result === undefined) throw new KeyNotFoundError(`Metadata of ${selector} vanished while updating it.`);
-  return result;
 }
 
 /** Every selector that has objects under `dkim/<domain>/`. */

@@ -3,7 +3,8 @@
  * and delete the old one — nothing else. CREATE, never UPSERT: a record already at the new name
  * with another value is someone else's and is reported, not overwritten. DELETE sends the exact
  * current values read just before, as Route 53 requires, so a record edited by hand meanwhile
- * makes the change fail instead of removing something unexpected.
+ * makes the change fail instead of removing something unexpected. The change batches themselves
+ * are the DNS request contract's (./dns-request.ts).
  */
 import {
   ChangeResourceRecordSetsCommand,
@@ -11,22 +12,13 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { route53TxtValue } from '../dkim/txt-record';
 import { DnsRecordMismatchError, InvalidInputError } from '../errors';
 import { callAws } from './aws-errors';
+import { absoluteName, type DkimTxtRecord, dkimTxtRecordSet, route53ChangeBatch } from './dns-request';
 
 /** What a Route 53 change needs. */
 export interface Route53Deps {
   readonly route53: Route53Client;
-}
-
-/** The record the workflow publishes. */
-export interface DkimTxtRecord {
-  /** `<selector>._domainkey.<domain>`, without the trailing dot. */
-  readonly recordName: string;
-  /** The whole TXT value (`v=DKIM1; k=rsa; p=…`), split into 255-octet strings on the way. */
-  readonly value: string;
-  readonly ttl: number;
 }
 
 /** How a change ended. */
@@ -37,11 +29,9 @@ export interface Route53ChangeOutcome {
   readonly unchanged: boolean;
 }
 
-const absolute = (name: string) => `${name.replace(/\.$/, '')}.`;
-
 /** Route 53 escapes some characters in names as `\ooo`; DKIM names are LDH and `_`, so only case and the dot. */
 const sameName = (a: string | undefined, b: string) =>
-  a !== undefined && absolute(a).toLowerCase() === absolute(b).toLowerCase();
+  a !== undefined && absoluteName(a).toLowerCase() === absoluteName(b).toLowerCase();
 
 /**
  * The character-strings of a Route 53 TXT value (`"a" "b"`), unescaped and joined. Route 53 lists
@@ -56,11 +46,6 @@ export function joinRoute53TxtValue(value: string): string {
   return strings.length > 0 ? strings.join('') : value;
 }
 
-/** Route 53 keeps a change batch comment to 256 characters. */
-const MAX_COMMENT_CHARS = 256;
-const commentOf = (text: string) =>
-  text.length > MAX_COMMENT_CHARS ? `${text.slice(0, MAX_COMMENT_CHARS - 3)}...` : text;
-
 /** The TXT record set at `recordName`, if any. */
 export async function readTxtRecordSet(
   deps: Route53Deps,
@@ -71,7 +56,7 @@ export async function readTxtRecordSet(
     deps.route53.send(
       new ListResourceRecordSetsCommand({
         HostedZoneId: hostedZoneId,
-        StartRecordName: absolute(recordName),
+        StartRecordName: absoluteName(recordName),
         StartRecordType: 'TXT',
         MaxItems: 1,
       }),
@@ -107,20 +92,7 @@ export async function createDkimTxtRecord(
   };
   const create = new ChangeResourceRecordSetsCommand({
     HostedZoneId: hostedZoneId,
-    ChangeBatch: {
-      Comment: commentOf(comment),
-      Changes: [
-        {
-          Action: 'CREATE',
-          ResourceRecordSet: {
-            Name: absolute(record.recordName),
-            Type: 'TXT',
-            TTL: record.ttl,
-            ResourceRecords: [{ Value: route53TxtValue(record.value) }],
-          },
-        },
-      ],
-    },
+    ChangeBatch: route53ChangeBatch('CREATE', dkimTxtRecordSet(record), comment),
   });
   return inZone(hostedZoneId, async () => {
     const before = await judgeExisting();
@@ -163,10 +135,7 @@ export async function deleteDkimTxtRecord(
         deps.route53.send(
           new ChangeResourceRecordSetsCommand({
             HostedZoneId: hostedZoneId,
-            ChangeBatch: {
-              Comment: commentOf(comment),
-              Changes: [{ Action: 'DELETE', ResourceRecordSet: existing }],
-            },
+            ChangeBatch: route53ChangeBatch('DELETE', existing, comment),
           }),
         ),
       );

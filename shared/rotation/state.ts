@@ -9,7 +9,7 @@
 import { InvalidInputError } from '../errors';
 import type { BackoffSettings } from '../workflow-history';
 import type { ApplyWindow } from './apply-window';
-import type { KeyState } from './key-store';
+import type { KeyState } from './key-metadata';
 
 /** Execution input, as written by {@link startRotation}. */
 export interface StartRotationInput {

@@ -7,7 +7,8 @@ import { ERROR_NAMES } from '../../shared/errors';
 import { type NotifyDeps, publish } from '../../shared/notifications/publish';
 import { abandonedNotification } from '../../shared/notifications/templates/abandoned';
 import { closeApproval } from '../../shared/rotation/approvals';
-import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
+import { readMetadata, transitionKey } from '../../shared/rotation/key-metadata';
+import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { AbandonResult, RotationState } from '../../shared/rotation/state';
 

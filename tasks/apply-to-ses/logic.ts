@@ -7,7 +7,8 @@
 import { privateKeyFromPem } from '../../shared/dkim/keys';
 import { toSesSigningPrivateKey } from '../../shared/dkim/ses-signing-key';
 import { InvalidInputError } from '../../shared/errors';
-import { getRequiredObject, type KeyStoreDeps, readMetadata } from '../../shared/rotation/key-store';
+import { readMetadata } from '../../shared/rotation/key-metadata';
+import { getRequiredObject, type KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import {
   applyExternalKey,

@@ -9,14 +9,12 @@ import { formatInstant } from '../../shared/notifications/time-format';
 import { decideApproval } from '../../shared/rotation/approval-decision';
 import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
 import {
-  type ApprovalRecord,
-  awaitsDelivery,
   checkApprovalLink,
   checkCsrfToken,
   csrfToken,
   type LinkKey,
-  readApproval,
-} from '../../shared/rotation/approvals';
+} from '../../shared/rotation/approval-links';
+import { type ApprovalRecord, awaitsDelivery, readApproval } from '../../shared/rotation/approvals';
 import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { approvalPage, type MessagePageInput, messagePage, SECURITY_HEADERS } from './page';

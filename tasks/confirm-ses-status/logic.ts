@@ -9,7 +9,8 @@
  * previous external keys PREVIOUS.
  */
 import { SesApplyFailedError, SesDkimFailedError, SesDkimPendingError } from '../../shared/errors';
-import { type KeyStoreDeps, transitionKey } from '../../shared/rotation/key-store';
+import { transitionKey } from '../../shared/rotation/key-metadata';
+import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import { nextPollSeconds, pollingExhausted } from '../../shared/rotation/poll-schedule';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor, type SesSigning } from '../../shared/rotation/ses-signing';

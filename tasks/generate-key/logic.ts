@@ -12,14 +12,13 @@ import {
   privateKeyToPem,
 } from '../../shared/dkim/keys';
 import { InvalidInputError } from '../../shared/errors';
+import { type KeyMetadata, readMetadata } from '../../shared/rotation/key-metadata';
 import {
   getObject,
   getRequiredObject,
-  type KeyMetadata,
   type KeyStoreDeps,
   keyPaths,
   putIfAbsent,
-  readMetadata,
 } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { KeyReference, RotationState } from '../../shared/rotation/state';

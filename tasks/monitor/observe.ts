@@ -25,14 +25,13 @@ import {
 } from '../../shared/monitoring/evaluate';
 import type { Pacer } from '../../shared/monitoring/pacer';
 import { isTransientAwsError } from '../../shared/rotation/aws-errors';
+import { type KeyMetadata, readMetadata } from '../../shared/rotation/key-metadata';
 import {
   dnsRequestPath,
   getObject,
-  type KeyMetadata,
   type KeyStoreDeps,
   keyPaths,
   listSelectors,
-  readMetadata,
 } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';

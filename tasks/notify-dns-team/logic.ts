@@ -9,9 +9,11 @@ import { plannedSwitchLine } from '../../shared/notifications/common-lines';
 import { type NotifyDeps, publish } from '../../shared/notifications/publish';
 import { dnsRequestNotification } from '../../shared/notifications/templates/dns-request';
 import type { ApprovalKeys } from '../../shared/rotation/approval-keys';
-import { approvalUrl, closeApproval, createApproval, newApprovalId } from '../../shared/rotation/approvals';
+import { approvalUrl, newApprovalId } from '../../shared/rotation/approval-links';
+import { closeApproval, createApproval } from '../../shared/rotation/approvals';
 import { readDnsRequest } from '../../shared/rotation/dns-request';
-import { type KeyStoreDeps, readMetadata, transitionKey } from '../../shared/rotation/key-store';
+import { readMetadata, transitionKey } from '../../shared/rotation/key-metadata';
+import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { assertRotationState, type NotifyDnsTeamInput } from '../../shared/rotation/state';
 

@@ -18,13 +18,8 @@ import { type NotifyDeps, publish } from '../../shared/notifications/publish';
 import { retirementNotification } from '../../shared/notifications/templates/retirement';
 import { route53ChangeNotification } from '../../shared/notifications/templates/route53-change';
 import { DNS_RECORD_TTL } from '../../shared/rotation/dns-request';
-import {
-  getRequiredObject,
-  type KeyStoreDeps,
-  keyPaths,
-  readMetadata,
-  transitionKey,
-} from '../../shared/rotation/key-store';
+import { readMetadata, transitionKey } from '../../shared/rotation/key-metadata';
+import { getRequiredObject, type KeyStoreDeps, keyPaths } from '../../shared/rotation/key-store';
 import { deleteDkimTxtRecord, type Route53Deps } from '../../shared/rotation/route53-records';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import { readSesSigning, type SesClientFor } from '../../shared/rotation/ses-signing';

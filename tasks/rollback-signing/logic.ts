@@ -9,13 +9,8 @@ import { privateKeyFromPem } from '../../shared/dkim/keys';
 import { toSesSigningPrivateKey } from '../../shared/dkim/ses-signing-key';
 import { RollbackFailedError, stableReason } from '../../shared/errors';
 import { isTransientAwsError } from '../../shared/rotation/aws-errors';
-import {
-  getRequiredObject,
-  type KeyStoreDeps,
-  keyPaths,
-  readMetadata,
-  transitionKey,
-} from '../../shared/rotation/key-store';
+import { readMetadata, transitionKey } from '../../shared/rotation/key-metadata';
+import { getRequiredObject, type KeyStoreDeps, keyPaths } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import {
   applyEasyDkim,

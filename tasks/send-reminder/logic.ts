@@ -5,7 +5,8 @@
  */
 import { ApprovalExpiredError } from '../../shared/errors';
 import { closeApproval } from '../../shared/rotation/approvals';
-import { type KeyStoreDeps, readMetadata } from '../../shared/rotation/key-store';
+import { readMetadata } from '../../shared/rotation/key-metadata';
+import type { KeyStoreDeps } from '../../shared/rotation/key-store';
 import type { BaseDeps } from '../../shared/rotation/runtime';
 import type { ReminderCount, RotationState } from '../../shared/rotation/state';
 

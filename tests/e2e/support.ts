@@ -3,7 +3,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { LocalEnvironment } from '../../local/runner/environment';
 import { type RotateOptions, type RotationRun, rotate } from '../../local/runner/rotate';
 import { loadScenario, type Scenario } from '../../local/scenario';
-import type { KeyMetadata } from '../../shared/rotation/key-store';
+import type { KeyMetadata } from '../../shared/rotation/key-metadata';
 import { keyPaths } from '../../shared/rotation/key-store';
 
 /** A rehearsal takes seconds (SES's 1 request/s is modelled): generous per-test time. */

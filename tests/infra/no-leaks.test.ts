@@ -7,7 +7,7 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseConfig } from '../../shared/config';
 import { privateKeyFromPem } from '../../shared/dkim/keys';
-import { csrfToken } from '../../shared/rotation/approvals';
+import { csrfToken } from '../../shared/rotation/approval-links';
 import { keyPaths } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
 import type { RotationState } from '../../shared/rotation/state';

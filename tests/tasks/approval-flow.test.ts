@@ -12,7 +12,8 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type ApprovalRecord, approvalUrl, csrfToken } from '../../shared/rotation/approvals';
+import { approvalUrl, csrfToken } from '../../shared/rotation/approval-links';
+import type { ApprovalRecord } from '../../shared/rotation/approvals';
 import { buildDnsRequest, dnsRequestZonePath } from '../../shared/rotation/dns-request';
 import { dnsRequestPath } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';

@@ -13,7 +13,7 @@ import {
   approvalKeysFrom,
   readApprovalKeys,
 } from '../../shared/rotation/approval-keys';
-import { approvalUrl, checkApprovalLink, csrfToken } from '../../shared/rotation/approvals';
+import { approvalUrl, checkApprovalLink, csrfToken } from '../../shared/rotation/approval-links';
 
 const ARN = 'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:approval-AbCdEf';
 const ID = '0123456789abcdef0123456789abcdef';

@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { publicKeyFingerprint } from '../../shared/dkim/fingerprint';
 import { privateKeyFromPem } from '../../shared/dkim/keys';
-import { TRANSIENT_AWS_ERROR } from '../../shared/rotation/aws-errors';
+import { TRANSIENT_AWS_ERROR } from '../../shared/errors';
 import { keyPaths } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
 import { makeHandler } from '../../tasks/generate-key/handler';

@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { isTransientAwsError } from '../../shared/rotation/aws-errors';
-import { getObject, KEY_STATES, KEY_TRANSITIONS, transitionKey } from '../../shared/rotation/key-store';
+import { KEY_STATES, KEY_TRANSITIONS, transitionKey } from '../../shared/rotation/key-metadata';
+import { getObject } from '../../shared/rotation/key-store';
 import { FakeS3, sdkError, serverError, throttling } from './support/fakes';
 import { DOMAIN, keyPairs, metadataOf, NEW_SELECTOR, seedKey } from './support/rotation';
 

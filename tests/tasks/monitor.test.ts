@@ -20,7 +20,8 @@ import { createDkimCertificate } from '../../shared/dkim/certificate';
 import { type DkimKeyPair, generateDkimKeyPair } from '../../shared/dkim/keys';
 import type { DnsVerification, VerifyDkimRecordInput } from '../../shared/dns/types';
 import { type MetricName, type MetricsSink, powertoolsMetricsSink } from '../../shared/monitoring/metrics';
-import { dnsRequestPath, type KeyState, keyPaths } from '../../shared/rotation/key-store';
+import type { KeyState } from '../../shared/rotation/key-metadata';
+import { dnsRequestPath, keyPaths } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
 import { type MonitorDeps, runMonitor, type VerifyDkimRecord } from '../../tasks/monitor/logic';
 

@@ -1,5 +1,5 @@
 import { buildProgram } from '../../cli/main';
-import { newApprovalId } from '../../shared/rotation/approvals';
+import { newApprovalId } from '../../shared/rotation/approval-links';
 
 describe('newApprovalId', () => {
   const ids = Array.from({ length: 2000 }, () => newApprovalId());

@@ -2,7 +2,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { buildDnsRequest, readDnsRequest } from '../../shared/rotation/dns-request';
+import {
+  buildDnsRequest,
+  dkimTxtRecordSet,
+  readDnsRequest,
+  route53ChangeBatch,
+} from '../../shared/rotation/dns-request';
 
 const s3Mock = mockClient(S3Client);
 const deps = { s3: new S3Client({ region: 'ap-northeast-1' }), bucket: 'key-store' };
@@ -42,5 +47,28 @@ test.each([
   await expect(readDnsRequest(deps, KEY)).rejects.toMatchObject({
     name: 'InvalidInput',
     message: expect.stringMatching(message),
+  });
+});
+
+test('hands the DNS team the same record set the workflow CREATEs, under a comment Route 53 accepts', () => {
+  // GIVEN the record of the request
+  const recordSet = dkimTxtRecordSet({
+    recordName: request.recordName,
+    value: request.value,
+    ttl: request.ttl,
+  });
+  // WHEN the batches are built
+  const create = route53ChangeBatch('CREATE', recordSet, 'x'.repeat(300));
+  // THEN the request's UPSERT and the CREATE change the same record set; the comment is cut to 256
+  expect(request.route53ChangeBatch).toEqual({
+    Comment: 'DKIM key p-20261204-1 for mail.example.jp',
+    Changes: [{ Action: 'UPSERT', ResourceRecordSet: recordSet }],
+  });
+  expect(create.Changes).toEqual([{ Action: 'CREATE', ResourceRecordSet: recordSet }]);
+  expect(create.Comment).toBe(`${'x'.repeat(253)}...`);
+  expect(recordSet).toMatchObject({
+    Name: 'p-20261204-1._domainkey.mail.example.jp.',
+    Type: 'TXT',
+    TTL: 3600,
   });
 });

@@ -1,5 +1,14 @@
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as errors from '../../shared/errors';
-import { ERROR_NAMES, LEGACY_ERROR_CODES, RotationError, stableReason } from '../../shared/errors';
+import {
+  ERROR_NAMES,
+  LEGACY_ERROR_CODES,
+  RotationError,
+  STATES_ERRORS,
+  stableReason,
+  TRANSIENT_AWS_ERROR,
+} from '../../shared/errors';
+import { TransientAwsError } from '../../shared/rotation/aws-errors';
 
 type ErrorClass = new (message: string, options?: errors.RotationErrorOptions) => RotationError;
 
@@ -48,5 +57,10 @@ describe('rotation errors', () => {
     expect(stableReason('plain')).toBe('Error: plain');
     expect(stableReason(new Error('x'.repeat(600))).length).toBe(300);
     expect(stableReason(new Error('line one\r\nline two'))).toBe('Error: line one line two');
+  });
+
+  it('spells the States Language names as CDK does, and raises transient failures by their retried name', () => {
+    expect(STATES_ERRORS).toEqual({ ALL: sfn.Errors.ALL, Timeout: sfn.Errors.TIMEOUT });
+    expect(new TransientAwsError('throttled').name).toBe(TRANSIENT_AWS_ERROR);
   });
 });

@@ -24,7 +24,7 @@ import {
   route53ChangeNotification,
   successNotification,
 } from '../../shared/notifications';
-import { approvalUrl } from '../../shared/rotation/approvals';
+import { approvalUrl } from '../../shared/rotation/approval-links';
 import { buildDnsRequest, type DnsRequest } from '../../shared/rotation/dns-request';
 
 const DOMAIN = 'mail.example.jp';

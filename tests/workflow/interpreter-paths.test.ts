@@ -3,9 +3,8 @@
  * (aws-local-stepfunctions), with every Lambda task replaced by name with a scripted stand-in:
  * which states run, in which order, on each path. The tasks' own logic is tested in tests/tasks.
  */
-import { ERROR_NAMES } from '../../shared/errors';
-import { TRANSIENT_AWS_ERROR } from '../../shared/rotation/aws-errors';
-import { LAMBDA_TASKS, type LambdaTaskName, STATE, WORKFLOW_ERRORS } from '../../workflows/rotation-workflow';
+import { ERROR_NAMES, TRANSIENT_AWS_ERROR, WORKFLOW_ERRORS } from '../../shared/errors';
+import { LAMBDA_TASKS, type LambdaTaskName, STATE } from '../../workflows/rotation-workflow';
 import { type Asl, definitionOf, synthStack } from './support/synth';
 
 type Interpreter = typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' }});

@@ -4,17 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ERROR_NAMES } from '../../shared/errors';
-import { TRANSIENT_AWS_ERROR } from '../../shared/rotation/aws-errors';
+import {
+  ERROR_NAMES,
+  LAMBDA_SERVICE_ERRORS,
+  TRANSIENT_AWS_ERROR,
+  WORKFLOW_ERRORS,
+} from '../../shared/errors';
 import { REDRIVE_CANNOT_HELP } from '../../shared/rotation/redrive-policy';
 import { mermaidDiagram } from '../../workflows/diagram';
-import {
-  LAMBDA_SERVICE_ERRORS,
-  LAMBDA_TASKS,
-  pollAttempts,
-  STATE,
-  WORKFLOW_ERRORS,
-} from '../../workflows/rotation-workflow';
+import { LAMBDA_TASKS, pollAttempts, STATE } from '../../workflows/rotation-workflow';
 import { type Asl, definitionOf, predecessors, reachable, synthStack } from './support/synth';
 
 describe('rotation state machine graph', () => {

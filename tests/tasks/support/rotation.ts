@@ -1,7 +1,8 @@
 /** A sample rotation shared by the task tests: one domain, an old external key, a new selector. */
 import { createDkimCertificate } from '../../../shared/dkim/certificate';
 import { type DkimKeyPair, generateDkimKeyPair, privateKeyToPem } from '../../../shared/dkim/keys';
-import { type KeyMetadata, keyPaths } from '../../../shared/rotation/key-store';
+import type { KeyMetadata } from '../../../shared/rotation/key-metadata';
+import { keyPaths } from '../../../shared/rotation/key-store';
 import type { RotationPlan, RotationState } from '../../../shared/rotation/state';
 import type { FakeS3 } from './fakes';
 
