@@ -1,5 +1,5 @@
 import { parseConfig } from '../shared/config';
-import { pollAttempts } from '../workflows/rotation-workflow';
+import { pollAttempts } from '../shared/workflow-history';
 import type { BenchRow } from './stats';
 
 const HAPPY_PATH_TRANSITIONS = 11;

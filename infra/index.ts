@@ -43,6 +43,7 @@ export {
 } from './monitoring/rotation-alarms';
 export { RotationDashboard, type RotationDashboardProps } from './monitoring/rotation-dashboard';
 export { SendingHealthAlarms, type SendingHealthAlarmsProps } from './monitoring/sending-health-alarms';
-export { RotationMonitor, type RotationMonitorProps, validateRotationMonitorProps } from './rotation-monitor';
+export { RotationMonitor } from './rotation-monitor';
+export { type RotationMonitorProps, validateRotationMonitorProps } from './rotation-monitor-props';
 export { MAX_LISTED_IDENTITIES, type SesIdentityScope } from './ses-identity-scope';
 export { ByodkimRotationStack, type ByodkimRotationStackProps } from './stack';

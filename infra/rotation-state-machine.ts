@@ -13,7 +13,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RotationConfig } from '../shared/config';
-import { buildRotationDefinition, LAMBDA_TASKS, type LambdaTaskName } from '../workflows/rotation-workflow';
+import { buildRotationDefinition } from '../workflows/rotation-workflow';
+import { LAMBDA_TASKS, type LambdaTaskName } from '../workflows/states';
 import { stateMachineLogGroupName } from './log-group-names';
 import { logStateMachine } from './state-machine-logging';
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ApplyWindowSchema, AwsRegionSchema, describeIssues } from '../shared/config';
 import { normaliseDomain } from '../shared/dkim/domain';
 import { InvalidInputError } from '../shared/errors';
-import { STATE } from '../workflows/rotation-workflow';
+import { STATE } from '../workflows/states';
 
 /** The demo's scenario (`npm run demo`, and the local commands' default): one happy rotation. */
 export const DEMO_SCENARIO = join(__dirname, 'scenarios', 'happy-path.json');

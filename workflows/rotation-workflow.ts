@@ -35,70 +35,13 @@ import {
   WORKFLOW_ERRORS,
 } from '../shared/errors';
 import { DIMENSION, METRIC, ROTATION_SERVICE_NAME } from '../shared/monitoring/metrics';
-import { TASK_MANIFEST, TASK_NAMES, type TaskName } from '../shared/tasks/manifest';
 import {
   type BackoffSettings,
   pollAttempts,
   RECORD_LOST_NOTICE_MAX_ATTEMPTS,
   TRANSIENT_MAX_ATTEMPTS,
 } from '../shared/workflow-history';
-
-/** Every state name: the contract tests, docs, the local runner and operators rely on. */
-export const STATE = {
-  PrepareRotation: 'PrepareRotation',
-  GenerateKey: 'GenerateKey',
-  StoreDnsRequest: 'StoreDnsRequest',
-  HowToPublish: 'HowToPublish',
-  PublishDnsRecord: 'PublishDnsRecord',
-  NotifyDnsTeam: 'NotifyDnsTeam',
-  SendReminder: 'SendReminder',
-  VerifyDnsRecord: 'VerifyDnsRecord',
-  WhenToApply: 'WhenToApply',
-  WaitForApplyWindow: 'WaitForApplyWindow',
-  ApplyToSes: 'ApplyToSes',
-  ConfirmSesStatus: 'ConfirmSesStatus',
-  SesConfirmed: 'SesConfirmed',
-  WaitForSesStatus: 'WaitForSesStatus',
-  NotifySuccess: 'NotifySuccess',
-  RecordLostNotice: 'RecordLostNotice',
-  WaitRetention: 'WaitRetention',
-  RetireOldKey: 'RetireOldKey',
-  RotationComplete: 'RotationComplete',
-  AbandonKey: 'AbandonKey',
-  WhyAbandoned: 'WhyAbandoned',
-  RotationRejected: 'RotationRejected',
-  ApprovalExpired: 'ApprovalExpired',
-  RollbackSigning: 'RollbackSigning',
-  ConfirmRollback: 'ConfirmRollback',
-  RollbackConfirmed: 'RollbackConfirmed',
-  WaitForRollbackStatus: 'WaitForRollbackStatus',
-  NotifyFailure: 'NotifyFailure',
-  HowItFailed: 'HowItFailed',
-  RotationRolledBack: 'RotationRolledBack',
-  RollbackFailed: 'RollbackFailed',
-  OldKeyNotRetired: 'OldKeyNotRetired',
-} as const;
-
-/** The states run by a Lambda function of ours: every function of the task manifest but the approval endpoint. */
-export type LambdaTaskName = Exclude<TaskName, 'ApprovalEndpoint'>;
-
-/** The states run by a Lambda function of ours, and the task folder holding its code (from the manifest). */
-export const LAMBDA_TASKS = Object.fromEntries(
-  TASK_NAMES.filter((name) => name !== 'ApprovalEndpoint').map((name) => [name, TASK_MANIFEST[name].folder]),
-) as { readonly [K in LambdaTaskName]: (typeof TASK_MANIFEST)[K]['folder'] };
-
-/**
- * The Wait states of the SES polling loops: each waits the `nextPollSeconds` its task returned
- * (the local rehearsal shortens them like the other polling pauses).
- */
-export const POLL_WAIT_STATES: ReadonlySet<string> = new Set([
-  STATE.WaitForSesStatus,
-  STATE.WaitForRollbackStatus,
-]);
-
-// The polling attempts and the transient retry count live in shared/ so the configuration schema
-// can bound the execution history by the same numbers (shared/workflow-history.ts).
-export { type BackoffSettings, MAX_POLL_ATTEMPTS, pollAttempts } from '../shared/workflow-history';
+import { type LambdaTaskName, STATE } from './states';
 
 /** The Retry rule of a polling step. */
 export function pollRetry(errors: readonly string[], settings: BackoffSettings): sfn.RetryProps {

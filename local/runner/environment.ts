@@ -15,7 +15,7 @@ import { TRANSIENT_AWS_ERROR } from '../../shared/errors';
 import type { KeyMetadata } from '../../shared/rotation/key-metadata';
 import { type KeyStoreDeps, keyPaths, putIfAbsent } from '../../shared/rotation/key-store';
 import { type StartedRotation, startRotation } from '../../shared/rotation/start-rotation';
-import { POLL_WAIT_STATES, STATE } from '../../workflows/rotation-workflow';
+import { POLL_WAIT_STATES, STATE } from '../../workflows/states';
 import { type LocalApprovalServer, startLocalApprovalServer } from '../approval-server';
 import { LOCAL_CREDENTIALS, type LocalAws, startLocalAws } from '../aws-stand-ins';
 import { LocalMetrics } from '../cloudwatch/put-metric-data';

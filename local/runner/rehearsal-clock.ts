@@ -4,7 +4,7 @@
  * opening, and the tasks after it must see a time inside the window, or VerifyDnsRecord would plan
  * another wait. Never moves backwards; shared by every rotation of the environment.
  */
-import { STATE } from '../../workflows/rotation-workflow';
+import { STATE } from '../../workflows/states';
 import type { EventLog } from '../sfn/engine';
 
 export class RehearsalClock {

@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { failureCause } from '../../shared/rotation/failure-cause';
-import { STATE } from '../../workflows/rotation-workflow';
+import { STATE } from '../../workflows/states';
 import type { IamSummary } from '../iam/local-iam';
 import { type LeakKind, type LeakReport, type ScannedDocument, scanForLeaks } from '../leak-scan';
 import { DkimProbe, type ProbeCounts, type ProbeResult } from '../probe';

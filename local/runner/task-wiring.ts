@@ -25,7 +25,7 @@ import * as rollbackSigning from '../../tasks/rollback-signing/handler';
 import * as sendReminder from '../../tasks/send-reminder/handler';
 import * as storeDnsRequest from '../../tasks/store-dns-request/handler';
 import * as verifyDnsRecord from '../../tasks/verify-dns-record/handler';
-import type { LambdaTaskName } from '../../workflows/rotation-workflow';
+import type { LambdaTaskName } from '../../workflows/states';
 import type { ApprovalLambda } from '../approval-server';
 import type { LocalTaskHandler } from '../sfn/engine';
 import { asLambdaFunctionError } from './lambda-error';

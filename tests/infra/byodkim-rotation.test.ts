@@ -9,7 +9,7 @@ import { validateByodkimRotationProps } from '../../infra/byodkim-rotation-props
 import { parseConfig } from '../../shared/config';
 import { configObjectKey, parseConfigObject } from '../../shared/config-store';
 import { CONFIG_RESOURCE_TYPE } from '../../tasks/write-config/logic';
-import { LAMBDA_TASKS } from '../../workflows/rotation-workflow';
+import { LAMBDA_TASKS } from '../../workflows/states';
 import { definitionOf, synthStack } from '../workflow/support/synth';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string };

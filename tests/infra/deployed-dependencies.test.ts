@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { LAMBDA_BUNDLING } from '../../infra/bundling';
-import { LAMBDA_TASKS } from '../../workflows/rotation-workflow';
+import { LAMBDA_TASKS } from '../../workflows/states';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {

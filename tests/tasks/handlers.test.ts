@@ -2,7 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { taskHandler } from '../../shared/rotation/lambda-kit';
 import { silentLogger } from '../../shared/rotation/runtime';
-import { LAMBDA_TASKS } from '../../workflows/rotation-workflow';
+import { LAMBDA_TASKS } from '../../workflows/states';
 import { FakeS3, fixedClock } from './support/fakes';
 import { DOMAIN, keyPairs, NEW_SELECTOR, seedKey, state } from './support/rotation';
 

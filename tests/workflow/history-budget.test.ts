@@ -11,7 +11,7 @@ import {
   maxPolls,
   worstCaseHistoryEvents,
 } from '../../shared/workflow-history';
-import { STATE } from '../../workflows/rotation-workflow';
+import { STATE } from '../../workflows/states';
 import { type Asl, type AslState, definitionOf, edges, synthStack } from './support/synth';
 
 /** ASL's MaxAttempts when a Retrier leaves it out. */

@@ -4,7 +4,7 @@
  * which states run, in which order, on each path. The tasks' own logic is tested in tests/tasks.
  */
 import { ERROR_NAMES, TRANSIENT_AWS_ERROR, WORKFLOW_ERRORS } from '../../shared/errors';
-import { LAMBDA_TASKS, type LambdaTaskName, STATE } from '../../workflows/rotation-workflow';
+import { LAMBDA_TASKS, type LambdaTaskName, STATE } from '../../workflows/states';
 import { type Asl, definitionOf, synthStack } from './support/synth';
 
 type Interpreter = typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' }});

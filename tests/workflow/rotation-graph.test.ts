@@ -11,8 +11,9 @@ import {
   WORKFLOW_ERRORS,
 } from '../../shared/errors';
 import { REDRIVE_CANNOT_HELP } from '../../shared/rotation/redrive-policy';
+import { pollAttempts } from '../../shared/workflow-history';
 import { mermaidDiagram } from '../../workflows/diagram';
-import { LAMBDA_TASKS, pollAttempts, STATE } from '../../workflows/rotation-workflow';
+import { LAMBDA_TASKS, STATE } from '../../workflows/states';
 import { type Asl, definitionOf, predecessors, reachable, synthStack } from './support/synth';
 
 describe('rotation state machine graph', () => {
