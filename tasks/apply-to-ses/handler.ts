@@ -1,25 +1,19 @@
 /** ApplyToSes: AWS wiring only; the logic is in ./logic.ts. */
 import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countForDomain, rotationMetrics } from '../../shared/monitoring/task-metrics';
-import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { s3Client, sesClients } from '../../shared/rotation/runtime';
+import { sesClients } from '../../shared/rotation/runtime';
 import type { RotationState, SesApplied } from '../../shared/rotation/state';
-import { taskEnvironment } from '../../shared/tasks/task-env';
+import { defineTask, keyStoreOf } from '../../shared/tasks/define-task';
 import { type ApplyToSesDeps, applyToSes } from './logic';
 
-const logger = taskLogger();
-const env = taskEnvironment('ApplyToSes');
+const task = defineTask({
+  state: 'ApplyToSes',
+  deps: ({ env, base }) => ({ ...base, ...keyStoreOf(env), ses: sesClients() }),
+  run: applyToSes,
+});
 
 /** Real clients and settings from the environment the stack sets. */
-export function defaultDeps(): ApplyToSesDeps {
-  return {
-    s3: s3Client(),
-    bucket: env.bucketName(),
-    ses: sesClients(),
-    clock: () => new Date(),
-    logger,
-  };
-}
+export const defaultDeps = task.defaultDeps;
 
 /**
  * The handler for any deps (the local runner passes its own); deps are resolved on first call.
@@ -32,7 +26,7 @@ export function makeHandler(
   deps: ApplyToSesDeps | (() => ApplyToSesDeps),
   metrics: () => MetricsSink = rotationMetrics,
 ) {
-  const apply = rotationStateTask<ApplyToSesDeps, SesApplied>('ApplyToSes', logger, deps, applyToSes);
+  const apply = task.makeHandler(deps);
   return async (event: RotationState, context?: Parameters<typeof apply>[1]): Promise<SesApplied> => {
     const result = await apply(event, context);
     if (result.regions.some((region) => region.action === 'APPLIED')) {

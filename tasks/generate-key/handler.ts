@@ -2,19 +2,18 @@
 import type { Context } from 'aws-lambda';
 import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countForDomain, rotationMetrics } from '../../shared/monitoring/task-metrics';
-import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { s3Client } from '../../shared/rotation/runtime';
 import type { KeyReference, RotationState } from '../../shared/rotation/state';
-import { taskEnvironment } from '../../shared/tasks/task-env';
+import { defineTask, keyStoreOf } from '../../shared/tasks/define-task';
 import { type GenerateKeyDeps, generateKey } from './logic';
 
-const logger = taskLogger();
-const env = taskEnvironment('GenerateKey');
+const task = defineTask({
+  state: 'GenerateKey',
+  deps: ({ env, base }) => ({ ...base, ...keyStoreOf(env) }),
+  run: generateKey,
+});
 
 /** Real clients and settings from the environment the stack sets. */
-export function defaultDeps(): GenerateKeyDeps {
-  return { s3: s3Client(), bucket: env.bucketName(), clock: () => new Date(), logger };
-}
+export const defaultDeps = task.defaultDeps;
 
 /**
  * The handler for any deps (the local runner passes its own); deps are resolved on first call.
@@ -24,7 +23,7 @@ export function makeHandler(
   deps: GenerateKeyDeps | (() => GenerateKeyDeps),
   metrics: () => MetricsSink = rotationMetrics,
 ) {
-  const run = rotationStateTask<GenerateKeyDeps, KeyReference>('GenerateKey', logger, deps, generateKey);
+  const run = task.makeHandler(deps);
   return async (event: RotationState, context?: Context): Promise<KeyReference> => {
     try {
       const reference = await run(event, context);

@@ -1,25 +1,18 @@
 /** NotifyFailure: AWS wiring only; the logic is in ./logic.ts. */
 import { METRIC, type MetricName, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countingAfterSuccess, rotationMetrics } from '../../shared/monitoring/task-metrics';
-import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { snsClient } from '../../shared/rotation/runtime';
-import type { NotificationSent, RotationState } from '../../shared/rotation/state';
-import { taskEnvironment } from '../../shared/tasks/task-env';
+import type { RotationState } from '../../shared/rotation/state';
+import { bothTopicsOf, defineTask } from '../../shared/tasks/define-task';
 import { type NotifyFailureDeps, notifyFailure } from './logic';
 
-const logger = taskLogger();
-const env = taskEnvironment('NotifyFailure');
+const task = defineTask({
+  state: 'NotifyFailure',
+  deps: ({ env, base }) => ({ ...base, ...bothTopicsOf(env) }),
+  run: notifyFailure,
+});
 
 /** Real clients and settings from the environment the stack sets. */
-export function defaultDeps(): NotifyFailureDeps {
-  const sns = snsClient();
-  return {
-    operators: { sns, topicArn: env.operatorsTopicArn() },
-    dnsTeam: { sns, topicArn: env.dnsTeamTopicArn() },
-    clock: () => new Date(),
-    logger,
-  };
-}
+export const defaultDeps = task.defaultDeps;
 
 /**
  * RotationRolledBack when the previous configuration was restored and SES confirmed it (or an
@@ -41,11 +34,7 @@ export function makeHandler(
   deps: NotifyFailureDeps | (() => NotifyFailureDeps),
   metrics: () => MetricsSink = rotationMetrics,
 ) {
-  return countingAfterSuccess(
-    rotationStateTask<NotifyFailureDeps, NotificationSent>('NotifyFailure', logger, deps, notifyFailure),
-    failureMetric,
-    metrics,
-  );
+  return countingAfterSuccess(task.makeHandler(deps), failureMetric, metrics);
 }
 
 export const handler = makeHandler(defaultDeps);

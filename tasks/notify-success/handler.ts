@@ -1,25 +1,17 @@
 /** NotifySuccess: AWS wiring only; the logic is in ./logic.ts. */
 import { METRIC, type MetricsSink } from '../../shared/monitoring/metrics';
 import { countingAfterSuccess, rotationMetrics } from '../../shared/monitoring/task-metrics';
-import { rotationStateTask, taskLogger } from '../../shared/rotation/lambda-kit';
-import { snsClient } from '../../shared/rotation/runtime';
-import type { NotificationSent } from '../../shared/rotation/state';
-import { taskEnvironment } from '../../shared/tasks/task-env';
+import { bothTopicsOf, defineTask } from '../../shared/tasks/define-task';
 import { type NotifySuccessDeps, notifySuccess } from './logic';
 
-const logger = taskLogger();
-const env = taskEnvironment('NotifySuccess');
+const task = defineTask({
+  state: 'NotifySuccess',
+  deps: ({ env, base }) => ({ ...base, ...bothTopicsOf(env) }),
+  run: notifySuccess,
+});
 
 /** Real clients and settings from the environment the stack sets. */
-export function defaultDeps(): NotifySuccessDeps {
-  const sns = snsClient();
-  return {
-    operators: { sns, topicArn: env.operatorsTopicArn() },
-    dnsTeam: { sns, topicArn: env.dnsTeamTopicArn() },
-    clock: () => new Date(),
-    logger,
-  };
-}
+export const defaultDeps = task.defaultDeps;
 
 /**
  * The handler for any deps (the local runner passes its own); deps are resolved on first call.
@@ -29,11 +21,7 @@ export function makeHandler(
   deps: NotifySuccessDeps | (() => NotifySuccessDeps),
   metrics: () => MetricsSink = rotationMetrics,
 ) {
-  return countingAfterSuccess(
-    rotationStateTask<NotifySuccessDeps, NotificationSent>('NotifySuccess', logger, deps, notifySuccess),
-    () => METRIC.RotationSucceeded,
-    metrics,
-  );
+  return countingAfterSuccess(task.makeHandler(deps), () => METRIC.RotationSucceeded, metrics);
 }
 
 export const handler = makeHandler(defaultDeps);
