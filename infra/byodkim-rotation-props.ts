@@ -4,11 +4,11 @@
  */
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
+import type { RotationConfig } from '../shared/config';
 import type { TaskName } from '../shared/tasks/manifest';
 import { type ApprovalRateLimit, checkApprovalRateLimit } from './approval-api';
 import { checkDnsCheckVpc, type DnsCheckVpc } from './dns-check-network';
-import { checkMemorySize, checkNamePrefix } from './prop-checks';
+import { checkConfigProp, checkMemorySize, checkNamePrefix } from './prop-checks';
 import { checkSesIdentityScope, type SesIdentityScope } from './ses-identity-scope';
 
 /** Properties of {@link ByodkimRotation}. */
@@ -103,11 +103,8 @@ export type RotationFunctionName = TaskName;
 /** One problem per line, naming the prop and the fix. */
 export function validateByodkimRotationProps(props: ByodkimRotationProps): string[] {
   const problems: string[] = [];
-  const parsed = RotationConfigSchema.safeParse(props.config, { reportInput: true });
-  if (!parsed.success) {
-    problems.push(...describeIssues(parsed.error.issues, 'props.config').map((line) => `${line}`));
-  }
-  if (parsed.success) checkSesIdentityScope(parsed.data, props.sesIdentityScope, problems);
+  const config = checkConfigProp(props.config, problems);
+  if (config !== undefined) checkSesIdentityScope(config, props.sesIdentityScope, problems);
   checkNamePrefix(props.namePrefix, problems);
   checkMemorySize(props.memorySize, problems);
   checkDnsCheckVpc(props.dnsCheckVpc, problems);

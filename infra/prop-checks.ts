@@ -1,4 +1,27 @@
 import { Token } from 'aws-cdk-lib';
+import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
+
+/**
+ * Configurations this app has validated already: the monitor inside a ByodkimRotation (and the
+ * configuration writer) gets the same object, which need not be parsed again. The props are
+ * readonly, so an object that passed stays valid.
+ */
+const VALIDATED_CONFIGS = new WeakSet<object>();
+
+/**
+ * `props.config` against the schema, once per object: one line per problem (naming the field),
+ * and the configuration to check the other props against when it is valid.
+ */
+export function checkConfigProp(config: RotationConfig, problems: string[]): RotationConfig | undefined {
+  if (typeof config === 'object' && config !== null && VALIDATED_CONFIGS.has(config)) return config;
+  const parsed = RotationConfigSchema.safeParse(config, { reportInput: true });
+  if (!parsed.success) {
+    problems.push(...describeIssues(parsed.error.issues, 'props.config'));
+    return undefined;
+  }
+  if (typeof config === 'object' && config !== null) VALIDATED_CONFIGS.add(config);
+  return parsed.data;
+}
 
 /**
  * Checks shared by the constructs' props validation: each pushes one line naming the prop, the

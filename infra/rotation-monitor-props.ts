@@ -8,11 +8,11 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
+import type { RotationConfig } from '../shared/config';
 import type { DeployedConfig } from './deployed-config';
 import { checkDnsCheckVpc, type DnsCheckVpc } from './dns-check-network';
 import type { RotationAlarms } from './monitoring/rotation-alarms';
-import { checkMemorySize, checkNamePrefix } from './prop-checks';
+import { checkConfigProp, checkMemorySize, checkNamePrefix } from './prop-checks';
 import { checkSesIdentityScope, type SesIdentityScope } from './ses-identity-scope';
 
 /** Properties of {@link RotationMonitor}. */
@@ -152,9 +152,8 @@ export interface RotationMonitorProps {
 /** One problem per line, naming the prop and the fix. */
 export function validateRotationMonitorProps(props: RotationMonitorProps): string[] {
   const problems: string[] = [];
-  const parsed = RotationConfigSchema.safeParse(props.config, { reportInput: true });
-  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, 'props.config'));
-  else checkSesIdentityScope(parsed.data, props.sesIdentityScope, problems);
+  const config = checkConfigProp(props.config, problems);
+  if (config !== undefined) checkSesIdentityScope(config, props.sesIdentityScope, problems);
   checkNamePrefix(props.namePrefix, problems);
   checkMemorySize(props.memorySize, problems);
   checkDnsCheckVpc(props.dnsCheckVpc, problems);

@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ByodkimRotation } from '../../infra/byodkim-rotation';
 import { validateByodkimRotationProps } from '../../infra/byodkim-rotation-props';
-import { parseConfig } from '../../shared/config';
+import { parseConfig, RotationConfigSchema } from '../../shared/config';
 import { configObjectKey, parseConfigObject } from '../../shared/config-store';
 import { CONFIG_RESOURCE_TYPE } from '../../tasks/write-config/logic';
 import { LAMBDA_TASKS } from '../../workflows/states';
@@ -631,6 +631,23 @@ describe('ByodkimRotation props', () => {
         opsEmails: ['o@example.jp'],
       },
     ],
+  });
+
+  it('parses its configuration once: the monitor inside it and the writer take the object it validated', () => {
+    const fresh = parseConfig(JSON.parse(JSON.stringify(config)));
+    const parse = jest.spyOn(RotationConfigSchema, 'safeParse');
+    try {
+      new ByodkimRotation(
+        new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Once'),
+        'Rotation',
+        {
+          config: fresh,
+        },
+      );
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('synthesizes 1,000 domains with identity/* per region; refuses to list more than 50 identities, naming the prop', () => {
