@@ -7,9 +7,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { RotationConfig } from '../shared/config';
 import type { TaskName } from '../shared/tasks/manifest';
 import { type ApprovalRateLimit, checkApprovalRateLimit } from './approval-api';
-import { checkDnsCheckVpc, type DnsCheckVpc } from './dns-check-network';
-import { checkConfigProp, checkMemorySize, checkNamePrefix } from './prop-checks';
-import { checkSesIdentityScope, type SesIdentityScope } from './ses-identity-scope';
+import type { DnsCheckVpc } from './dns-check-network';
+import { checkSharedProps } from './prop-checks';
+import type { SesIdentityScope } from './ses-identity-scope';
 
 /** Properties of {@link ByodkimRotation}. */
 export interface ByodkimRotationProps {
@@ -103,11 +103,7 @@ export type RotationFunctionName = TaskName;
 /** One problem per line, naming the prop and the fix. */
 export function validateByodkimRotationProps(props: ByodkimRotationProps): string[] {
   const problems: string[] = [];
-  const config = checkConfigProp(props.config, problems);
-  if (config !== undefined) checkSesIdentityScope(config, props.sesIdentityScope, problems);
-  checkNamePrefix(props.namePrefix, problems);
-  checkMemorySize(props.memorySize, problems);
-  checkDnsCheckVpc(props.dnsCheckVpc, problems);
+  checkSharedProps(props, problems);
   checkApprovalRateLimit(props.approvalRateLimit, problems);
   if (props.functionTimeout !== undefined && !props.functionTimeout.isUnresolved()) {
     const seconds = props.functionTimeout.toSeconds();

@@ -1,5 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { describeIssues, type RotationConfig, RotationConfigSchema } from '../shared/config';
+import { checkDnsCheckVpc, type DnsCheckVpc } from './dns-check-network';
+import { checkSesIdentityScope, type SesIdentityScope } from './ses-identity-scope';
 
 /**
  * Configurations this app has validated already: the monitor inside a ByodkimRotation (and the
@@ -42,4 +44,22 @@ export function checkMemorySize(value: number | undefined, problems: string[]): 
   if (!Number.isInteger(value) || value < 128 || value > 10_240) {
     problems.push(`props.memorySize = ${value}: must be a whole number of MiB from 128 to 10240`);
   }
+}
+
+/** The props ByodkimRotation and RotationMonitor share. */
+export interface SharedProps {
+  readonly config: RotationConfig;
+  readonly sesIdentityScope?: SesIdentityScope;
+  readonly namePrefix?: string;
+  readonly memorySize?: number;
+  readonly dnsCheckVpc?: DnsCheckVpc;
+}
+
+/** Checks the props both constructs take: the configuration, the SES scope, names, memory, VPC. */
+export function checkSharedProps(props: SharedProps, problems: string[]): void {
+  const config = checkConfigProp(props.config, problems);
+  if (config !== undefined) checkSesIdentityScope(config, props.sesIdentityScope, problems);
+  checkNamePrefix(props.namePrefix, problems);
+  checkMemorySize(props.memorySize, problems);
+  checkDnsCheckVpc(props.dnsCheckVpc, problems);
 }

@@ -10,10 +10,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { RotationConfig } from '../shared/config';
 import type { DeployedConfig } from './deployed-config';
-import { checkDnsCheckVpc, type DnsCheckVpc } from './dns-check-network';
+import type { DnsCheckVpc } from './dns-check-network';
 import type { RotationAlarms } from './monitoring/rotation-alarms';
-import { checkConfigProp, checkMemorySize, checkNamePrefix } from './prop-checks';
-import { checkSesIdentityScope, type SesIdentityScope } from './ses-identity-scope';
+import { checkSharedProps } from './prop-checks';
+import type { SesIdentityScope } from './ses-identity-scope';
 
 /** Properties of {@link RotationMonitor}. */
 export interface RotationMonitorProps {
@@ -152,11 +152,7 @@ export interface RotationMonitorProps {
 /** One problem per line, naming the prop and the fix. */
 export function validateRotationMonitorProps(props: RotationMonitorProps): string[] {
   const problems: string[] = [];
-  const config = checkConfigProp(props.config, problems);
-  if (config !== undefined) checkSesIdentityScope(config, props.sesIdentityScope, problems);
-  checkNamePrefix(props.namePrefix, problems);
-  checkMemorySize(props.memorySize, problems);
-  checkDnsCheckVpc(props.dnsCheckVpc, problems);
+  checkSharedProps(props, problems);
   if (props.alarms !== undefined && props.alarmTopic !== undefined) {
     problems.push(
       "props.alarmTopic: leave it out when props.alarms is given (the alarms go to that owner's topic)",
