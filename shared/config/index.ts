@@ -12,23 +12,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { partitionOf } from './aws-regions';
-import { isValidTimeZone } from './dkim/calendar';
-import { DEFAULT_CERTIFICATE_VALIDITY_DAYS } from './dkim/certificate';
-import { normaliseDomain } from './dkim/domain';
-import { DEFAULT_KEY_LENGTH, SUPPORTED_KEY_LENGTHS } from './dkim/keys';
-import { assertValidSelectorPrefix, MAX_SELECTOR_PREFIX_LENGTH } from './dkim/selector';
-import { InvalidInputError } from './errors';
-import { SendingHealthSchema } from './monitoring/sending-health';
-import { WALL_TIME } from './rotation/apply-window';
-import { DEFAULT_SES_CONFIRMATION } from './rotation/poll-schedule';
-import { printable } from './sanitise';
+import { partitionOf } from '../aws-regions';
+import { isValidTimeZone } from '../dkim/calendar';
+import { DEFAULT_CERTIFICATE_VALIDITY_DAYS } from '../dkim/certificate';
+import { normaliseDomain } from '../dkim/domain';
+import { DEFAULT_KEY_LENGTH, SUPPORTED_KEY_LENGTHS } from '../dkim/keys';
+import { assertValidSelectorPrefix, MAX_SELECTOR_PREFIX_LENGTH } from '../dkim/selector';
+import { InvalidInputError } from '../errors';
+import { SendingHealthSchema } from '../monitoring/sending-health';
+import { WALL_TIME } from '../rotation/apply-window';
+import { DEFAULT_SES_CONFIRMATION } from '../rotation/poll-schedule';
+import { printable } from '../sanitise';
 import {
   type BackoffSettings,
   MAX_ROTATION_HISTORY_EVENTS,
   STEP_FUNCTIONS_HISTORY_LIMIT,
   worstCaseHistoryEvents,
-} from './workflow-history';
+} from '../workflow-history';
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
