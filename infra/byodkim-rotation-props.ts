@@ -13,7 +13,7 @@ import type { SesIdentityScope } from './ses-identity-scope';
 
 /** Properties of {@link ByodkimRotation}. */
 export interface ByodkimRotationProps {
-  /** The validated configuration (shared/config.ts): domains, regions, timings, log retention. */
+  /** The validated configuration (shared/config/): domains, regions, timings, log retention. */
   readonly config: RotationConfig;
   /**
    * Prefix of resource names (log groups, state machine), letters, digits and hyphens.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Generates docs/configuration.md from the one configuration schema (shared/config.ts):
+ * Generates docs/configuration.md from the one configuration schema (shared/config/):
  * `npx tsx scripts/generate-config-reference.ts` (writes the file) or `--check` (exit 1 when stale).
  *
  * Types, allowed values and defaults come from `z.toJSONSchema(RotationConfigSchema)`; descriptions
@@ -177,14 +177,14 @@ export function renderConfigReference(): string {
   const parts = [
     '# Configuration reference',
     '',
-    `<!-- Generated from shared/config.ts by \`${REFRESH_COMMAND}\`. Do not edit by hand: change the`,
+    `<!-- Generated from shared/config/ by \`${REFRESH_COMMAND}\`. Do not edit by hand: change the`,
     "     schema's .describe()/.meta() text and regenerate; tests/unit/config-reference.test.ts fails when stale. -->",
     '',
     'One JSON file per stage, `infra/config/<stage>.json`, validated by one schema',
-    '(`RotationConfigSchema` in `shared/config.ts`). `infra/app.ts` loads the file of the stage named by',
+    '(`RotationConfigSchema` in `shared/config/`). `infra/app.ts` loads the file of the stage named by',
     '`-c stage=<stage>` (default `prod`) with `loadConfig`, so a bad value fails `cdk synth` before',
     'anything is deployed; the `ByodkimRotation` construct validates the same schema again',
-    '(`validateByodkimRotationProps` in `infra/byodkim-rotation.ts`). Unknown keys are errors (every',
+    '(`validateByodkimRotationProps` in `infra/byodkim-rotation-props.ts`). Unknown keys are errors (every',
     'object is strict), so a misspelt setting cannot be silently ignored. Every timing the product',
     'uses is here and nowhere else.',
     '',
@@ -221,7 +221,7 @@ export function renderConfigReference(): string {
     '',
     '### `sendingHealth`',
     '',
-    `${props.sendingHealth?.description ?? ''} Rates are fractions (0.05 is 5 %), as SES publishes them; each rate's thresholds must fall from critical to warning to info. Created in \`infra/sending-health-alarms.ts\`.`,
+    `${props.sendingHealth?.description ?? ''} Rates are fractions (0.05 is 5 %), as SES publishes them; each rate's thresholds must fall from critical to warning to info. Created in \`infra/monitoring/sending-health-alarms.ts\`.`,
     '',
     table(deepRows(props.sendingHealth ?? {}, 'sendingHealth.')),
     '',

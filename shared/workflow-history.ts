@@ -51,7 +51,7 @@ export const EVENTS_PER_LAMBDA_ATTEMPT = 3;
 /** History events of one attempt of a `.waitForTaskToken` task (adds TaskSubmitted). */
 export const EVENTS_PER_CALLBACK_ATTEMPT = 4;
 
-/** A polling schedule (shared/config.ts `dnsVerification` / `sesConfirmation`). */
+/** A polling schedule (shared/config/rotation-schema.ts `dnsVerification` / `sesConfirmation`). */
 export interface BackoffSettings {
   readonly initialIntervalSeconds: number;
   readonly backoffRate: number;

@@ -3,8 +3,9 @@
  * the DKIM half. A DKIM change that goes wrong shows up at receivers as rejects and bounces, so
  * the reputation rates are alarmed with the rotation and graphed beside its switches.
  *
- * This file holds the config section (`sendingHealth`, one part of shared/config.ts) and the
- * names of the AWS metrics the alarms read; infra/sending-health-alarms.ts builds the alarms.
+ * This file holds the config section (`sendingHealth`, one part of shared/config/rotation-schema.ts)
+ * and the names of the AWS metrics the alarms read; infra/monitoring/sending-health-alarms.ts builds
+ * the alarms.
  *
  * What AWS documents (checked with the docs search, cited in docs/monitoring.md):
  * - SES publishes `Reputation.BounceRate` and `Reputation.ComplaintRate` to the `AWS/SES`

@@ -15,9 +15,9 @@ import { type BackoffSettings, maxPolls } from '../workflow-history';
 export { maxPolls };
 
 /**
- * The default `sesConfirmation` schedule (shared/config.ts takes its defaults from here): 5 s at
- * first, doubling to an hour, for SES's 72 hours. Also what a plan made before the plan carried
- * the schedule polls with.
+ * The default `sesConfirmation` schedule (shared/config/rotation-schema.ts takes its defaults from
+ * here): 5 s at first, doubling to an hour, for SES's 72 hours. Also what a plan made before the plan
+ * carried the schedule polls with.
  */
 export const DEFAULT_SES_CONFIRMATION: BackoffSettings = {
   initialIntervalSeconds: 5,

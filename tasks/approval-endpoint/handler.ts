@@ -17,12 +17,11 @@ import { taskEnvironment } from '../../shared/tasks/task-env';
 import {
   type ApprovalEndpointDeps,
   type ApprovalRequest,
-  type BodyRefusal,
   handleApprovalRequest,
   MAX_FORM_BYTES,
-  SECURITY_HEADERS,
 } from './logic';
-import { messagePage } from './page';
+import { messagePage, SECURITY_HEADERS } from './page';
+import type { BodyRefusal } from './responses';
 
 const logger = taskLogger();
 const env = taskEnvironment('ApprovalEndpoint');
