@@ -17,6 +17,10 @@ const project = (name: string, extra: Partial<Config> = {}): Config => ({
 });
 
 const config: Config = {
+  // Both cores of the CI machine: jest's default (cores - 1) runs a 2-core machine in band. The
+  // suites start their servers on ephemeral ports and clean up their own directories, so they run
+  // side by side: the whole run took 817 s in band and 470 s with two workers on this machine.
+  maxWorkers: 2,
   projects: [
     project('unit'),
     project('dns'),
