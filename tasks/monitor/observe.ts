@@ -13,7 +13,7 @@ import type { KeyObject } from 'node:crypto';
 import type { DomainConfig, RotationConfig } from '../../shared/config';
 import { daysUntilExpiry, isExpired, parseDkimCertificate } from '../../shared/dkim/certificate';
 import type { DnsCheckOptions, DnsVerification, VerifyDkimRecordInput } from '../../shared/dns/types';
-import { DomainNotConfiguredError, stableReason } from '../../shared/errors';
+import { DomainNotConfiguredError, InvalidInputError, stableReason } from '../../shared/errors';
 import {
   type DomainObservation,
   type HealthThresholds,
@@ -25,6 +25,7 @@ import {
 } from '../../shared/monitoring/evaluate';
 import type { Pacer } from '../../shared/monitoring/pacer';
 import { isTransientAwsError } from '../../shared/rotation/aws-errors';
+import { readDnsRequest } from '../../shared/rotation/dns-request';
 import { type KeyMetadata, readMetadata } from '../../shared/rotation/key-metadata';
 import {
   dnsRequestPath,
@@ -153,7 +154,7 @@ async function readCertificate(
 async function loadKeys(deps: ObserveDeps, name: string): Promise<LoadedKey[]> {
   const selectors = await listSelectors(deps, name);
   const metadata = (
-    await Promise.all(selectors.map((selector) => readMetadata(deps, name, selector)))
+    await Promise.all(selectors.map((selector) => readReadableMetadata(deps, name, selector)))
   ).filter((entry): entry is KeyMetadata => entry !== undefined);
   return Promise.all(
     metadata
@@ -174,16 +175,53 @@ async function loadKeys(deps: ObserveDeps, name: string): Promise<LoadedKey[]> {
   );
 }
 
-/** `requestedAt` of the key's DNS request, when the request exists. */
+/**
+ * One key's metadata, or undefined when it is absent or not key metadata (edited by hand): that
+ * key is left out with a warning naming the object, so one damaged object of an old key does not
+ * stop the monitor from seeing the live keys and starting a rotation that is due (a damaged live
+ * key leaves the domain without an ACTIVE key, which is reported). S3 refusing or failing is
+ * still the whole key store unreadable.
+ */
+async function readReadableMetadata(
+  deps: ObserveDeps,
+  name: string,
+  selector: string,
+): Promise<KeyMetadata | undefined> {
+  try {
+    return await readMetadata(deps, name, selector);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    deps.logger.warn('Key metadata skipped: not key metadata', {
+      domain: name,
+      selector,
+      reason: stableReason(error),
+    });
+    return undefined;
+  }
+}
+
+/**
+ * `requestedAt` of the key's DNS request, when the request exists and is one (the schema of
+ * shared/rotation/dns-request.ts; a damaged request counts as not requested, with a warning).
+ */
 async function readDnsRequestedAt(
   deps: ObserveDeps,
   name: string,
   entry: KeyMetadata,
 ): Promise<Date | undefined> {
-  const request = await getObject(deps, dnsRequestPath(name, entry.selector));
-  const requestedAt =
-    request === undefined ? undefined : (JSON.parse(request.body) as { requestedAt?: string }).requestedAt;
-  return requestedAt === undefined ? undefined : new Date(requestedAt);
+  const key = dnsRequestPath(name, entry.selector);
+  if ((await getObject(deps, key)) === undefined) return undefined;
+  try {
+    return new Date((await readDnsRequest(deps, key)).requestedAt);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    deps.logger.warn('DNS request skipped: not a DNS request', {
+      domain: name,
+      selector: entry.selector,
+      reason: stableReason(error),
+    });
+    return undefined;
+  }
 }
 
 /** Reads the domain's keys and checks the records that matter today. */

@@ -1,4 +1,7 @@
-/** Template assertions on the real stack (synthesized once; bundling skipped) and cdk-nag AwsSolutions. */
+/**
+ * Template assertions on the real stack (synthesized once; bundling skipped) and cdk-nag AwsSolutions.
+ * Long on purpose: every assertion reads the one synthesis, the costly part, shared per describe.
+ */
 
 import { gunzipSync } from 'node:zlib';
 import { App, Duration, Stack } from 'aws-cdk-lib';

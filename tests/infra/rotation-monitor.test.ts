@@ -1,6 +1,7 @@
 /**
  * RotationMonitor in a small test stack (bundling skipped): schedule, IAM scoping, alarms,
- * dashboard, props validation and cdk-nag AwsSolutions.
+ * dashboard, props validation and cdk-nag AwsSolutions. Long on purpose: one synthesis read by
+ * every assertion.
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';

@@ -1,3 +1,8 @@
+/**
+ * The Route 53 stand-in: ChangeResourceRecordSets, GetChange, ListResourceRecordSets,
+ * GetHostedZone and throttling through the SDK, raw HTTP, and the records reaching the local
+ * authoritative DNS servers. Long on purpose: one case per Route 53 behaviour the stand-in models.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

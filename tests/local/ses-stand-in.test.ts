@@ -1,3 +1,8 @@
+/**
+ * The SES v2 stand-in through an unmodified SESv2Client, its DKIM signatures checked with mailauth
+ * against the fake zone, and PENDING for the discovery delay after every signing change. Long on
+ * purpose: one case per SES behaviour the stand-in models.
+ */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import {
   CreateEmailIdentityCommand,

@@ -1,6 +1,7 @@
 /**
  * NotifyDnsTeam → approval endpoint → SendReminder → AbandonKey: the task token stays in S3, a GET
- * never acts, a POST needs the page's CSRF token, decisions are single use, old links die.
+ * never acts, a POST needs the page's CSRF token, decisions are single use, old links die. Long on
+ * purpose: one approval's life from link to decision, each step building on the stand-ins' state.
  */
 import { createHash } from 'node:crypto';
 import {

@@ -1,6 +1,8 @@
 /**
  * The monitor against the local S3 and SES v2 stand-ins (real SDK clients), a fake DNS verifier,
- * Step Functions and SNS behind aws-sdk-client-mock, and a fixed clock.
+ * Step Functions and SNS behind aws-sdk-client-mock, and a fixed clock. Long on purpose: one
+ * stand-in and key pair set-up serves every health check's case (the pure planner is tested apart,
+ * tests/unit/monitor-plan.test.ts).
  */
 import 'aws-sdk-client-mock-jest';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -20,6 +22,7 @@ import { createDkimCertificate } from '../../shared/dkim/certificate';
 import { type DkimKeyPair, generateDkimKeyPair } from '../../shared/dkim/keys';
 import type { DnsVerification, VerifyDkimRecordInput } from '../../shared/dns/types';
 import { type MetricName, type MetricsSink, powertoolsMetricsSink } from '../../shared/monitoring/metrics';
+import { buildDnsRequest } from '../../shared/rotation/dns-request';
 import type { KeyState } from '../../shared/rotation/key-metadata';
 import { dnsRequestPath, keyPaths } from '../../shared/rotation/key-store';
 import { silentLogger } from '../../shared/rotation/runtime';
@@ -168,12 +171,14 @@ async function storeKey(domain: string, key: StoredKey): Promise<void> {
   if (key.dnsRequestedAt !== undefined) {
     await put(
       dnsRequestPath(domain, key.selector),
-      JSON.stringify({
-        schemaVersion: 1,
-        domain,
-        selector: key.selector,
-        requestedAt: key.dnsRequestedAt.toISOString(),
-      }),
+      JSON.stringify(
+        buildDnsRequest({
+          domain,
+          selector: key.selector,
+          publicKey: key.keyPair.publicKey,
+          requestedAt: key.dnsRequestedAt,
+        }),
+      ),
     );
   }
 }
@@ -381,6 +386,20 @@ describe('health checks from SES states', () => {
     // THEN no finding, no action, no notification
     expect(reports[0]).toMatchObject({ action: 'none', findings: [], notificationsSent: 0 });
     expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 0);
+  });
+
+  it('leaves out a damaged metadata object of an old key and still starts the rotation that is due', async () => {
+    // GIVEN a domain 16 days before expiry whose retired key's metadata.json was edited into nonsense
+    const domain = await healthyDomain(EXPIRY);
+    await put(keyPaths(domain, PREVIOUS).metadata, JSON.stringify({ state: 'RETIRED', note: 'edited' }));
+    const now = new Date('2026-11-24T00:00:00Z');
+
+    // WHEN the monitor runs
+    const { reports } = await runMonitor(depsFor(configFor([domain]), now), now);
+
+    // THEN the key store is not "unreadable": the live key is seen and the rotation starts
+    expect(reports[0]).toMatchObject({ selector: ACTIVE, daysUntilExpiry: 16, action: 'started' });
+    expect(reports[0]?.findings.map((f) => f.check)).not.toContain('key-store-unreadable');
   });
 
   it.each(['FAILED', 'TEMPORARY_FAILURE'] as const)('reports SES %s as CRITICAL', async (status) => {
