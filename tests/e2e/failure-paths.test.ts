@@ -46,6 +46,7 @@ describe('failure paths: SES untouched before the switch, previous key restored 
     // causes included) finds nothing
     expect(run.summary).toMatchObject({ status: 'FAILED', error: 'RotationRolledBack' });
     expect(run.summary.ses['ap-northeast-1']?.selector).toBe(run.summary.selectors.previous);
+    expect(run.leakReport.findings).toEqual([]); // names the source and kind if one is found
     expect(run.summary.leaks).toMatchObject({
       found: 0,
       kinds: ['private-key', 'task-token', 'aws-identifier'],

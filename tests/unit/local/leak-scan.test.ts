@@ -74,6 +74,23 @@ describe('the leak scan', () => {
     ]);
   });
 
+  it('does not take 12 digits inside an approval link (hex id, version UUID) for an account id', () => {
+    // GIVEN an approval link whose random id and key version happen to hold 12 digits in a row,
+    // as about one link in a hundred does, beside a real account id in another notice
+    const link =
+      'http://127.0.0.1:8080/approvals/50a1ada4d90d0fc123456789012c6e0?exp=1796670876&kv=0200ba6e-d96e-4b36-b085-123456789012&sig=5LLd4TOH';
+    const report = scanForLeaks(
+      [
+        { source: 'notification:0', text: `Approve: ${link}`, shownToPeople: true },
+        { source: 'notification:1', text: 'role in 123456789012/', shownToPeople: true },
+      ],
+      secrets,
+    );
+
+    // THEN only the account id standing alone is a finding
+    expect(report.findings).toEqual([{ source: 'notification:1', kind: 'aws-identifier' }]);
+  });
+
   it('ignores keys that were not part of the run, except for PEM armor which is always a leak', () => {
     const base64 = other.privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64');
     expect(scanForLeaks([{ source: 'x', text: base64 }], secrets).found).toBe(0);
