@@ -39,7 +39,7 @@ export function prebuiltBundle(folder: string): string | undefined {
 }
 
 /** Node.js 22 on ARM64, from the prebuilt bundle when there is one, bundled at synth otherwise. */
-export function createTaskFunction(scope: Construct, id: string, props: TaskFunctionProps): lambda.Function {
+function createTaskFunction(scope: Construct, id: string, props: TaskFunctionProps): lambda.Function {
   const { folder, projectRoot, ...functionProps } = props;
   const common = {
     ...functionProps,

@@ -164,5 +164,14 @@ const DNS_REQUEST: StoredContract = {
  */
 export async function readDnsRequest(deps: KeyStoreDeps, key: string): Promise<DnsRequest> {
   const body = (await getRequiredObject(deps, key, 'The DNS request')).body;
-  return parseStoredJson<DnsRequest>(DNS_REQUEST, body, `s3://${deps.bucket}/${key}`);
+  return parseDnsRequest(body, `s3://${deps.bucket}/${key}`);
+}
+
+/**
+ * Checks a DNS request already read (`source` names it in the error), for a reader to whom an
+ * absent request is no error (the monitor).
+ * @throws InvalidInputError naming `source` when it is not JSON or not a DNS request of this release
+ */
+export function parseDnsRequest(body: string, source: string): DnsRequest {
+  return parseStoredJson<DnsRequest>(DNS_REQUEST, body, source);
 }

@@ -25,7 +25,7 @@ import {
 } from '../../shared/monitoring/evaluate';
 import type { Pacer } from '../../shared/monitoring/pacer';
 import { isTransientAwsError } from '../../shared/rotation/aws-errors';
-import { readDnsRequest } from '../../shared/rotation/dns-request';
+import { parseDnsRequest } from '../../shared/rotation/dns-request';
 import { type KeyMetadata, readMetadata } from '../../shared/rotation/key-metadata';
 import {
   dnsRequestPath,
@@ -210,9 +210,10 @@ async function readDnsRequestedAt(
   entry: KeyMetadata,
 ): Promise<Date | undefined> {
   const key = dnsRequestPath(name, entry.selector);
-  if ((await getObject(deps, key)) === undefined) return undefined;
+  const stored = await getObject(deps, key);
+  if (stored === undefined) return undefined;
   try {
-    return new Date((await readDnsRequest(deps, key)).requestedAt);
+    return new Date(parseDnsRequest(stored.body, `s3://${deps.bucket}/${key}`).requestedAt);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     deps.logger.warn('DNS request skipped: not a DNS request', {
